@@ -1,0 +1,250 @@
+//! `airside admin …`: operator commands that work on the database directly.
+//! Each prints one JSON object.
+
+use anyhow::{anyhow, bail, Context};
+use clap::Subcommand;
+use serde_json::{json, Value};
+
+use crate::domain::org::{OrgKind, Plan};
+use crate::domain::pilot::{parse_pilot_ident, PilotState};
+use crate::domain::staff::Permissions;
+use crate::security;
+use crate::storage::{self, airlines, orgs, pilots, staff, Db};
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Pilots.
+    Pilot {
+        #[command(subcommand)]
+        command: PilotCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an organisation with its owner.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        slug: String,
+        #[arg(long, default_value = "active", value_parser = ["active", "trial"])]
+        plan: String,
+        #[arg(long, default_value = "airline", value_parser = ["airline", "flight_school"])]
+        kind: String,
+        /// ICAO code of the org's first airline (default: from the slug).
+        #[arg(long)]
+        airline_icao: Option<String>,
+        #[arg(long)]
+        owner_email: String,
+        #[arg(long)]
+        owner_password: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PilotCommand {
+    /// Create a pilot and mint their ACARS API key.
+    Create {
+        /// The org's slug.
+        #[arg(long)]
+        org: String,
+        /// Airline ICAO and number, such as AIR0002.
+        #[arg(long)]
+        pilot_id: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long)]
+        first_name: Option<String>,
+        #[arg(long)]
+        last_name: Option<String>,
+    },
+}
+
+pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<Value> {
+    match command {
+        AdminCommand::Org {
+            command:
+                OrgCommand::Create {
+                    name,
+                    slug,
+                    plan,
+                    kind,
+                    airline_icao,
+                    owner_email,
+                    owner_password,
+                },
+        } => {
+            create_org(
+                db,
+                &name,
+                &slug,
+                &plan,
+                &kind,
+                airline_icao.as_deref(),
+                &owner_email,
+                &owner_password,
+            )
+            .await
+        }
+        AdminCommand::Pilot {
+            command:
+                PilotCommand::Create {
+                    org,
+                    pilot_id,
+                    email,
+                    password,
+                    first_name,
+                    last_name,
+                },
+        } => {
+            create_pilot(
+                db,
+                &org,
+                &pilot_id,
+                &email,
+                &password,
+                first_name.as_deref(),
+                last_name.as_deref(),
+            )
+            .await
+        }
+    }
+}
+
+fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 64
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn create_org(
+    db: &Db,
+    name: &str,
+    slug: &str,
+    plan: &str,
+    kind: &str,
+    airline_icao: Option<&str>,
+    owner_email: &str,
+    owner_password: &str,
+) -> anyhow::Result<Value> {
+    if !valid_slug(slug) {
+        bail!("slug must be 1-64 characters of a-z, 0-9 and -");
+    }
+    if !owner_email.contains('@') {
+        bail!("owner email is not an email address");
+    }
+    if owner_password.len() < 8 {
+        bail!("owner password must have at least 8 characters");
+    }
+    let plan: Plan = plan.parse()?;
+    let kind: OrgKind = kind.parse()?;
+    let icao = match airline_icao {
+        Some(icao) => icao.to_ascii_uppercase(),
+        None => slug
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .take(3)
+            .collect::<String>()
+            .to_ascii_uppercase(),
+    };
+    if icao.len() < 2 || !icao.chars().all(|c| c.is_ascii_alphabetic()) {
+        bail!("airline ICAO must be letters; pass --airline-icao");
+    }
+    let mut tx = db.begin().await?;
+    let org = orgs::create(
+        &mut tx,
+        &orgs::NewOrg {
+            name,
+            slug,
+            kind,
+            plan,
+        },
+    )
+    .await
+    .map_err(|e| conflict_or(e, "an org with this slug already exists"))?;
+    airlines::create(&mut tx, org.id, &icao[..2], &icao, name).await?;
+    let hash = security::hash_password(owner_password);
+    let owner = staff::NewStaff {
+        email: owner_email,
+        name: "Owner",
+        password_hash: &hash,
+        permissions: Permissions::owner(),
+    };
+    staff::create(&mut tx, org.id, &owner)
+        .await
+        .map_err(|e| conflict_or(e, "a staff user with this email already exists"))?;
+    tx.commit().await?;
+    Ok(json!({ "org_id": org.uuid, "slug": org.slug, "airline_icao": icao }))
+}
+
+async fn create_pilot(
+    db: &Db,
+    org_slug: &str,
+    ident: &str,
+    email: &str,
+    password: &str,
+    first_name: Option<&str>,
+    last_name: Option<&str>,
+) -> anyhow::Result<Value> {
+    let org = org_by_slug(db, org_slug).await?;
+    let (icao, number) = parse_pilot_ident(ident)
+        .ok_or_else(|| anyhow!("pilot id must look like AIR0001: airline ICAO, then digits"))?;
+    if !email.contains('@') {
+        bail!("email is not an email address");
+    }
+    if password.len() < 8 {
+        bail!("password must have at least 8 characters");
+    }
+    let mut tx = db.begin().await?;
+    let airline = airlines::by_icao(&mut tx, org.id, &icao)
+        .await?
+        .ok_or_else(|| anyhow!("org {org_slug} has no airline with ICAO {icao}"))?;
+    let local = email.split('@').next().unwrap_or("pilot");
+    let hash = security::hash_password(password);
+    let new = pilots::NewPilot {
+        airline: airline.id,
+        airline_icao: &airline.icao,
+        number,
+        first_name: first_name.unwrap_or(local),
+        last_name: last_name.unwrap_or(""),
+        email,
+        password_hash: &hash,
+        state: PilotState::Active,
+        rank: None,
+        hub: None,
+        airport: None,
+    };
+    let pilot = pilots::create(&mut tx, org.id, &new)
+        .await
+        .map_err(|e| conflict_or(e, "a pilot with this pilot id or email already exists"))?;
+    let key = pilots::create_api_key(&mut tx, org.id, pilot, "admin").await?;
+    tx.commit().await?;
+    Ok(
+        json!({ "pilot_id": crate::domain::pilot::pilot_ident(&airline.icao, number), "id": pilot, "api_key": key.expose() }),
+    )
+}
+
+pub async fn org_by_slug(db: &Db, slug: &str) -> anyhow::Result<crate::domain::org::Org> {
+    orgs::by_slug(db, slug)
+        .await?
+        .with_context(|| format!("no org with slug {slug}"))
+}
+
+fn conflict_or(error: sqlx::Error, message: &str) -> anyhow::Error {
+    if storage::is_unique_violation(&error) {
+        anyhow!("{message}")
+    } else {
+        error.into()
+    }
+}

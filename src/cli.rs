@@ -1,0 +1,163 @@
+//! The command line: `airside serve`, `airside demo`, `airside admin …`.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use tokio::net::TcpListener;
+
+use crate::admin::{self, AdminCommand};
+use crate::app::{self, AppState};
+use crate::config::{Config, DEFAULT_DATABASE_URL, DEFAULT_LISTEN};
+use crate::demo;
+use crate::storage::Db;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "airside",
+    version,
+    about = "The API layer of an airline's or flight school's operations"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct DatabaseArgs {
+    /// sqlite://PATH (created when missing) or postgres://…
+    #[arg(long, env = "AIRSIDE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        #[arg(long, env = "AIRSIDE_LISTEN", default_value = DEFAULT_LISTEN)]
+        listen: SocketAddr,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Seed the demo organisations (idempotent) before serving.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Seed the demo organisations (idempotent) and exit.
+    Demo {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Work on the database directly; prints one JSON object.
+    Admin {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build();
+    let runtime = match runtime {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(cli.command))
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AIRSIDE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    // Logs go to stderr: stdout is for the admin commands' JSON.
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Serve {
+            listen,
+            database,
+            demo,
+        } => {
+            let config = Config {
+                listen,
+                database_url: database.database_url,
+                demo,
+            };
+            match serve(config).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    tracing::error!("{error:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Demo { database } => match open(&database.database_url).await {
+            Ok(db) => match demo::seed(&db).await {
+                Ok(report) => {
+                    print!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    tracing::error!("{error:#}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(error) => {
+                tracing::error!("{error:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Admin { database, command } => {
+            let outcome = match open(&database.database_url).await {
+                Ok(db) => admin::run(&db, command).await,
+                Err(error) => Err(error),
+            };
+            match outcome {
+                Ok(value) => {
+                    println!("{value}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    println!("{}", serde_json::json!({ "error": format!("{error:#}") }));
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+async fn open(url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let db = open(&config.database_url).await?;
+    if config.demo {
+        let report = demo::seed(&db).await?;
+        tracing::info!("demo data ready\n{report}");
+    }
+    let listener = TcpListener::bind(config.listen).await?;
+    tracing::info!(address = %listener.local_addr()?, "airside listening");
+    let state = AppState {
+        db: db.clone(),
+        config: Arc::new(config),
+    };
+    app::serve(listener, state, app::shutdown_signal()).await?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}

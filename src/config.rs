@@ -1,0 +1,24 @@
+//! How a server is configured (from the command line and the environment).
+
+use std::net::SocketAddr;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://airside.db";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    /// Seed the demo organisations on start.
+    pub demo: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: DEFAULT_LISTEN.parse().expect("valid default address"),
+            database_url: DEFAULT_DATABASE_URL.to_string(),
+            demo: false,
+        }
+    }
+}

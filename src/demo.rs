@@ -1,0 +1,797 @@
+//! The demo: an airline (`demo`), a flight school (`demo-school`) and a trial
+//! org (`demo-trial`), with their staff, and for the airline a realistic
+//! network, fleet, pilots, bookings and a few hundred historic PIREPs.
+//!
+//! Idempotent: an org that exists already is left as it is. Each org is
+//! seeded in one transaction, so a crash never leaves half an org.
+
+use anyhow::Context;
+use chrono::{Duration, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::domain::geo::distance_nm;
+use crate::domain::org::{OrgKind, Plan};
+use crate::domain::pilot::PilotState;
+use crate::domain::pirep::PirepState;
+use crate::domain::staff::{Permission, Permissions};
+use crate::domain::{AircraftId, AirportId, OrgId, RankId, SubfleetId, Timestamp};
+use crate::security;
+use crate::storage::{
+    airlines, airports, announcements, badges, bookings, fleet, hubs, orgs, pilots, pireps, ranks,
+    schedules, staff, Db, Tx,
+};
+
+pub const PASSWORD: &str = "airside-demo";
+
+struct DemoOrg {
+    slug: &'static str,
+    name: &'static str,
+    kind: OrgKind,
+    plan: Plan,
+}
+
+const ORGS: [DemoOrg; 3] = [
+    DemoOrg {
+        slug: "demo",
+        name: "Airside Virtual",
+        kind: OrgKind::Airline,
+        plan: Plan::Active,
+    },
+    DemoOrg {
+        slug: "demo-school",
+        name: "Airside Flight Academy",
+        kind: OrgKind::FlightSchool,
+        plan: Plan::Active,
+    },
+    DemoOrg {
+        slug: "demo-trial",
+        name: "Trial Air",
+        kind: OrgKind::Airline,
+        plan: Plan::Trial,
+    },
+];
+
+/// (ICAO, IATA, name, city, country, latitude, longitude)
+type AirportRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    f64,
+);
+
+const AIRPORTS: &[AirportRow] = &[
+    (
+        "EGLL",
+        "LHR",
+        "London Heathrow",
+        "London",
+        "GB",
+        51.4706,
+        -0.461941,
+    ),
+    (
+        "EHAM",
+        "AMS",
+        "Amsterdam Schiphol",
+        "Amsterdam",
+        "NL",
+        52.3086,
+        4.76389,
+    ),
+    (
+        "EGKK",
+        "LGW",
+        "London Gatwick",
+        "London",
+        "GB",
+        51.1481,
+        -0.190278,
+    ),
+    (
+        "LFPG",
+        "CDG",
+        "Paris Charles de Gaulle",
+        "Paris",
+        "FR",
+        49.0097,
+        2.54778,
+    ),
+    (
+        "EDDF",
+        "FRA",
+        "Frankfurt am Main",
+        "Frankfurt",
+        "DE",
+        50.0333,
+        8.57056,
+    ),
+    ("EDDM", "MUC", "Munich", "Munich", "DE", 48.3538, 11.7861),
+    (
+        "LEMD",
+        "MAD",
+        "Adolfo Suárez Madrid–Barajas",
+        "Madrid",
+        "ES",
+        40.4719,
+        -3.56264,
+    ),
+    (
+        "LEBL",
+        "BCN",
+        "Barcelona–El Prat",
+        "Barcelona",
+        "ES",
+        41.2971,
+        2.07846,
+    ),
+    (
+        "LIRF",
+        "FCO",
+        "Rome Fiumicino",
+        "Rome",
+        "IT",
+        41.8003,
+        12.2389,
+    ),
+    ("LSZH", "ZRH", "Zurich", "Zurich", "CH", 47.4647, 8.54917),
+    ("EIDW", "DUB", "Dublin", "Dublin", "IE", 53.4213, -6.27007),
+    (
+        "EKCH",
+        "CPH",
+        "Copenhagen Kastrup",
+        "Copenhagen",
+        "DK",
+        55.6179,
+        12.656,
+    ),
+    (
+        "ESSA",
+        "ARN",
+        "Stockholm Arlanda",
+        "Stockholm",
+        "SE",
+        59.6519,
+        17.9186,
+    ),
+    (
+        "ENGM",
+        "OSL",
+        "Oslo Gardermoen",
+        "Oslo",
+        "NO",
+        60.1939,
+        11.1004,
+    ),
+    (
+        "LOWW",
+        "VIE",
+        "Vienna International",
+        "Vienna",
+        "AT",
+        48.1103,
+        16.5697,
+    ),
+    (
+        "LPPT",
+        "LIS",
+        "Lisbon Humberto Delgado",
+        "Lisbon",
+        "PT",
+        38.7813,
+        -9.13592,
+    ),
+    (
+        "EGCC",
+        "MAN",
+        "Manchester",
+        "Manchester",
+        "GB",
+        53.3537,
+        -2.27495,
+    ),
+    (
+        "EGPH",
+        "EDI",
+        "Edinburgh",
+        "Edinburgh",
+        "GB",
+        55.95,
+        -3.3725,
+    ),
+    (
+        "BIKF",
+        "KEF",
+        "Keflavík International",
+        "Reykjavík",
+        "IS",
+        63.985,
+        -22.6056,
+    ),
+    (
+        "LTFM", "IST", "Istanbul", "Istanbul", "TR", 41.2753, 28.7519,
+    ),
+    (
+        "OMDB",
+        "DXB",
+        "Dubai International",
+        "Dubai",
+        "AE",
+        25.2528,
+        55.3644,
+    ),
+    (
+        "KJFK",
+        "JFK",
+        "John F. Kennedy International",
+        "New York",
+        "US",
+        40.6398,
+        -73.7789,
+    ),
+    (
+        "KBOS",
+        "BOS",
+        "Boston Logan",
+        "Boston",
+        "US",
+        42.3643,
+        -71.0052,
+    ),
+    (
+        "CYYZ",
+        "YYZ",
+        "Toronto Pearson",
+        "Toronto",
+        "CA",
+        43.6772,
+        -79.6306,
+    ),
+];
+
+/// (name, hours to reach it)
+const RANKS: [(&str, f64); 5] = [
+    ("Cadet", 0.0),
+    ("First Officer", 50.0),
+    ("Senior First Officer", 150.0),
+    ("Captain", 300.0),
+    ("Senior Captain", 600.0),
+];
+
+/// (ICAO type, name, passengers, cargo kg, index of the minimum rank, registrations)
+type SubfleetRow = (
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+    usize,
+    &'static [&'static str],
+);
+
+const SUBFLEETS: [SubfleetRow; 5] = [
+    (
+        "A320",
+        "Airbus A320-200",
+        180,
+        2_500,
+        0,
+        &["G-ASAA", "G-ASAB", "G-ASAC", "G-ASAD"],
+    ),
+    (
+        "B738",
+        "Boeing 737-800",
+        189,
+        2_800,
+        0,
+        &["G-ASBA", "G-ASBB", "G-ASBC"],
+    ),
+    ("E190", "Embraer E190", 100, 1_200, 0, &["G-ASEA", "G-ASEB"]),
+    (
+        "A333",
+        "Airbus A330-300",
+        277,
+        15_000,
+        3,
+        &["G-ASWA", "G-ASWB", "G-ASWC"],
+    ),
+    ("B77F", "Boeing 777F", 0, 102_000, 4, &["G-ASFA", "G-ASFB"]),
+];
+
+const PILOT_NAMES: [(&str, &str); 20] = [
+    ("Alex", "Morgan"),
+    ("Priya", "Shah"),
+    ("Tomás", "Herrera"),
+    ("Ingrid", "Larsen"),
+    ("Kwame", "Mensah"),
+    ("Sofia", "Rossi"),
+    ("Liam", "O'Connor"),
+    ("Mei", "Tanaka"),
+    ("Jonas", "Becker"),
+    ("Amélie", "Dubois"),
+    ("Omar", "Haddad"),
+    ("Chloe", "Walker"),
+    ("Mateus", "Silva"),
+    ("Hannah", "Schmidt"),
+    ("Ravi", "Kumar"),
+    ("Elena", "Petrova"),
+    ("Noah", "Williams"),
+    ("Aisha", "Bello"),
+    ("Lucas", "Martin"),
+    ("Freya", "Nilsson"),
+];
+
+/// Seeds the demo orgs that are missing. Returns what a person needs to sign in.
+pub async fn seed(db: &Db) -> anyhow::Result<String> {
+    // One hash for every demo login: hashing is deliberately slow.
+    let hash = security::hash_password(PASSWORD);
+    let mut report = String::new();
+    for demo in &ORGS {
+        if orgs::by_slug(db, demo.slug).await?.is_some() {
+            report.push_str(&format!("org {} already present\n", demo.slug));
+            continue;
+        }
+        let mut tx = db.begin().await?;
+        let org = orgs::create(
+            &mut tx,
+            &orgs::NewOrg {
+                name: demo.name,
+                slug: demo.slug,
+                kind: demo.kind,
+                plan: demo.plan,
+            },
+        )
+        .await?;
+        seed_staff(&mut tx, org.id, demo.slug, &hash).await?;
+        if demo.slug == "demo" {
+            seed_airline(&mut tx, org.id, &hash)
+                .await
+                .context("seeding the demo airline")?;
+        } else {
+            let icao = if demo.kind == OrgKind::FlightSchool {
+                "AFA"
+            } else {
+                "TRL"
+            };
+            airlines::create(&mut tx, org.id, &icao[..2], icao, demo.name).await?;
+        }
+        tx.commit().await?;
+        report.push_str(&format!(
+            "org {} ({}, {}): owner@{slug}.test, viewer@{slug}.test, manager@{slug}.test\n",
+            demo.slug,
+            demo.kind,
+            demo.plan,
+            slug = demo.slug
+        ));
+    }
+    report.push_str(&format!(
+        "every demo login uses the password `{PASSWORD}`; demo pilot AIR0001 signs in as air0001@demo.test\n"
+    ));
+    Ok(report)
+}
+
+async fn seed_staff(tx: &mut Tx, org: OrgId, slug: &str, hash: &str) -> anyhow::Result<()> {
+    let people = [
+        ("owner", "Olivia Owner", Permissions::owner()),
+        (
+            "manager",
+            "Max Manager",
+            Permissions::new(vec![Permission::ApiSettingsManage], false),
+        ),
+        (
+            "viewer",
+            "Vic Viewer",
+            Permissions::new(vec![Permission::ApiSettingsView], false),
+        ),
+    ];
+    for (who, name, permissions) in people {
+        let email = format!("{who}@{slug}.test");
+        staff::create(
+            tx,
+            org,
+            &staff::NewStaff {
+                email: &email,
+                name,
+                password_hash: hash,
+                permissions,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+struct Network {
+    airports: Vec<(AirportId, f64, f64)>,
+    ranks: Vec<RankId>,
+    subfleets: Vec<(SubfleetId, usize, Vec<AircraftId>)>,
+}
+
+async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<()> {
+    // A fixed seed: every demo database looks the same.
+    let mut rng = StdRng::seed_from_u64(0xA1_5D_E0);
+    let airline = airlines::create(tx, org, "AS", "AIR", "Airside Virtual").await?;
+
+    let mut network = Network {
+        airports: vec![],
+        ranks: vec![],
+        subfleets: vec![],
+    };
+    for (icao, iata, name, city, country, lat, lon) in AIRPORTS {
+        let new = airports::NewAirport {
+            icao,
+            iata: Some(iata),
+            name,
+            city: Some(city),
+            country: Some(country),
+            latitude: *lat,
+            longitude: *lon,
+        };
+        network
+            .airports
+            .push((airports::create(tx, org, &new).await?, *lat, *lon));
+    }
+    for (order, (name, hours)) in RANKS.iter().enumerate() {
+        network
+            .ranks
+            .push(ranks::create(tx, org, name, *hours, order as i64 + 1, None).await?);
+    }
+    let london = hubs::create(tx, org, network.airports[0].0, "London Heathrow").await?;
+    let amsterdam = hubs::create(tx, org, network.airports[1].0, "Amsterdam").await?;
+    let badge_ids = [
+        badges::create(tx, org, "First Flight", "Filed a first accepted PIREP").await?,
+        badges::create(tx, org, "Butter", "Landed softer than 100 fpm").await?,
+        badges::create(tx, org, "Long Haul", "Flew a sector over 2,500 nm").await?,
+    ];
+
+    for (i, (type_code, name, pax, cargo, rank, regs)) in SUBFLEETS.iter().enumerate() {
+        let subfleet = fleet::create_subfleet(
+            tx,
+            org,
+            &fleet::NewSubfleet {
+                airline,
+                type_code,
+                name,
+                passengers: *pax,
+                cargo_kg: *cargo,
+                min_rank: Some(network.ranks[*rank]),
+            },
+        )
+        .await?;
+        let mut aircraft = vec![];
+        for (n, reg) in regs.iter().enumerate() {
+            let at = network.airports[(i + n) % 2].0;
+            let new = fleet::NewAircraft {
+                subfleet,
+                registration: reg,
+                name: &format!("{name} {reg}"),
+                icao: type_code,
+                airport: Some(at),
+                airframe_hours: rng.gen_range(2_000.0..40_000.0_f64).round(),
+            };
+            aircraft.push(fleet::create_aircraft(tx, org, &new).await?);
+        }
+        network.subfleets.push((subfleet, *rank, aircraft));
+    }
+
+    // Schedules: from each hub to each destination and back.
+    let mut schedule_rows = vec![];
+    let mut flight = 100;
+    for hub in 0..2 {
+        for dest in 2..network.airports.len() {
+            for (from, to) in [(hub, dest), (dest, hub)] {
+                if hub == 1 && dest >= 18 && from == hub {
+                    continue; // Amsterdam flies long-haul only from London in this demo
+                }
+                let (a, alat, alon) = network.airports[from];
+                let (b, blat, blon) = network.airports[to];
+                let distance = distance_nm(alat, alon, blat, blon).round();
+                let long_haul = distance > 2_000.0;
+                let minutes = (distance / 450.0 * 60.0 + 25.0).round() as i64;
+                let level = if distance < 300.0 {
+                    240
+                } else if long_haul {
+                    380
+                } else {
+                    360
+                };
+                let dep_minutes = 6 * 60 + (flight * 37) % (15 * 60);
+                let arr_minutes = (dep_minutes + minutes) % (24 * 60);
+                let subfleets: Vec<SubfleetId> = if long_haul {
+                    vec![network.subfleets[3].0]
+                } else {
+                    network.subfleets[..3].iter().map(|s| s.0).collect()
+                };
+                let number = format!("AS{flight}");
+                let new = schedules::NewSchedule {
+                    airline,
+                    flight_number: &number,
+                    departure: a,
+                    arrival: b,
+                    route: "DCT",
+                    flight_level: level,
+                    distance_nm: distance,
+                    departure_time: Some(&hhmm(dep_minutes)),
+                    arrival_time: Some(&hhmm(arr_minutes)),
+                    flight_minutes: minutes,
+                    days_of_week: "1234567",
+                    flight_type: "P",
+                    notes: "",
+                    subfleets: &subfleets,
+                };
+                let id = schedules::create(tx, org, &new).await?;
+                schedule_rows.push((id, number, a, b, distance, minutes, long_haul));
+                flight += 1;
+            }
+        }
+    }
+    // A cargo run for the freighters.
+    let (lhr, lat1, lon1) = network.airports[0];
+    let (dxb, lat2, lon2) = network.airports[20];
+    let cargo_distance = distance_nm(lat1, lon1, lat2, lon2).round();
+    let cargo_minutes = (cargo_distance / 470.0 * 60.0 + 25.0).round() as i64;
+    let cargo = [network.subfleets[4].0];
+    let new = schedules::NewSchedule {
+        airline,
+        flight_number: "AS9001",
+        departure: lhr,
+        arrival: dxb,
+        route: "DCT",
+        flight_level: 360,
+        distance_nm: cargo_distance,
+        departure_time: Some("22:10"),
+        arrival_time: Some(&hhmm((22 * 60 + 10 + cargo_minutes) % (24 * 60))),
+        flight_minutes: cargo_minutes,
+        days_of_week: "135",
+        flight_type: "C",
+        notes: "Freighter rotation",
+        subfleets: &cargo,
+    };
+    schedules::create(tx, org, &new).await?;
+
+    // Pilots: AIR0001 is the one people sign in as. A few are on leave,
+    // inactive or banned, so every state is there to try.
+    let mut pilot_ids = vec![];
+    for (n, (first, last)) in PILOT_NAMES.iter().enumerate() {
+        let number = n as i64 + 1;
+        let state = match number {
+            6 | 14 => PilotState::OnLeave,
+            17 => PilotState::Inactive,
+            19 => PilotState::Banned,
+            _ => PilotState::Active,
+        };
+        let email = format!("air{number:04}@demo.test");
+        let new = pilots::NewPilot {
+            airline,
+            airline_icao: "AIR",
+            number,
+            first_name: first,
+            last_name: last,
+            email: &email,
+            password_hash: hash,
+            state,
+            rank: Some(network.ranks[0]),
+            hub: Some(if n % 3 == 2 { amsterdam } else { london }),
+            airport: Some(network.airports[n % 2].0),
+        };
+        let pilot = pilots::create(tx, org, &new).await?;
+        pilots::create_api_key(tx, org, pilot, "demo").await?;
+        pilot_ids.push(pilot);
+    }
+
+    // History: PIREPs over the last year in every state; totals follow.
+    let mut totals = vec![(0_i64, 0_i64, 0_i64); pilot_ids.len()];
+    let now = Utc::now();
+    for i in 0..300 {
+        let p = rng.gen_range(0..pilot_ids.len());
+        let (schedule, number, dep, arr, distance, minutes, long_haul) =
+            &schedule_rows[rng.gen_range(0..schedule_rows.len())];
+        let state = match rng.gen_range(0..100) {
+            0..=69 => PirepState::Accepted,
+            70..=79 => PirepState::Submitted,
+            80..=87 => PirepState::Rejected,
+            88..=91 => PirepState::Invalidated,
+            _ => PirepState::Cancelled,
+        };
+        let fleet_index = if *long_haul { 3 } else { rng.gen_range(0..3) };
+        let aircraft = &network.subfleets[fleet_index].2;
+        let flown = minutes + rng.gen_range(-10..15);
+        let landing_rate = -rng.gen_range(60.0..450.0_f64).round();
+        let points = 10 + distance.round() as i64 / 100 + if landing_rate > -150.0 { 5 } else { 0 };
+        let created = now - Duration::minutes(i * 1_700 + rng.gen_range(0..600));
+        let filed = state != PirepState::Cancelled;
+        let new = pireps::NewPirep {
+            pilot: pilot_ids[p],
+            airline,
+            schedule: Some(*schedule),
+            aircraft: Some(aircraft[rng.gen_range(0..aircraft.len())]),
+            flight_number: number,
+            departure: *dep,
+            arrival: *arr,
+            route: "DCT",
+            flight_level: 360,
+            state,
+            source: if i % 5 == 0 { "manual" } else { "acars" },
+            distance_nm: *distance,
+            flight_minutes: flown,
+            landing_rate: filed.then_some(landing_rate),
+            fuel_used: filed.then_some((*distance * 4.5).round()),
+            points,
+            created_at: Timestamp(created),
+            submitted_at: filed.then(|| Timestamp(created + Duration::minutes(flown))),
+        };
+        let pirep = pireps::insert(tx, org, &new).await?;
+        if state.counts() {
+            totals[p].0 += flown;
+            totals[p].1 += 1;
+            totals[p].2 += points;
+        }
+        if i % 25 == 0 && filed {
+            let at = Timestamp(created);
+            pireps::add_log_line(tx, org, pirep, at, "Boarding started").await?;
+            pireps::add_log_line(tx, org, pirep, at, "Pushback").await?;
+            pireps::add_log_line(tx, org, pirep, at, "Landed").await?;
+            pireps::set_field(tx, org, pirep, "Filed by", "Airside demo").await?;
+            pireps::add_comment(tx, org, pirep, "Chief Pilot", "Nice flying.").await?;
+        }
+        if state == PirepState::Rejected {
+            pireps::add_comment(
+                tx,
+                org,
+                pirep,
+                "Chief Pilot",
+                "Rejected: route not flown as filed.",
+            )
+            .await?;
+        }
+    }
+    for (p, (minutes, flights, points)) in totals.iter().enumerate() {
+        let hours = *minutes as f64 / 60.0;
+        let rank = RANKS
+            .iter()
+            .rposition(|(_, need)| hours >= *need)
+            .unwrap_or(0);
+        sqlx::query(
+            "UPDATE pilots SET flight_minutes = $1, flights = $2, points = $3, rank_id = $4 \
+             WHERE org_id = $5 AND id = $6",
+        )
+        .bind(minutes)
+        .bind(flights)
+        .bind(points)
+        .bind(network.ranks[rank].0)
+        .bind(org.0)
+        .bind(pilot_ids[p].0)
+        .execute(&mut **tx)
+        .await?;
+    }
+    badges::award(tx, org, pilot_ids[0], badge_ids[0]).await?;
+    badges::award(tx, org, pilot_ids[0], badge_ids[1]).await?;
+    badges::award(tx, org, pilot_ids[1], badge_ids[2]).await?;
+
+    // Two flights in the air right now (not AIR0001's: they may start their own).
+    for (pilot, (schedule, number, dep, arr, distance, minutes, _)) in [
+        (pilot_ids[4], &schedule_rows[0]),
+        (pilot_ids[6], &schedule_rows[3]),
+    ] {
+        let started = now - Duration::minutes(40);
+        let new = pireps::NewPirep {
+            pilot,
+            airline,
+            schedule: Some(*schedule),
+            aircraft: Some(network.subfleets[0].2[0]),
+            flight_number: number,
+            departure: *dep,
+            arrival: *arr,
+            route: "DCT",
+            flight_level: 360,
+            state: PirepState::InProgress,
+            source: "acars",
+            distance_nm: *distance,
+            flight_minutes: *minutes,
+            landing_rate: None,
+            fuel_used: None,
+            points: 0,
+            created_at: Timestamp(started),
+            submitted_at: None,
+        };
+        let pirep = pireps::insert(tx, org, &new).await?;
+        for step in 0..5 {
+            let position = pireps::NewPosition {
+                recorded_at: Timestamp(started + Duration::minutes(step * 8)),
+                phase: if step == 0 { "take_off" } else { "cruise" },
+                latitude: 51.47 + step as f64 * 0.1,
+                longitude: -0.46 + step as f64 * 0.3,
+                heading: 95.0,
+                altitude: (step * 9_000).min(36_000) as f64,
+                ground_speed: Some(430.0),
+            };
+            pireps::add_position(tx, org, pirep, &position).await?;
+        }
+    }
+
+    // Bookings: AIR0001 has three, two with an aircraft pinned.
+    let first = pilot_ids[0];
+    let short_haul: Vec<AircraftId> = network.subfleets[0].2.clone();
+    let mine = [
+        (0, Some(short_haul[0])),
+        (1, Some(short_haul[1])),
+        (4, None),
+    ];
+    for (index, aircraft) in mine {
+        bookings::create(tx, org, first, schedule_rows[index].0, aircraft).await?;
+    }
+    for (n, pilot) in pilot_ids.iter().enumerate().skip(1).step_by(3) {
+        bookings::create(
+            tx,
+            org,
+            *pilot,
+            schedule_rows[(n * 7) % schedule_rows.len()].0,
+            None,
+        )
+        .await?;
+    }
+
+    for (i, (title, body)) in [
+        (
+            "Welcome to Airside Virtual",
+            "Read the pilot handbook before your first flight.",
+        ),
+        (
+            "New A330 routes",
+            "London to New York, Boston and Toronto are open to Captains.",
+        ),
+        (
+            "Winter ops",
+            "De-icing procedures are in effect at all northern European airports.",
+        ),
+        (
+            "Event: Fly-in to Dublin",
+            "Join the group flight this Saturday at 18:00Z.",
+        ),
+        (
+            "Freighter rotation",
+            "AS9001 to Dubai is flown by Senior Captains only.",
+        ),
+        (
+            "ACARS update",
+            "Keep your tracker up to date for the new position batching.",
+        ),
+        ("Points changes", "Landing bonus now applies below 150 fpm."),
+        (
+            "Hub news",
+            "Amsterdam hub now has three E190 departures daily.",
+        ),
+        (
+            "Staff wanted",
+            "We are looking for PIREP reviewers: contact the staff team.",
+        ),
+        (
+            "Tour: Nordic Capitals",
+            "Fly Oslo, Stockholm and Copenhagen to earn a badge.",
+        ),
+        ("Maintenance", "G-ASWB is back in service."),
+        (
+            "Community goal",
+            "Together we have flown 1,000,000 nm. Thank you!",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let new = announcements::NewAnnouncement {
+            title,
+            subtitle: "",
+            body,
+            link: None,
+            published_at: Timestamp(now - Duration::days(60 - i as i64 * 5)),
+        };
+        announcements::create(tx, org, &new).await?;
+    }
+    Ok(())
+}
+
+fn hhmm(minutes: i64) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}

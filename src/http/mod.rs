@@ -1,0 +1,9 @@
+//! What every HTTP surface shares: the error type, request ids, extractors
+//! that answer bad input with problem+json, and the list envelope.
+
+pub mod error;
+pub mod extract;
+pub mod pagination;
+pub mod request_id;
+
+pub use error::ApiError;

@@ -1,0 +1,16 @@
+//! Airside: the API layer of an airline's or flight school's operations.
+//!
+//! Layers, from the bottom: `domain` (types and rules, no I/O), `storage`
+//! (SQLite and PostgreSQL through one code path), `http` (what every surface
+//! shares), then one module per surface. `app` assembles them; `cli` is the
+//! command line.
+
+pub mod admin;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod http;
+pub mod security;
+pub mod storage;

@@ -1,0 +1,61 @@
+//! Airports an org flies to.
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use super::resource::{keyed, Resource};
+use crate::domain::{AirportId, OrgId, Timestamp};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Airport {
+    pub id: AirportId,
+    pub icao: String,
+    pub iata: Option<String>,
+    pub name: String,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub latitude: f64,
+    pub longitude: f64,
+    #[sqlx(try_from = "String")]
+    pub created_at: Timestamp,
+}
+keyed!(Airport);
+
+impl Resource for Airport {
+    const TABLE: &'static str = "airports";
+    const COLUMNS: &'static str =
+        "id, icao, iata, name, city, country, latitude, longitude, created_at";
+}
+
+pub struct NewAirport<'a> {
+    pub icao: &'a str,
+    pub iata: Option<&'a str>,
+    pub name: &'a str,
+    pub city: Option<&'a str>,
+    pub country: Option<&'a str>,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+pub async fn create(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    new: &NewAirport<'_>,
+) -> Result<AirportId, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO airports (org_id, icao, iata, name, city, country, latitude, longitude, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(new.icao.to_ascii_uppercase())
+    .bind(new.iata)
+    .bind(new.name)
+    .bind(new.city)
+    .bind(new.country)
+    .bind(new.latitude)
+    .bind(new.longitude)
+    .bind(Timestamp::now().to_db())
+    .fetch_one(conn)
+    .await
+    .map(AirportId)
+}

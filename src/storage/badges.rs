@@ -1,0 +1,59 @@
+//! Badges awarded to pilots.
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use super::resource::{keyed, Resource};
+use crate::domain::{BadgeId, OrgId, PilotId, Timestamp};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Badge {
+    pub id: BadgeId,
+    pub name: String,
+    pub description: String,
+    pub image_url: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub created_at: Timestamp,
+}
+keyed!(Badge);
+
+impl Resource for Badge {
+    const TABLE: &'static str = "badges";
+    const COLUMNS: &'static str = "id, name, description, image_url, created_at";
+}
+
+pub async fn create(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    name: &str,
+    description: &str,
+) -> Result<BadgeId, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO badges (org_id, name, description, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(name)
+    .bind(description)
+    .bind(Timestamp::now().to_db())
+    .fetch_one(conn)
+    .await
+    .map(BadgeId)
+}
+
+pub async fn award(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pilot: PilotId,
+    badge: BadgeId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO pilot_badges (org_id, pilot_id, badge_id, awarded_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(org.0)
+    .bind(pilot.0)
+    .bind(badge.0)
+    .bind(Timestamp::now().to_db())
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,43 @@
+//! Hubs: the airports pilots are based at.
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use super::resource::{keyed, Resource};
+use crate::domain::{AirportId, HubId, OrgId, Timestamp};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Hub {
+    pub id: HubId,
+    pub name: String,
+    pub airport_id: AirportId,
+    pub airport_icao: String,
+    #[sqlx(try_from = "String")]
+    pub created_at: Timestamp,
+}
+keyed!(Hub);
+
+impl Resource for Hub {
+    const TABLE: &'static str = "hubs";
+    const FROM: &'static str = "hubs JOIN airports ON airports.id = hubs.airport_id";
+    const COLUMNS: &'static str = "hubs.id, hubs.name, hubs.airport_id, \
+         airports.icao AS airport_icao, hubs.created_at";
+}
+
+pub async fn create(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    airport: AirportId,
+    name: &str,
+) -> Result<HubId, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO hubs (org_id, airport_id, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(airport.0)
+    .bind(name)
+    .bind(Timestamp::now().to_db())
+    .fetch_one(conn)
+    .await
+    .map(HubId)
+}

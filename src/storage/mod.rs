@@ -1,0 +1,196 @@
+//! Storage: one query code path for SQLite and PostgreSQL, through sqlx's Any
+//! driver. Queries use `$N` placeholders, which both backends accept.
+//!
+//! Every function takes the org it works for; no query crosses orgs.
+
+pub mod migrate;
+pub mod page;
+pub mod resource;
+pub mod sql;
+
+pub mod airlines;
+pub mod airports;
+pub mod announcements;
+pub mod badges;
+pub mod bookings;
+pub mod fleet;
+pub mod hubs;
+pub mod orgs;
+pub mod pilots;
+pub mod pireps;
+pub mod ranks;
+pub mod schedules;
+pub mod staff;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use sql::Sql;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database. On SQLite, writes go through a single connection (SQLite has
+/// one writer; queueing in the pool beats `SQLITE_BUSY` errors) while reads use
+/// a pool. On PostgreSQL both are the same pool.
+#[derive(Clone)]
+pub struct Db {
+    reader: AnyPool,
+    writer: AnyPool,
+    backend: Backend,
+}
+
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+impl Db {
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = normalise_url(url)?;
+        let options = AnyConnectOptions::from_str(&url)
+            .with_context(|| format!("invalid database URL for {backend:?}"))?;
+        let pool = |max: u32| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(Duration::from_secs(5))
+                .after_connect(move |conn, _| {
+                    Box::pin(async move {
+                        if backend == Backend::Sqlite {
+                            // WAL lets readers run beside the writer; the busy
+                            // timeout makes a locked database wait, not fail.
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                            )
+                            .await?;
+                        }
+                        Ok(())
+                    })
+                })
+                .connect_with(options.clone())
+        };
+        let db = match backend {
+            Backend::Sqlite => {
+                let writer = pool(1).await.context("opening the SQLite database")?;
+                let reader = pool(8).await.context("opening the SQLite database")?;
+                Db {
+                    reader,
+                    writer,
+                    backend,
+                }
+            }
+            Backend::Postgres => {
+                let shared = pool(32).await.context("connecting to PostgreSQL")?;
+                Db {
+                    reader: shared.clone(),
+                    writer: shared,
+                    backend,
+                }
+            }
+        };
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// For reads outside a transaction.
+    pub fn reader(&self) -> &AnyPool {
+        &self.reader
+    }
+
+    /// For single-statement writes outside a transaction.
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
+    /// A write transaction.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        self.writer.begin().await
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        migrate::run(self).await
+    }
+
+    /// Is the database answering? For `/readyz`.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.reader).await.is_ok()
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+/// Accepts `sqlite://path`, `sqlite:path`, `postgres://…` and `postgresql://…`.
+/// A SQLite file is created when missing.
+fn normalise_url(url: &str) -> anyhow::Result<(Backend, String)> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((Backend::Postgres, url.to_string()));
+    }
+    if url.starts_with("sqlite:") {
+        let has_mode = url.contains("mode=");
+        let url = match (has_mode, url.contains('?')) {
+            (true, _) => url.to_string(),
+            (false, true) => format!("{url}&mode=rwc"),
+            (false, false) => format!("{url}?mode=rwc"),
+        };
+        return Ok((Backend::Sqlite, url));
+    }
+    bail!("unsupported database URL: use sqlite://PATH or postgres://…")
+}
+
+/// Booleans are stored as 0/1 (see the first migration).
+pub fn flag(value: bool) -> i64 {
+    i64::from(value)
+}
+
+/// Whether an error is a unique-constraint violation, on either backend.
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => db.is_unique_violation(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_the_backend() {
+        assert_eq!(
+            normalise_url("sqlite://airside.db").unwrap(),
+            (Backend::Sqlite, "sqlite://airside.db?mode=rwc".into())
+        );
+        assert_eq!(
+            normalise_url("sqlite:x.db?mode=ro").unwrap(),
+            (Backend::Sqlite, "sqlite:x.db?mode=ro".into())
+        );
+        assert_eq!(
+            normalise_url("postgres://h/db").unwrap().0,
+            Backend::Postgres
+        );
+        assert!(normalise_url("mysql://h/db").is_err());
+    }
+}
+
+/// A stored 0/1 flag, read back as a bool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Flag(pub bool);
+
+impl From<i64> for Flag {
+    fn from(value: i64) -> Self {
+        Flag(value != 0)
+    }
+}

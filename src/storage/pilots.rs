@@ -1,0 +1,158 @@
+//! Pilots and their ACARS API keys.
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use super::resource::{keyed, Resource};
+use super::Db;
+use crate::domain::pilot::{pilot_ident, PilotState};
+use crate::domain::{AirlineId, AirportId, HubId, OrgId, PilotId, RankId, Timestamp};
+use crate::security::{self, Secret};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Pilot {
+    pub id: PilotId,
+    /// `AIR0001`: airline ICAO and number.
+    #[serde(rename = "pilot_id")]
+    pub ident: String,
+    pub airline_id: AirlineId,
+    pub number: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    #[sqlx(try_from = "String")]
+    pub state: PilotState,
+    pub rank_id: Option<RankId>,
+    pub hub_id: Option<HubId>,
+    pub airport_id: Option<AirportId>,
+    pub flight_minutes: i64,
+    pub flights: i64,
+    pub points: i64,
+    #[sqlx(try_from = "String")]
+    pub created_at: Timestamp,
+    #[sqlx(try_from = "String")]
+    pub updated_at: Timestamp,
+}
+keyed!(Pilot);
+
+impl Resource for Pilot {
+    const TABLE: &'static str = "pilots";
+    const COLUMNS: &'static str = "id, ident, airline_id, number, first_name, last_name, email, \
+         password_hash, state, rank_id, hub_id, airport_id, flight_minutes, flights, points, \
+         created_at, updated_at";
+}
+
+pub struct NewPilot<'a> {
+    pub airline: AirlineId,
+    pub airline_icao: &'a str,
+    pub number: i64,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub state: PilotState,
+    pub rank: Option<RankId>,
+    pub hub: Option<HubId>,
+    pub airport: Option<AirportId>,
+}
+
+pub async fn create(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    new: &NewPilot<'_>,
+) -> Result<PilotId, sqlx::Error> {
+    let now = Timestamp::now().to_db();
+    sqlx::query_scalar(
+        "INSERT INTO pilots (org_id, airline_id, number, ident, first_name, last_name, email, \
+         password_hash, state, rank_id, hub_id, airport_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(new.airline.0)
+    .bind(new.number)
+    .bind(pilot_ident(new.airline_icao, new.number))
+    .bind(new.first_name)
+    .bind(new.last_name)
+    .bind(new.email.trim().to_lowercase())
+    .bind(new.password_hash)
+    .bind(new.state.as_str())
+    .bind(new.rank.map(|r| r.0))
+    .bind(new.hub.map(|h| h.0))
+    .bind(new.airport.map(|a| a.0))
+    .bind(now)
+    .fetch_one(conn)
+    .await
+    .map(PilotId)
+}
+
+/// A pilot by email or by pilot id (`AIR0001`), as pilots sign in.
+pub async fn by_login(db: &Db, org: OrgId, login: &str) -> Result<Option<Pilot>, sqlx::Error> {
+    let login = login.trim();
+    let (column, value) = if login.contains('@') {
+        ("email", login.to_lowercase())
+    } else {
+        ("ident", login.to_ascii_uppercase())
+    };
+    sqlx::query_as(&format!(
+        "SELECT {} FROM pilots WHERE org_id = $1 AND {column} = $2",
+        Pilot::COLUMNS
+    ))
+    .bind(org.0)
+    .bind(value)
+    .fetch_optional(db.reader())
+    .await
+}
+
+/// Mints a new ACARS API key for a pilot. The key is returned once; only its
+/// SHA-256 is stored.
+pub async fn create_api_key(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pilot: PilotId,
+    label: &str,
+) -> Result<Secret, sqlx::Error> {
+    let key = security::new_token("apk_");
+    sqlx::query(
+        "INSERT INTO pilot_api_keys (org_id, pilot_id, key_hash, label, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(org.0)
+    .bind(pilot.0)
+    .bind(security::sha256_hex(key.expose()))
+    .bind(label)
+    .bind(Timestamp::now().to_db())
+    .execute(conn)
+    .await?;
+    Ok(key)
+}
+
+/// The pilot an API key belongs to, whatever their state (callers decide who
+/// may sign in). Revoked keys and empty keys match nothing.
+pub async fn by_api_key(db: &Db, key: &str) -> Result<Option<(OrgId, Pilot)>, sqlx::Error> {
+    if key.is_empty() {
+        return Ok(None);
+    }
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT org_id, pilot_id FROM pilot_api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(security::sha256_hex(key))
+    .fetch_optional(db.reader())
+    .await?;
+    let Some((org, pilot)) = row else {
+        return Ok(None);
+    };
+    let pilot = super::resource::get::<Pilot>(db, OrgId(org), pilot).await?;
+    Ok(pilot.map(|p| (OrgId(org), p)))
+}
+
+/// The next free pilot number of an airline.
+pub async fn next_number(conn: &mut AnyConnection, airline: AirlineId) -> Result<i64, sqlx::Error> {
+    let max: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(number) FROM pilots WHERE airline_id = $1")
+            .bind(airline.0)
+            .fetch_one(conn)
+            .await?;
+    Ok(max.unwrap_or(0) + 1)
+}

@@ -1,0 +1,50 @@
+//! Ranks, ordered, each reached at a number of hours.
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use super::resource::{keyed, Resource};
+use crate::domain::{OrgId, RankId, Timestamp};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Rank {
+    pub id: RankId,
+    pub name: String,
+    pub min_hours: f64,
+    pub sort_order: i64,
+    pub image_url: Option<String>,
+    #[sqlx(try_from = "i64")]
+    pub honorary: super::Flag,
+    #[sqlx(try_from = "String")]
+    pub created_at: Timestamp,
+}
+keyed!(Rank);
+
+impl Resource for Rank {
+    const TABLE: &'static str = "ranks";
+    const COLUMNS: &'static str =
+        "id, name, min_hours, sort_order, image_url, honorary, created_at";
+}
+
+pub async fn create(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    name: &str,
+    min_hours: f64,
+    sort_order: i64,
+    image_url: Option<&str>,
+) -> Result<RankId, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO ranks (org_id, name, min_hours, sort_order, image_url, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(name)
+    .bind(min_hours)
+    .bind(sort_order)
+    .bind(image_url)
+    .bind(Timestamp::now().to_db())
+    .fetch_one(conn)
+    .await
+    .map(RankId)
+}
