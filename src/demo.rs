@@ -409,7 +409,8 @@ struct Network {
     subfleets: Vec<(SubfleetId, usize, Vec<AircraftId>)>,
 }
 
-async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<()> {
+/// Fills `org` with the demo airline's network, fleet, pilots and history.
+pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<()> {
     // A fixed seed: every demo database looks the same.
     let mut rng = StdRng::seed_from_u64(0xA1_5D_E0);
     let airline = airlines::create(tx, org, "AS", "AIR", "Airside Virtual").await?;

@@ -1,0 +1,7 @@
+//! Integration tests: a real server on a random loopback port and a real
+//! database per test, on SQLite and (with AIRSIDE_TEST_DATABASE_URL) on
+//! PostgreSQL. One test binary keeps link times down.
+
+mod harness;
+
+mod foundation;
