@@ -279,3 +279,14 @@ CREATE TABLE announcements (
     published_at TEXT NOT NULL
 );
 CREATE INDEX announcements_org ON announcements (org_id, published_at);
+
+-- Staff console sessions; the cookie holds a random token, we keep its hash.
+CREATE TABLE staff_sessions (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES orgs(id),
+    staff_id BIGINT NOT NULL REFERENCES staff_users(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    csrf_token TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);

@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(live))
         .route("/readyz", get(ready))
+        .merge(crate::console::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

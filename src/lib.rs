@@ -7,8 +7,10 @@
 
 pub mod admin;
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod demo;
 pub mod domain;
 pub mod http;

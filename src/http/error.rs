@@ -9,8 +9,12 @@ use serde_json::{json, Map, Value};
 
 use super::request_id;
 
+/// Boxed: errors are the cold path, and a small `Result` keeps the hot one fast.
 #[derive(Debug)]
-pub struct ApiError {
+pub struct ApiError(Box<Problem>);
+
+#[derive(Debug)]
+pub struct Problem {
     pub status: StatusCode,
     /// A short slug naming the kind of problem; the `type` URI ends with it.
     pub kind: &'static str,
@@ -29,13 +33,13 @@ pub struct FieldError {
 
 impl ApiError {
     pub fn new(status: StatusCode, kind: &'static str, detail: impl Into<String>) -> Self {
-        ApiError {
+        ApiError(Box::new(Problem {
             status,
             kind,
             detail: detail.into(),
             extra: Map::new(),
             headers: HeaderMap::new(),
-        }
+        }))
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
@@ -92,44 +96,54 @@ impl ApiError {
     }
 
     pub fn with(mut self, key: &str, value: Value) -> Self {
-        self.extra.insert(key.to_string(), value);
+        self.0.extra.insert(key.to_string(), value);
         self
     }
 
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.insert(name, value);
+        self.0.headers.insert(name, value);
         self
     }
 
-    fn title(&self) -> &str {
-        self.status.canonical_reason().unwrap_or("Error")
+    pub fn problem(&self) -> &Problem {
+        &self.0
     }
 }
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.kind, self.detail)
+        write!(
+            f,
+            "{} {}: {}",
+            self.0.status.as_u16(),
+            self.0.kind,
+            self.0.detail
+        )
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let problem = *self.0;
         let mut body = Map::new();
         body.insert(
             "type".into(),
-            json!(format!("/docs/problems#{}", self.kind)),
+            json!(format!("/docs/problems#{}", problem.kind)),
         );
-        body.insert("title".into(), json!(self.title()));
-        body.insert("status".into(), json!(self.status.as_u16()));
-        body.insert("detail".into(), json!(self.detail));
+        body.insert(
+            "title".into(),
+            json!(problem.status.canonical_reason().unwrap_or("Error")),
+        );
+        body.insert("status".into(), json!(problem.status.as_u16()));
+        body.insert("detail".into(), json!(problem.detail));
         body.insert("request_id".into(), json!(request_id::current()));
-        body.extend(self.extra);
-        let mut response = (self.status, Value::Object(body).to_string()).into_response();
+        body.extend(problem.extra);
+        let mut response = (problem.status, Value::Object(body).to_string()).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        response.headers_mut().extend(self.headers);
+        response.headers_mut().extend(problem.headers);
         response
     }
 }

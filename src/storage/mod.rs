@@ -20,6 +20,7 @@ pub mod pilots;
 pub mod pireps;
 pub mod ranks;
 pub mod schedules;
+pub mod sessions;
 pub mod staff;
 
 use std::str::FromStr;

@@ -61,3 +61,10 @@ pub async fn by_email(db: &Db, email: &str) -> Result<Option<StaffUser>, sqlx::E
         .fetch_optional(db.reader())
         .await
 }
+
+pub async fn by_id(db: &Db, id: StaffId) -> Result<Option<StaffUser>, sqlx::Error> {
+    sqlx::query_as("SELECT * FROM staff_users WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(db.reader())
+        .await
+}

@@ -4,4 +4,6 @@
 
 mod harness;
 
+mod binary;
+mod console_session;
 mod foundation;

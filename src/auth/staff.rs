@@ -1,0 +1,126 @@
+//! `Staff`: a signed-in staff member of an org, from the console session cookie.
+
+use std::sync::OnceLock;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::Method;
+use axum_extra::extract::CookieJar;
+
+use crate::app::AppState;
+use crate::domain::org::Org;
+use crate::domain::staff::{Permission, Permissions};
+use crate::http::ApiError;
+use crate::security;
+use crate::storage::staff::StaffUser;
+use crate::storage::{orgs, sessions, staff};
+
+pub const SESSION_COOKIE: &str = "airside_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub user: StaffUser,
+    pub org: Org,
+    pub permissions: Permissions,
+}
+
+impl Staff {
+    /// 403 unless the staff member has `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if self.permissions.has(permission) {
+            Ok(())
+        } else {
+            Err(
+                ApiError::forbidden(format!("this needs the {permission} permission"))
+                    .with("permission", serde_json::json!(permission.as_str())),
+            )
+        }
+    }
+
+    /// For the API settings pages and calls: an active org and `permission`.
+    pub fn require_api_settings(&self, permission: Permission) -> Result<(), ApiError> {
+        if !self.org.has_api_settings() {
+            return Err(ApiError::forbidden(
+                "organisations on the trial plan have no API settings; upgrade to use the API",
+            ));
+        }
+        self.require(permission)
+    }
+
+    pub fn require_owner(&self) -> Result<(), ApiError> {
+        if self.permissions.is_owner() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(
+                "only the organisation's owner can do this",
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar
+            .get(SESSION_COOKIE)
+            .map(|c| c.value().to_string())
+            .unwrap_or_default();
+        let signed_out = || ApiError::unauthorized("sign in to the console first");
+        if token.is_empty() {
+            return Err(signed_out());
+        }
+        let (staff_id, csrf) = sessions::find(&state.db, &token)
+            .await?
+            .ok_or_else(signed_out)?;
+        if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !security::constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
+                return Err(ApiError::forbidden(format!(
+                    "missing or wrong {CSRF_HEADER} header: send the token the session gave you"
+                )));
+            }
+        }
+        let user = staff::by_id(&state.db, staff_id)
+            .await?
+            .ok_or_else(signed_out)?;
+        let org = orgs::by_id(&state.db, user.org_id)
+            .await?
+            .ok_or_else(signed_out)?;
+        let permissions = user.permissions();
+        Ok(Staff {
+            user,
+            org,
+            permissions,
+        })
+    }
+}
+
+/// Checks a staff login. Unknown emails cost the same time as wrong passwords,
+/// so a caller cannot tell which emails exist.
+pub async fn check_login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<Option<StaffUser>, ApiError> {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let user = staff::by_email(&state.db, email).await?;
+    let hash = match &user {
+        Some(user) => user.password_hash.clone(),
+        None => DUMMY
+            .get_or_init(|| security::hash_password("not a real password"))
+            .clone(),
+    };
+    let password = password.to_string();
+    // argon2 is CPU-heavy on purpose: keep it off the async workers.
+    let matches = tokio::task::spawn_blocking(move || security::verify_password(&password, &hash))
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(user.filter(|_| matches))
+}

@@ -1,0 +1,118 @@
+//! Signing staff in and out.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::CookieJar;
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::auth::staff::{check_login, SESSION_COOKIE};
+use crate::auth::Staff;
+use crate::domain::org::Org;
+use crate::domain::{StaffId, Timestamp};
+use crate::http::extract::{Data, Json};
+use crate::http::ApiError;
+use crate::storage::sessions;
+
+const SESSION_HOURS: i64 = 12;
+
+#[derive(Debug, Deserialize)]
+pub struct SignIn {
+    email: String,
+    password: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StaffView {
+    id: StaffId,
+    email: String,
+    name: String,
+    owner: bool,
+    permissions: Vec<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SessionView {
+    staff: StaffView,
+    org: Org,
+    /// Send it back as `X-CSRF-Token` on every change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    csrf_token: Option<String>,
+}
+
+fn view(staff: &Staff, csrf_token: Option<String>) -> SessionView {
+    use crate::domain::staff::Permission::{ApiSettingsManage, ApiSettingsView};
+    let permissions = [ApiSettingsView, ApiSettingsManage]
+        .into_iter()
+        .filter(|p| staff.permissions.has(*p))
+        .map(|p| p.as_str())
+        .collect();
+    SessionView {
+        staff: StaffView {
+            id: staff.user.id,
+            email: staff.user.email.clone(),
+            name: staff.user.name.clone(),
+            owner: staff.permissions.is_owner(),
+            permissions,
+        },
+        org: staff.org.clone(),
+        csrf_token,
+    }
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Json(body): Json<SignIn>,
+) -> Result<(CookieJar, Data<SessionView>), ApiError> {
+    let user = check_login(&state, &body.email, &body.password)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("wrong email or password"))?;
+    let org = crate::storage::orgs::by_id(&state.db, user.org_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("staff user without an org"))?;
+    let expires = Timestamp(chrono::Utc::now() + Duration::hours(SESSION_HOURS));
+    let session = sessions::create(&state.db, org.id, user.id, expires).await?;
+    let cookie = Cookie::build((SESSION_COOKIE, session.token.expose().to_string()))
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .max_age(time::Duration::hours(SESSION_HOURS))
+        .build();
+    let permissions = user.permissions();
+    let staff = Staff {
+        user,
+        org,
+        permissions,
+    };
+    tracing::info!(staff = %staff.user.id, org = %staff.org.slug, "staff signed in");
+    Ok((
+        jar.add(cookie),
+        Data {
+            data: view(&staff, Some(session.csrf_token)),
+        },
+    ))
+}
+
+pub async fn current(staff: Staff) -> Data<SessionView> {
+    Data {
+        data: view(&staff, None),
+    }
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    _staff: Staff,
+    jar: CookieJar,
+) -> Result<(StatusCode, CookieJar), ApiError> {
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        sessions::delete(&state.db, cookie.value()).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+    ))
+}

@@ -1,0 +1,223 @@
+//! The real `airside` binary: serving, graceful shutdown, admin commands.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::harness::{each_empty_database, TestDatabase};
+
+const BIN: &str = env!("CARGO_BIN_EXE_airside");
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn admin(database: &TestDatabase, args: &[&str]) -> (bool, Value) {
+    let output = Command::new(BIN)
+        .args(["admin", "--database-url", &database.url])
+        .args(args)
+        .env("AIRSIDE_LOG", "warn")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let value = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("one JSON object on stdout, got {stdout:?}: {e}"));
+    (output.status.success(), value)
+}
+
+#[tokio::test]
+async fn admin_creates_orgs_and_pilots_and_refuses_nonsense() {
+    each_empty_database(|db| async move {
+        let (ok, org) = admin(
+            &db,
+            &[
+                "org",
+                "create",
+                "--name",
+                "Blue Sky",
+                "--slug",
+                "blue",
+                "--owner-email",
+                "boss@blue.test",
+                "--owner-password",
+                "a-long-password",
+            ],
+        );
+        assert!(ok, "{org}");
+        assert!(uuid::Uuid::parse_str(org["org_id"].as_str().unwrap()).is_ok());
+        assert_eq!(org["airline_icao"], "BLU");
+
+        let (ok, again) = admin(
+            &db,
+            &[
+                "org",
+                "create",
+                "--name",
+                "Again",
+                "--slug",
+                "blue",
+                "--owner-email",
+                "x@blue.test",
+                "--owner-password",
+                "a-long-password",
+            ],
+        );
+        assert!(!ok);
+        assert_eq!(again["error"], "an org with this slug already exists");
+
+        let (ok, pilot) = admin(
+            &db,
+            &[
+                "pilot",
+                "create",
+                "--org",
+                "blue",
+                "--pilot-id",
+                "BLU0007",
+                "--email",
+                "p@blue.test",
+                "--password",
+                "pilot-password",
+            ],
+        );
+        assert!(ok, "{pilot}");
+        assert_eq!(pilot["pilot_id"], "BLU0007");
+        assert!(pilot["api_key"].as_str().unwrap().starts_with("apk_"));
+
+        for (args, error) in [
+            (
+                vec!["--org", "blue", "--pilot-id", "XYZ0001"],
+                "org blue has no airline with ICAO XYZ",
+            ),
+            (
+                vec!["--org", "nope", "--pilot-id", "BLU0002"],
+                "no org with slug nope",
+            ),
+            (
+                vec!["--org", "blue", "--pilot-id", "0001"],
+                "pilot id must look like AIR0001: airline ICAO, then digits",
+            ),
+            (
+                vec!["--org", "blue", "--pilot-id", "BLU0007"],
+                "a pilot with this pilot id or email already exists",
+            ),
+        ] {
+            let mut all = vec![
+                "pilot",
+                "create",
+                "--email",
+                "q@blue.test",
+                "--password",
+                "pilot-password",
+            ];
+            all.extend(args);
+            if error.contains("already exists") {
+                all[3] = "p@blue.test";
+            }
+            let (ok, out) = admin(&db, &all);
+            assert!(!ok);
+            assert_eq!(out["error"], error);
+        }
+    })
+    .await;
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(database_url: &str) -> Server {
+        let port = free_port();
+        let child = Command::new(BIN)
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--database-url",
+                database_url,
+            ])
+            .env("AIRSIDE_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server { child, port };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
+    each_empty_database(|db| async move {
+        let mut server = Server::start(&db.url);
+        let body = br#"{"email": "nobody@example.test", "password": "x"}"#;
+        let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let head = format!(
+            "POST /console/api/session HTTP/1.1\r\nhost: test\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(&body[..10]).unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+
+        server.signal("TERM");
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(server.child.try_wait().unwrap().is_none(), "exited with a request in flight");
+
+        stream.write_all(&body[10..]).unwrap();
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        assert!(response.starts_with("HTTP/1.1 401"), "{response}");
+        assert!(response.contains("application/problem+json"), "{response}");
+
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let status = loop {
+            if let Some(status) = server.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "did not exit after SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "{status}");
+        assert!(TcpStream::connect(("127.0.0.1", server.port)).is_err(), "still listening");
+
+        // Restarting on the same database migrates nothing new and serves again.
+        let again = Server::start(&db.url);
+        let mut stream = TcpStream::connect(("127.0.0.1", again.port)).unwrap();
+        stream.write_all(b"GET /readyz HTTP/1.1\r\nhost: test\r\nconnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    })
+    .await;
+}
