@@ -7,9 +7,11 @@ use serde_json::{json, Value};
 
 use crate::domain::org::{OrgKind, Plan};
 use crate::domain::pilot::{parse_pilot_ident, PilotState};
+use crate::domain::scope::{Scopes, OPERATIONS};
 use crate::domain::staff::Permissions;
 use crate::security;
-use crate::storage::{self, airlines, orgs, pilots, staff, Db};
+use crate::storage::clients::{self, ClientKind};
+use crate::storage::{self, airlines, audit, orgs, pilots, staff, Db};
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
@@ -22,6 +24,27 @@ pub enum AdminCommand {
     Pilot {
         #[command(subcommand)]
         command: PilotCommand,
+    },
+    /// OAuth clients.
+    Client {
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Create an API client; prints its id and secret (shown this once).
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long, value_parser = ["operations"])]
+        kind: String,
+        #[arg(long)]
+        name: String,
+        /// A scope the client may use; repeat for several. None: unrestricted.
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
     },
 }
 
@@ -72,15 +95,7 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<Value> {
     match command {
         AdminCommand::Org {
             command:
-                OrgCommand::Create {
-                    name,
-                    slug,
-                    plan,
-                    kind,
-                    airline_icao,
-                    owner_email,
-                    owner_password,
-                },
+                OrgCommand::Create { name, slug, plan, kind, airline_icao, owner_email, owner_password },
         } => {
             create_org(
                 db,
@@ -95,15 +110,7 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<Value> {
             .await
         }
         AdminCommand::Pilot {
-            command:
-                PilotCommand::Create {
-                    org,
-                    pilot_id,
-                    email,
-                    password,
-                    first_name,
-                    last_name,
-                },
+            command: PilotCommand::Create { org, pilot_id, email, password, first_name, last_name },
         } => {
             create_pilot(
                 db,
@@ -116,15 +123,16 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<Value> {
             )
             .await
         }
+        AdminCommand::Client { command: ClientCommand::Create { org, kind: _, name, scopes } } => {
+            create_operations_client(db, &org, &name, &scopes).await
+        }
     }
 }
 
 fn valid_slug(slug: &str) -> bool {
     !slug.is_empty()
         && slug.len() <= 64
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -162,17 +170,9 @@ async fn create_org(
         bail!("airline ICAO must be letters; pass --airline-icao");
     }
     let mut tx = db.begin().await?;
-    let org = orgs::create(
-        &mut tx,
-        &orgs::NewOrg {
-            name,
-            slug,
-            kind,
-            plan,
-        },
-    )
-    .await
-    .map_err(|e| conflict_or(e, "an org with this slug already exists"))?;
+    let org = orgs::create(&mut tx, &orgs::NewOrg { name, slug, kind, plan })
+        .await
+        .map_err(|e| conflict_or(e, "an org with this slug already exists"))?;
     airlines::create(&mut tx, org.id, &icao[..2], &icao, name).await?;
     let hash = security::hash_password(owner_password);
     let owner = staff::NewStaff {
@@ -235,10 +235,51 @@ async fn create_pilot(
     )
 }
 
+async fn create_operations_client(
+    db: &Db,
+    org_slug: &str,
+    name: &str,
+    scopes: &[String],
+) -> anyhow::Result<Value> {
+    let org = org_by_slug(db, org_slug).await?;
+    if name.trim().is_empty() {
+        bail!("name must not be empty");
+    }
+    let scopes = Scopes::from_list(scopes)
+        .map_err(|unknown| anyhow!("unknown scopes: {}", unknown.join(" ")))?;
+    let foreign = scopes.outside(&OPERATIONS);
+    if !foreign.is_empty() {
+        bail!("not Operations scopes: {}", foreign.join(" "));
+    }
+    let new = clients::NewClient {
+        kind: ClientKind::Operations,
+        name: name.trim(),
+        scopes: &scopes,
+        redirect_uris: &[],
+        privacy_policy_url: None,
+        confidential: true,
+    };
+    let mut tx = db.begin().await?;
+    let (id, secret) = clients::create(&mut tx, org.id, &new).await?;
+    let client = clients::get(&mut tx, org.id, id).await?.context("client vanished")?;
+    audit::record(
+        &mut tx,
+        org.id,
+        "admin-cli",
+        "client.created",
+        "client",
+        &client.client_id,
+        json!({ "name": client.name, "scopes": scopes }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(
+        json!({ "client_id": client.client_id, "client_secret": secret.map(|s| s.expose().to_string()), "id": id }),
+    )
+}
+
 pub async fn org_by_slug(db: &Db, slug: &str) -> anyhow::Result<crate::domain::org::Org> {
-    orgs::by_slug(db, slug)
-        .await?
-        .with_context(|| format!("no org with slug {slug}"))
+    orgs::by_slug(db, slug).await?.with_context(|| format!("no org with slug {slug}"))
 }
 
 fn conflict_or(error: sqlx::Error, message: &str) -> anyhow::Error {

@@ -29,10 +29,13 @@ pub struct AppState {
 }
 
 pub fn router(state: AppState) -> Router {
+    let (operations, _) = crate::operations::build(&state);
     Router::new()
         .route("/healthz", get(live))
         .route("/readyz", get(ready))
         .merge(crate::console::router())
+        .merge(crate::oauth::router())
+        .merge(operations)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -41,10 +44,8 @@ pub fn router(state: AppState) -> Router {
             TraceLayer::new_for_http()
                 // The path only: query strings can carry codes and tokens.
                 .make_span_with(|request: &Request| {
-                    let id = request
-                        .headers()
-                        .get(&request_id::HEADER)
-                        .and_then(|v| v.to_str().ok());
+                    let id =
+                        request.headers().get(&request_id::HEADER).and_then(|v| v.to_str().ok());
                     tracing::info_span!(
                         "request",
                         method = %request.method(),
@@ -65,9 +66,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
 /// Resolves on SIGINT or SIGTERM.
@@ -113,11 +112,7 @@ async fn method_not_allowed(request: Request) -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method-not-allowed",
-        format!(
-            "{} is not allowed on {}",
-            request.method(),
-            request.uri().path()
-        ),
+        format!("{} is not allowed on {}", request.method(), request.uri().path()),
     )
 }
 

@@ -42,6 +42,10 @@ enum Command {
         /// Seed the demo organisations (idempotent) before serving.
         #[arg(long)]
         demo: bool,
+        /// The URL clients reach this server at, e.g. https://api.example.org
+        /// (the OAuth issuer). Default: http:// and the listen address.
+        #[arg(long, env = "AIRSIDE_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Seed the demo organisations (idempotent) and exit.
     Demo {
@@ -60,9 +64,7 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build();
     let runtime = match runtime {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -77,24 +79,13 @@ fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("AIRSIDE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     // Logs go to stderr: stdout is for the admin commands' JSON.
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 
 async fn run(command: Command) -> ExitCode {
     match command {
-        Command::Serve {
-            listen,
-            database,
-            demo,
-        } => {
-            let config = Config {
-                listen,
-                database_url: database.database_url,
-                demo,
-            };
+        Command::Serve { listen, database, demo, public_url } => {
+            let config = Config { listen, database_url: database.database_url, demo, public_url };
             match serve(config).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
@@ -152,10 +143,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let listener = TcpListener::bind(config.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "airside listening");
-    let state = AppState {
-        db: db.clone(),
-        config: Arc::new(config),
-    };
+    let state = AppState { db: db.clone(), config: Arc::new(config) };
     app::serve(listener, state, app::shutdown_signal()).await?;
     db.close().await;
     tracing::info!("stopped");

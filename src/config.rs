@@ -11,6 +11,19 @@ pub struct Config {
     pub database_url: String,
     /// Seed the demo organisations on start.
     pub demo: bool,
+    /// The URL the outside world reaches this server at (the OAuth issuer).
+    /// Default: `http://` and the listen address.
+    pub public_url: Option<String>,
+}
+
+impl Config {
+    /// The OAuth issuer identifier (RFC 8414), without a trailing slash.
+    pub fn issuer(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.listen),
+        }
+    }
 }
 
 impl Default for Config {
@@ -19,6 +32,7 @@ impl Default for Config {
             listen: DEFAULT_LISTEN.parse().expect("valid default address"),
             database_url: DEFAULT_DATABASE_URL.to_string(),
             demo: false,
+            public_url: None,
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::domain::org::{OrgKind, Plan};
 use crate::domain::pilot::PilotState;
 use crate::domain::pirep::PirepState;
 use crate::domain::staff::{Permission, Permissions};
-use crate::domain::{AircraftId, AirportId, OrgId, RankId, SubfleetId, Timestamp};
+use crate::domain::{AircraftId, AirportId, HubId, OrgId, PilotId, RankId, SubfleetId, Timestamp};
 use crate::security;
 use crate::storage::{
     airlines, airports, announcements, badges, bookings, fleet, hubs, orgs, pilots, pireps, ranks,
@@ -32,224 +32,44 @@ struct DemoOrg {
 }
 
 const ORGS: [DemoOrg; 3] = [
-    DemoOrg {
-        slug: "demo",
-        name: "Airside Virtual",
-        kind: OrgKind::Airline,
-        plan: Plan::Active,
-    },
+    DemoOrg { slug: "demo", name: "Airside Virtual", kind: OrgKind::Airline, plan: Plan::Active },
     DemoOrg {
         slug: "demo-school",
         name: "Airside Flight Academy",
         kind: OrgKind::FlightSchool,
         plan: Plan::Active,
     },
-    DemoOrg {
-        slug: "demo-trial",
-        name: "Trial Air",
-        kind: OrgKind::Airline,
-        plan: Plan::Trial,
-    },
+    DemoOrg { slug: "demo-trial", name: "Trial Air", kind: OrgKind::Airline, plan: Plan::Trial },
 ];
 
 /// (ICAO, IATA, name, city, country, latitude, longitude)
-type AirportRow = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    f64,
-    f64,
-);
+type AirportRow = (&'static str, &'static str, &'static str, &'static str, &'static str, f64, f64);
 
 const AIRPORTS: &[AirportRow] = &[
-    (
-        "EGLL",
-        "LHR",
-        "London Heathrow",
-        "London",
-        "GB",
-        51.4706,
-        -0.461941,
-    ),
-    (
-        "EHAM",
-        "AMS",
-        "Amsterdam Schiphol",
-        "Amsterdam",
-        "NL",
-        52.3086,
-        4.76389,
-    ),
-    (
-        "EGKK",
-        "LGW",
-        "London Gatwick",
-        "London",
-        "GB",
-        51.1481,
-        -0.190278,
-    ),
-    (
-        "LFPG",
-        "CDG",
-        "Paris Charles de Gaulle",
-        "Paris",
-        "FR",
-        49.0097,
-        2.54778,
-    ),
-    (
-        "EDDF",
-        "FRA",
-        "Frankfurt am Main",
-        "Frankfurt",
-        "DE",
-        50.0333,
-        8.57056,
-    ),
+    ("EGLL", "LHR", "London Heathrow", "London", "GB", 51.4706, -0.461941),
+    ("EHAM", "AMS", "Amsterdam Schiphol", "Amsterdam", "NL", 52.3086, 4.76389),
+    ("EGKK", "LGW", "London Gatwick", "London", "GB", 51.1481, -0.190278),
+    ("LFPG", "CDG", "Paris Charles de Gaulle", "Paris", "FR", 49.0097, 2.54778),
+    ("EDDF", "FRA", "Frankfurt am Main", "Frankfurt", "DE", 50.0333, 8.57056),
     ("EDDM", "MUC", "Munich", "Munich", "DE", 48.3538, 11.7861),
-    (
-        "LEMD",
-        "MAD",
-        "Adolfo Suárez Madrid–Barajas",
-        "Madrid",
-        "ES",
-        40.4719,
-        -3.56264,
-    ),
-    (
-        "LEBL",
-        "BCN",
-        "Barcelona–El Prat",
-        "Barcelona",
-        "ES",
-        41.2971,
-        2.07846,
-    ),
-    (
-        "LIRF",
-        "FCO",
-        "Rome Fiumicino",
-        "Rome",
-        "IT",
-        41.8003,
-        12.2389,
-    ),
+    ("LEMD", "MAD", "Adolfo Suárez Madrid–Barajas", "Madrid", "ES", 40.4719, -3.56264),
+    ("LEBL", "BCN", "Barcelona–El Prat", "Barcelona", "ES", 41.2971, 2.07846),
+    ("LIRF", "FCO", "Rome Fiumicino", "Rome", "IT", 41.8003, 12.2389),
     ("LSZH", "ZRH", "Zurich", "Zurich", "CH", 47.4647, 8.54917),
     ("EIDW", "DUB", "Dublin", "Dublin", "IE", 53.4213, -6.27007),
-    (
-        "EKCH",
-        "CPH",
-        "Copenhagen Kastrup",
-        "Copenhagen",
-        "DK",
-        55.6179,
-        12.656,
-    ),
-    (
-        "ESSA",
-        "ARN",
-        "Stockholm Arlanda",
-        "Stockholm",
-        "SE",
-        59.6519,
-        17.9186,
-    ),
-    (
-        "ENGM",
-        "OSL",
-        "Oslo Gardermoen",
-        "Oslo",
-        "NO",
-        60.1939,
-        11.1004,
-    ),
-    (
-        "LOWW",
-        "VIE",
-        "Vienna International",
-        "Vienna",
-        "AT",
-        48.1103,
-        16.5697,
-    ),
-    (
-        "LPPT",
-        "LIS",
-        "Lisbon Humberto Delgado",
-        "Lisbon",
-        "PT",
-        38.7813,
-        -9.13592,
-    ),
-    (
-        "EGCC",
-        "MAN",
-        "Manchester",
-        "Manchester",
-        "GB",
-        53.3537,
-        -2.27495,
-    ),
-    (
-        "EGPH",
-        "EDI",
-        "Edinburgh",
-        "Edinburgh",
-        "GB",
-        55.95,
-        -3.3725,
-    ),
-    (
-        "BIKF",
-        "KEF",
-        "Keflavík International",
-        "Reykjavík",
-        "IS",
-        63.985,
-        -22.6056,
-    ),
-    (
-        "LTFM", "IST", "Istanbul", "Istanbul", "TR", 41.2753, 28.7519,
-    ),
-    (
-        "OMDB",
-        "DXB",
-        "Dubai International",
-        "Dubai",
-        "AE",
-        25.2528,
-        55.3644,
-    ),
-    (
-        "KJFK",
-        "JFK",
-        "John F. Kennedy International",
-        "New York",
-        "US",
-        40.6398,
-        -73.7789,
-    ),
-    (
-        "KBOS",
-        "BOS",
-        "Boston Logan",
-        "Boston",
-        "US",
-        42.3643,
-        -71.0052,
-    ),
-    (
-        "CYYZ",
-        "YYZ",
-        "Toronto Pearson",
-        "Toronto",
-        "CA",
-        43.6772,
-        -79.6306,
-    ),
+    ("EKCH", "CPH", "Copenhagen Kastrup", "Copenhagen", "DK", 55.6179, 12.656),
+    ("ESSA", "ARN", "Stockholm Arlanda", "Stockholm", "SE", 59.6519, 17.9186),
+    ("ENGM", "OSL", "Oslo Gardermoen", "Oslo", "NO", 60.1939, 11.1004),
+    ("LOWW", "VIE", "Vienna International", "Vienna", "AT", 48.1103, 16.5697),
+    ("LPPT", "LIS", "Lisbon Humberto Delgado", "Lisbon", "PT", 38.7813, -9.13592),
+    ("EGCC", "MAN", "Manchester", "Manchester", "GB", 53.3537, -2.27495),
+    ("EGPH", "EDI", "Edinburgh", "Edinburgh", "GB", 55.95, -3.3725),
+    ("BIKF", "KEF", "Keflavík International", "Reykjavík", "IS", 63.985, -22.6056),
+    ("LTFM", "IST", "Istanbul", "Istanbul", "TR", 41.2753, 28.7519),
+    ("OMDB", "DXB", "Dubai International", "Dubai", "AE", 25.2528, 55.3644),
+    ("KJFK", "JFK", "John F. Kennedy International", "New York", "US", 40.6398, -73.7789),
+    ("KBOS", "BOS", "Boston Logan", "Boston", "US", 42.3643, -71.0052),
+    ("CYYZ", "YYZ", "Toronto Pearson", "Toronto", "CA", 43.6772, -79.6306),
 ];
 
 /// (name, hours to reach it)
@@ -262,41 +82,13 @@ const RANKS: [(&str, f64); 5] = [
 ];
 
 /// (ICAO type, name, passengers, cargo kg, index of the minimum rank, registrations)
-type SubfleetRow = (
-    &'static str,
-    &'static str,
-    i64,
-    i64,
-    usize,
-    &'static [&'static str],
-);
+type SubfleetRow = (&'static str, &'static str, i64, i64, usize, &'static [&'static str]);
 
 const SUBFLEETS: [SubfleetRow; 5] = [
-    (
-        "A320",
-        "Airbus A320-200",
-        180,
-        2_500,
-        0,
-        &["G-ASAA", "G-ASAB", "G-ASAC", "G-ASAD"],
-    ),
-    (
-        "B738",
-        "Boeing 737-800",
-        189,
-        2_800,
-        0,
-        &["G-ASBA", "G-ASBB", "G-ASBC"],
-    ),
+    ("A320", "Airbus A320-200", 180, 2_500, 0, &["G-ASAA", "G-ASAB", "G-ASAC", "G-ASAD"]),
+    ("B738", "Boeing 737-800", 189, 2_800, 0, &["G-ASBA", "G-ASBB", "G-ASBC"]),
     ("E190", "Embraer E190", 100, 1_200, 0, &["G-ASEA", "G-ASEB"]),
-    (
-        "A333",
-        "Airbus A330-300",
-        277,
-        15_000,
-        3,
-        &["G-ASWA", "G-ASWB", "G-ASWC"],
-    ),
+    ("A333", "Airbus A330-300", 277, 15_000, 3, &["G-ASWA", "G-ASWB", "G-ASWC"]),
     ("B77F", "Boeing 777F", 0, 102_000, 4, &["G-ASFA", "G-ASFB"]),
 ];
 
@@ -336,25 +128,14 @@ pub async fn seed(db: &Db) -> anyhow::Result<String> {
         let mut tx = db.begin().await?;
         let org = orgs::create(
             &mut tx,
-            &orgs::NewOrg {
-                name: demo.name,
-                slug: demo.slug,
-                kind: demo.kind,
-                plan: demo.plan,
-            },
+            &orgs::NewOrg { name: demo.name, slug: demo.slug, kind: demo.kind, plan: demo.plan },
         )
         .await?;
         seed_staff(&mut tx, org.id, demo.slug, &hash).await?;
         if demo.slug == "demo" {
-            seed_airline(&mut tx, org.id, &hash)
-                .await
-                .context("seeding the demo airline")?;
+            seed_airline(&mut tx, org.id, &hash).await.context("seeding the demo airline")?;
         } else {
-            let icao = if demo.kind == OrgKind::FlightSchool {
-                "AFA"
-            } else {
-                "TRL"
-            };
+            let icao = if demo.kind == OrgKind::FlightSchool { "AFA" } else { "TRL" };
             airlines::create(&mut tx, org.id, &icao[..2], icao, demo.name).await?;
         }
         tx.commit().await?;
@@ -375,28 +156,15 @@ pub async fn seed(db: &Db) -> anyhow::Result<String> {
 async fn seed_staff(tx: &mut Tx, org: OrgId, slug: &str, hash: &str) -> anyhow::Result<()> {
     let people = [
         ("owner", "Olivia Owner", Permissions::owner()),
-        (
-            "manager",
-            "Max Manager",
-            Permissions::new(vec![Permission::ApiSettingsManage], false),
-        ),
-        (
-            "viewer",
-            "Vic Viewer",
-            Permissions::new(vec![Permission::ApiSettingsView], false),
-        ),
+        ("manager", "Max Manager", Permissions::new(vec![Permission::ApiSettingsManage], false)),
+        ("viewer", "Vic Viewer", Permissions::new(vec![Permission::ApiSettingsView], false)),
     ];
     for (who, name, permissions) in people {
         let email = format!("{who}@{slug}.test");
         staff::create(
             tx,
             org,
-            &staff::NewStaff {
-                email: &email,
-                name,
-                password_hash: hash,
-                permissions,
-            },
+            &staff::NewStaff { email: &email, name, password_hash: hash, permissions },
         )
         .await?;
     }
@@ -415,11 +183,7 @@ pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result
     let mut rng = StdRng::seed_from_u64(0xA1_5D_E0);
     let airline = airlines::create(tx, org, "AS", "AIR", "Airside Virtual").await?;
 
-    let mut network = Network {
-        airports: vec![],
-        ranks: vec![],
-        subfleets: vec![],
-    };
+    let mut network = Network { airports: vec![], ranks: vec![], subfleets: vec![] };
     for (icao, iata, name, city, country, lat, lon) in AIRPORTS {
         let new = airports::NewAirport {
             icao,
@@ -430,14 +194,10 @@ pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result
             latitude: *lat,
             longitude: *lon,
         };
-        network
-            .airports
-            .push((airports::create(tx, org, &new).await?, *lat, *lon));
+        network.airports.push((airports::create(tx, org, &new).await?, *lat, *lon));
     }
     for (order, (name, hours)) in RANKS.iter().enumerate() {
-        network
-            .ranks
-            .push(ranks::create(tx, org, name, *hours, order as i64 + 1, None).await?);
+        network.ranks.push(ranks::create(tx, org, name, *hours, order as i64 + 1, None).await?);
     }
     let london = hubs::create(tx, org, network.airports[0].0, "London Heathrow").await?;
     let amsterdam = hubs::create(tx, org, network.airports[1].0, "Amsterdam").await?;
@@ -650,10 +410,7 @@ pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result
     }
     for (p, (minutes, flights, points)) in totals.iter().enumerate() {
         let hours = *minutes as f64 / 60.0;
-        let rank = RANKS
-            .iter()
-            .rposition(|(_, need)| hours >= *need)
-            .unwrap_or(0);
+        let rank = RANKS.iter().rposition(|(_, need)| hours >= *need).unwrap_or(0);
         sqlx::query(
             "UPDATE pilots SET flight_minutes = $1, flights = $2, points = $3, rank_id = $4 \
              WHERE org_id = $5 AND id = $6",
@@ -672,10 +429,9 @@ pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result
     badges::award(tx, org, pilot_ids[1], badge_ids[2]).await?;
 
     // Two flights in the air right now (not AIR0001's: they may start their own).
-    for (pilot, (schedule, number, dep, arr, distance, minutes, _)) in [
-        (pilot_ids[4], &schedule_rows[0]),
-        (pilot_ids[6], &schedule_rows[3]),
-    ] {
+    for (pilot, (schedule, number, dep, arr, distance, minutes, _)) in
+        [(pilot_ids[4], &schedule_rows[0]), (pilot_ids[6], &schedule_rows[3])]
+    {
         let started = now - Duration::minutes(40);
         let new = pireps::NewPirep {
             pilot,
@@ -715,68 +471,30 @@ pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result
     // Bookings: AIR0001 has three, two with an aircraft pinned.
     let first = pilot_ids[0];
     let short_haul: Vec<AircraftId> = network.subfleets[0].2.clone();
-    let mine = [
-        (0, Some(short_haul[0])),
-        (1, Some(short_haul[1])),
-        (4, None),
-    ];
+    let mine = [(0, Some(short_haul[0])), (1, Some(short_haul[1])), (4, None)];
     for (index, aircraft) in mine {
         bookings::create(tx, org, first, schedule_rows[index].0, aircraft).await?;
     }
     for (n, pilot) in pilot_ids.iter().enumerate().skip(1).step_by(3) {
-        bookings::create(
-            tx,
-            org,
-            *pilot,
-            schedule_rows[(n * 7) % schedule_rows.len()].0,
-            None,
-        )
-        .await?;
+        bookings::create(tx, org, *pilot, schedule_rows[(n * 7) % schedule_rows.len()].0, None)
+            .await?;
     }
 
+    seed_requests_and_activities(tx, org, &pilot_ids, &network, london, amsterdam).await?;
+
     for (i, (title, body)) in [
-        (
-            "Welcome to Airside Virtual",
-            "Read the pilot handbook before your first flight.",
-        ),
-        (
-            "New A330 routes",
-            "London to New York, Boston and Toronto are open to Captains.",
-        ),
-        (
-            "Winter ops",
-            "De-icing procedures are in effect at all northern European airports.",
-        ),
-        (
-            "Event: Fly-in to Dublin",
-            "Join the group flight this Saturday at 18:00Z.",
-        ),
-        (
-            "Freighter rotation",
-            "AS9001 to Dubai is flown by Senior Captains only.",
-        ),
-        (
-            "ACARS update",
-            "Keep your tracker up to date for the new position batching.",
-        ),
+        ("Welcome to Airside Virtual", "Read the pilot handbook before your first flight."),
+        ("New A330 routes", "London to New York, Boston and Toronto are open to Captains."),
+        ("Winter ops", "De-icing procedures are in effect at all northern European airports."),
+        ("Event: Fly-in to Dublin", "Join the group flight this Saturday at 18:00Z."),
+        ("Freighter rotation", "AS9001 to Dubai is flown by Senior Captains only."),
+        ("ACARS update", "Keep your tracker up to date for the new position batching."),
         ("Points changes", "Landing bonus now applies below 150 fpm."),
-        (
-            "Hub news",
-            "Amsterdam hub now has three E190 departures daily.",
-        ),
-        (
-            "Staff wanted",
-            "We are looking for PIREP reviewers: contact the staff team.",
-        ),
-        (
-            "Tour: Nordic Capitals",
-            "Fly Oslo, Stockholm and Copenhagen to earn a badge.",
-        ),
+        ("Hub news", "Amsterdam hub now has three E190 departures daily."),
+        ("Staff wanted", "We are looking for PIREP reviewers: contact the staff team."),
+        ("Tour: Nordic Capitals", "Fly Oslo, Stockholm and Copenhagen to earn a badge."),
         ("Maintenance", "G-ASWB is back in service."),
-        (
-            "Community goal",
-            "Together we have flown 1,000,000 nm. Thank you!",
-        ),
+        ("Community goal", "Together we have flown 1,000,000 nm. Thank you!"),
     ]
     .iter()
     .enumerate()
@@ -790,6 +508,139 @@ pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result
         };
         announcements::create(tx, org, &new).await?;
     }
+    Ok(())
+}
+
+/// Pending registrations and transfers, and one of each activity.
+async fn seed_requests_and_activities(
+    tx: &mut Tx,
+    org: OrgId,
+    pilots: &[PilotId],
+    network: &Network,
+    london: HubId,
+    amsterdam: HubId,
+) -> anyhow::Result<()> {
+    use crate::storage::resource::{insert, Value::*};
+    let now = Utc::now();
+    let at = |days: i64| Text(Timestamp(now + Duration::days(days)).to_db());
+    for (first, last, hub) in
+        [("Jamie", "Lee", london), ("Sam", "Okafor", amsterdam), ("Ana", "Costa", london)]
+    {
+        let email = format!("{}.{}@applicant.test", first.to_lowercase(), last.to_lowercase());
+        let row = [
+            ("first_name", Text(first.into())),
+            ("last_name", Text(last.into())),
+            ("email", Text(email)),
+            ("hub_id", Int(hub.0)),
+            ("created_at", at(-2)),
+        ];
+        insert(tx, org, "registrations", &row).await?;
+    }
+    for (pilot, hub) in [(pilots[2], amsterdam), (pilots[7], london)] {
+        let row = [
+            ("pilot_id", Int(pilot.0)),
+            ("to_hub_id", Int(hub.0)),
+            ("reason", Text("Moving closer to home".into())),
+            ("created_at", at(-1)),
+        ];
+        insert(tx, org, "transfers", &row).await?;
+    }
+    let dublin = network.airports[10].0;
+    insert(
+        tx,
+        org,
+        "activity_events",
+        &[
+            ("name", Text("Dublin fly-in".into())),
+            ("description", Text("Group flight into EIDW".into())),
+            ("airport_id", Int(dublin.0)),
+            ("starts_at", at(5)),
+            ("ends_at", at(6)),
+            ("points", Int(50)),
+            ("created_at", at(0)),
+        ],
+    )
+    .await?;
+    let tour = insert(
+        tx,
+        org,
+        "tours",
+        &[
+            ("name", Text("Nordic Capitals".into())),
+            ("description", Text("Oslo, Stockholm, Copenhagen".into())),
+            ("points", Int(100)),
+            ("created_at", at(0)),
+        ],
+    )
+    .await?;
+    for (position, (from, to)) in [(0, 13), (13, 12), (12, 11), (11, 0)].iter().enumerate() {
+        insert(
+            tx,
+            org,
+            "tour_legs",
+            &[
+                ("tour_id", Int(tour)),
+                ("position", Int(position as i64 + 1)),
+                ("departure_airport_id", Int(network.airports[*from].0 .0)),
+                ("arrival_airport_id", Int(network.airports[*to].0 .0)),
+            ],
+        )
+        .await?;
+    }
+    insert(
+        tx,
+        org,
+        "rosters",
+        &[
+            ("name", Text("December roster".into())),
+            ("description", Text("Short-haul rotations from London".into())),
+            ("starts_at", at(8)),
+            ("ends_at", at(38)),
+            ("created_at", at(0)),
+        ],
+    )
+    .await?;
+    insert(
+        tx,
+        org,
+        "focus_airports",
+        &[
+            ("airport_id", Int(network.airports[15].0 .0)),
+            ("bonus_points", Int(20)),
+            ("starts_at", at(-3)),
+            ("ends_at", at(4)),
+            ("created_at", at(0)),
+        ],
+    )
+    .await?;
+    insert(
+        tx,
+        org,
+        "community_goals",
+        &[
+            ("name", Text("One million miles".into())),
+            ("metric", Text("distance_nm".into())),
+            ("target", Float(1_000_000.0)),
+            ("starts_at", at(-30)),
+            ("ends_at", at(60)),
+            ("created_at", at(0)),
+        ],
+    )
+    .await?;
+    insert(
+        tx,
+        org,
+        "challenges",
+        &[
+            ("name", Text("Butter week".into())),
+            ("description", Text("Land softer than 100 fpm five times".into())),
+            ("points", Int(75)),
+            ("starts_at", at(-1)),
+            ("ends_at", at(6)),
+            ("created_at", at(0)),
+        ],
+    )
+    .await?;
     Ok(())
 }
 

@@ -14,5 +14,7 @@ pub mod console;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod oauth;
+pub mod operations;
 pub mod security;
 pub mod storage;

@@ -31,10 +31,8 @@ impl Staff {
         if self.permissions.has(permission) {
             Ok(())
         } else {
-            Err(
-                ApiError::forbidden(format!("this needs the {permission} permission"))
-                    .with("permission", serde_json::json!(permission.as_str())),
-            )
+            Err(ApiError::forbidden(format!("this needs the {permission} permission"))
+                .with("permission", serde_json::json!(permission.as_str())))
         }
     }
 
@@ -52,9 +50,7 @@ impl Staff {
         if self.permissions.is_owner() {
             Ok(())
         } else {
-            Err(ApiError::forbidden(
-                "only the organisation's owner can do this",
-            ))
+            Err(ApiError::forbidden("only the organisation's owner can do this"))
         }
     }
 }
@@ -64,41 +60,24 @@ impl FromRequestParts<AppState> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar
-            .get(SESSION_COOKIE)
-            .map(|c| c.value().to_string())
-            .unwrap_or_default();
+        let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
         let signed_out = || ApiError::unauthorized("sign in to the console first");
         if token.is_empty() {
             return Err(signed_out());
         }
-        let (staff_id, csrf) = sessions::find(&state.db, &token)
-            .await?
-            .ok_or_else(signed_out)?;
+        let (staff_id, csrf) = sessions::find(&state.db, &token).await?.ok_or_else(signed_out)?;
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
             if !security::constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
                 return Err(ApiError::forbidden(format!(
                     "missing or wrong {CSRF_HEADER} header: send the token the session gave you"
                 )));
             }
         }
-        let user = staff::by_id(&state.db, staff_id)
-            .await?
-            .ok_or_else(signed_out)?;
-        let org = orgs::by_id(&state.db, user.org_id)
-            .await?
-            .ok_or_else(signed_out)?;
+        let user = staff::by_id(&state.db, staff_id).await?.ok_or_else(signed_out)?;
+        let org = orgs::by_id(&state.db, user.org_id).await?.ok_or_else(signed_out)?;
         let permissions = user.permissions();
-        Ok(Staff {
-            user,
-            org,
-            permissions,
-        })
+        Ok(Staff { user, org, permissions })
     }
 }
 
@@ -113,9 +92,7 @@ pub async fn check_login(
     let user = staff::by_email(&state.db, email).await?;
     let hash = match &user {
         Some(user) => user.password_hash.clone(),
-        None => DUMMY
-            .get_or_init(|| security::hash_password("not a real password"))
-            .clone(),
+        None => DUMMY.get_or_init(|| security::hash_password("not a real password")).clone(),
     };
     let password = password.to_string();
     // argon2 is CPU-heavy on purpose: keep it off the async workers.

@@ -1,18 +1,27 @@
 //! The staff console. Its JSON endpoints live under `/console/api/*` and use
 //! the same session as its pages.
 
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::app::AppState;
 
+mod clients;
 mod session;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/console/api/session",
-        post(session::sign_in)
-            .get(session::current)
-            .delete(session::sign_out),
-    )
+    Router::new()
+        .route(
+            "/console/api/session",
+            post(session::sign_in).get(session::current).delete(session::sign_out),
+        )
+        .route("/console/api/clients", get(clients::list).post(clients::create))
+        .route(
+            "/console/api/clients/{id}",
+            get(clients::show).patch(clients::edit).delete(clients::delete),
+        )
+        .route("/console/api/clients/{id}/reset-secret", post(clients::reset_secret))
+        .route("/console/api/clients/{id}/revoke", post(clients::revoke))
+        .route("/console/api/clients/{id}/restore", post(clients::restore))
+        .route("/console/api/audit", get(clients::audit_trail))
 }

@@ -83,24 +83,13 @@ pub async fn sign_in(
         .max_age(time::Duration::hours(SESSION_HOURS))
         .build();
     let permissions = user.permissions();
-    let staff = Staff {
-        user,
-        org,
-        permissions,
-    };
+    let staff = Staff { user, org, permissions };
     tracing::info!(staff = %staff.user.id, org = %staff.org.slug, "staff signed in");
-    Ok((
-        jar.add(cookie),
-        Data {
-            data: view(&staff, Some(session.csrf_token)),
-        },
-    ))
+    Ok((jar.add(cookie), Data { data: view(&staff, Some(session.csrf_token)) }))
 }
 
 pub async fn current(staff: Staff) -> Data<SessionView> {
-    Data {
-        data: view(&staff, None),
-    }
+    Data { data: view(&staff, None) }
 }
 
 pub async fn sign_out(
@@ -111,8 +100,5 @@ pub async fn sign_out(
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         sessions::delete(&state.db, cookie.value()).await?;
     }
-    Ok((
-        StatusCode::NO_CONTENT,
-        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
-    ))
+    Ok((StatusCode::NO_CONTENT, jar.remove(Cookie::build(SESSION_COOKIE).path("/"))))
 }

@@ -5,6 +5,7 @@ pub mod ids;
 pub mod org;
 pub mod pilot;
 pub mod pirep;
+pub mod scope;
 pub mod staff;
 pub mod time;
 

@@ -67,15 +67,7 @@ mod tests {
 
     #[test]
     fn ident_rejects_garbage() {
-        for bad in [
-            "",
-            "AIR",
-            "0001",
-            "A1R0001",
-            "AIR00x1",
-            "AIR-001",
-            "AIR9999999999",
-        ] {
+        for bad in ["", "AIR", "0001", "A1R0001", "AIR00x1", "AIR-001", "AIR9999999999"] {
             assert_eq!(parse_pilot_ident(bad), None, "{bad}");
         }
     }

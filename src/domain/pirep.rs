@@ -165,9 +165,6 @@ mod tests {
     #[test]
     fn refusal_reads_well() {
         let err = S::Cancelled.apply(A::Accept).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "a PIREP that is cancelled cannot be accepted"
-        );
+        assert_eq!(err.to_string(), "a PIREP that is cancelled cannot be accepted");
     }
 }

@@ -32,10 +32,7 @@ impl Permissions {
     }
 
     pub fn owner() -> Self {
-        Permissions {
-            granted: vec![],
-            owner: true,
-        }
+        Permissions { granted: vec![], owner: true }
     }
 
     pub fn is_owner(&self) -> bool {
@@ -52,18 +49,11 @@ impl Permissions {
 
     /// Space-separated, as stored.
     pub fn to_db(&self) -> String {
-        self.granted
-            .iter()
-            .map(|p| p.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.granted.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" ")
     }
 
     pub fn from_db(granted: &str, owner: bool) -> Self {
-        let granted = granted
-            .split_whitespace()
-            .filter_map(|p| p.parse().ok())
-            .collect();
+        let granted = granted.split_whitespace().filter_map(|p| p.parse().ok()).collect();
         Permissions { granted, owner }
     }
 }

@@ -28,9 +28,7 @@ impl TryFrom<String> for Timestamp {
     type Error = chrono::ParseError;
 
     fn try_from(value: String) -> Result<Self, Self::Error> {
-        Ok(Timestamp(
-            DateTime::parse_from_rfc3339(&value)?.with_timezone(&Utc),
-        ))
+        Ok(Timestamp(DateTime::parse_from_rfc3339(&value)?.with_timezone(&Utc)))
     }
 }
 

@@ -74,10 +74,7 @@ impl ApiError {
     }
 
     pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
-        Self::invalid(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }])
+        Self::invalid(vec![FieldError { field: field.into(), message: message.into() }])
     }
 
     pub fn unavailable(detail: impl Into<String>) -> Self {
@@ -88,11 +85,7 @@ impl ApiError {
     /// A bug or an unexpected failure: logged in full, shown without details.
     pub fn internal(error: impl std::fmt::Display) -> Self {
         tracing::error!(%error, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "something went wrong on our side",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side")
     }
 
     pub fn with(mut self, key: &str, value: Value) -> Self {
@@ -112,13 +105,7 @@ impl ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} {}: {}",
-            self.0.status.as_u16(),
-            self.0.kind,
-            self.0.detail
-        )
+        write!(f, "{} {}: {}", self.0.status.as_u16(), self.0.kind, self.0.detail)
     }
 }
 
@@ -126,23 +113,16 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let problem = *self.0;
         let mut body = Map::new();
-        body.insert(
-            "type".into(),
-            json!(format!("/docs/problems#{}", problem.kind)),
-        );
-        body.insert(
-            "title".into(),
-            json!(problem.status.canonical_reason().unwrap_or("Error")),
-        );
+        body.insert("type".into(), json!(format!("/docs/problems#{}", problem.kind)));
+        body.insert("title".into(), json!(problem.status.canonical_reason().unwrap_or("Error")));
         body.insert("status".into(), json!(problem.status.as_u16()));
         body.insert("detail".into(), json!(problem.detail));
         body.insert("request_id".into(), json!(request_id::current()));
         body.extend(problem.extra);
         let mut response = (problem.status, Value::Object(body).to_string()).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         response.headers_mut().extend(problem.headers);
         response
     }

@@ -21,22 +21,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let mut request = PageRequest {
-            limit: DEFAULT_LIMIT,
-            cursor: None,
-        };
+        let mut request = PageRequest { limit: DEFAULT_LIMIT, cursor: None };
         for (key, value) in query_pairs(&parts.uri) {
             match key.as_str() {
                 "limit" => {
-                    request.limit = value
-                        .parse()
-                        .ok()
-                        .filter(|n| (1..=MAX_LIMIT).contains(n))
-                        .ok_or_else(|| {
-                            ApiError::bad_request(format!(
-                                "limit must be a whole number from 1 to {MAX_LIMIT}"
-                            ))
-                        })?;
+                    request.limit =
+                        value.parse().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(
+                            || {
+                                ApiError::bad_request(format!(
+                                    "limit must be a whole number from 1 to {MAX_LIMIT}"
+                                ))
+                            },
+                        )?;
                 }
                 "cursor" if !value.is_empty() => {
                     request.cursor = Some(Cursor::decode(&value).ok_or_else(|| {
@@ -46,10 +42,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
                 _ => {}
             }
         }
-        Ok(Paging {
-            request,
-            uri: parts.uri.clone(),
-        })
+        // Inside a nested router `parts.uri` lost its prefix; links need the original.
+        let uri = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map(|original| original.0.clone())
+            .unwrap_or_else(|| parts.uri.clone());
+        Ok(Paging { request, uri })
     }
 }
 
@@ -57,7 +56,7 @@ fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
     serde_urlencoded::from_str(uri.query().unwrap_or("")).unwrap_or_default()
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct ListMeta {
     pub next_cursor: Option<String>,
     pub next_cursor_url: Option<String>,
@@ -79,10 +78,8 @@ impl<T: Serialize> IntoResponse for List<T> {
 impl Paging {
     /// The same request with another cursor, as a URL relative to this server.
     fn url_with(&self, cursor: Cursor) -> String {
-        let mut pairs: Vec<(String, String)> = query_pairs(&self.uri)
-            .into_iter()
-            .filter(|(k, _)| k != "cursor")
-            .collect();
+        let mut pairs: Vec<(String, String)> =
+            query_pairs(&self.uri).into_iter().filter(|(k, _)| k != "cursor").collect();
         pairs.push(("cursor".into(), cursor.encode()));
         let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
         format!("{}?{query}", self.uri.path())

@@ -56,3 +56,13 @@ pub async fn by_icao(
     .fetch_optional(conn)
     .await
 }
+
+/// The org's first airline (where new pilots go by default).
+pub async fn first(conn: &mut AnyConnection, org: OrgId) -> Result<Option<Airline>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, code, icao, name, created_at FROM airlines WHERE org_id = $1 ORDER BY id LIMIT 1",
+    )
+    .bind(org.0)
+    .fetch_optional(conn)
+    .await
+}

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use super::resource::{keyed, Resource};
+use super::resource::{keyed, FilterKind, Resource};
 use crate::domain::{AirportId, OrgId, Timestamp};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -25,6 +25,8 @@ impl Resource for Airport {
     const TABLE: &'static str = "airports";
     const COLUMNS: &'static str =
         "id, icao, iata, name, city, country, latitude, longitude, created_at";
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =
+        &[("icao", "icao", FilterKind::Text)];
 }
 
 pub struct NewAirport<'a> {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use super::resource::{keyed, Resource};
+use super::resource::{keyed, FilterKind, Resource};
 use crate::domain::{AircraftId, BookingId, OrgId, PilotId, ScheduleId, Timestamp};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -20,6 +20,10 @@ keyed!(Booking);
 impl Resource for Booking {
     const TABLE: &'static str = "bookings";
     const COLUMNS: &'static str = "id, pilot_id, schedule_id, aircraft_id, created_at";
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
+        ("pilot_id", "pilot_id", FilterKind::Int),
+        ("schedule_id", "schedule_id", FilterKind::Int),
+    ];
 }
 
 pub async fn create(

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use super::resource::{keyed, Resource};
+use super::resource::{keyed, FilterKind, Resource};
 use crate::domain::{AircraftId, AirlineId, AirportId, OrgId, RankId, SubfleetId, Timestamp};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -25,6 +25,8 @@ impl Resource for Subfleet {
     const TABLE: &'static str = "subfleets";
     const COLUMNS: &'static str =
         "id, airline_id, type_code, name, passengers, cargo_kg, min_rank_id, created_at";
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =
+        &[("airline_id", "airline_id", FilterKind::Int)];
 }
 
 pub struct NewSubfleet<'a> {
@@ -77,6 +79,11 @@ impl Resource for Aircraft {
     const TABLE: &'static str = "aircraft";
     const COLUMNS: &'static str =
         "id, subfleet_id, registration, name, icao, status, airport_id, airframe_hours, created_at";
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
+        ("subfleet_id", "subfleet_id", FilterKind::Int),
+        ("airport_id", "airport_id", FilterKind::Int),
+        ("status", "status", FilterKind::Text),
+    ];
 }
 
 pub struct NewAircraft<'a> {

@@ -14,8 +14,10 @@ use std::pin::Pin;
 
 use super::{Backend, Db};
 
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "core", include_str!("../../migrations/0001_core.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "core", include_str!("../../migrations/0001_core.sql")),
+    (2, "operations", include_str!("../../migrations/0002_operations.sql")),
+];
 
 #[derive(Debug)]
 struct Embedded(Backend);

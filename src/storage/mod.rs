@@ -8,20 +8,26 @@ pub mod page;
 pub mod resource;
 pub mod sql;
 
+pub mod activities;
 pub mod airlines;
 pub mod airports;
 pub mod announcements;
+pub mod audit;
 pub mod badges;
 pub mod bookings;
+pub mod clients;
 pub mod fleet;
 pub mod hubs;
 pub mod orgs;
+pub mod outbox;
 pub mod pilots;
 pub mod pireps;
 pub mod ranks;
+pub mod registrations;
 pub mod schedules;
 pub mod sessions;
 pub mod staff;
+pub mod tokens;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -80,19 +86,11 @@ impl Db {
             Backend::Sqlite => {
                 let writer = pool(1).await.context("opening the SQLite database")?;
                 let reader = pool(8).await.context("opening the SQLite database")?;
-                Db {
-                    reader,
-                    writer,
-                    backend,
-                }
+                Db { reader, writer, backend }
             }
             Backend::Postgres => {
                 let shared = pool(32).await.context("connecting to PostgreSQL")?;
-                Db {
-                    reader: shared.clone(),
-                    writer: shared,
-                    backend,
-                }
+                Db { reader: shared.clone(), writer: shared, backend }
             }
         };
         Ok(db)
@@ -177,10 +175,7 @@ mod tests {
             normalise_url("sqlite:x.db?mode=ro").unwrap(),
             (Backend::Sqlite, "sqlite:x.db?mode=ro".into())
         );
-        assert_eq!(
-            normalise_url("postgres://h/db").unwrap().0,
-            Backend::Postgres
-        );
+        assert_eq!(normalise_url("postgres://h/db").unwrap().0, Backend::Postgres);
         assert!(normalise_url("mysql://h/db").is_err());
     }
 }

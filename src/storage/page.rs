@@ -66,10 +66,7 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        PageRequest {
-            limit: DEFAULT_LIMIT,
-            cursor: None,
-        }
+        PageRequest { limit: DEFAULT_LIMIT, cursor: None }
     }
 }
 
@@ -82,23 +79,13 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page {
-            items: self.items.into_iter().map(f).collect(),
-            next: self.next,
-            prev: self.prev,
-        }
+        Page { items: self.items.into_iter().map(f).collect(), next: self.next, prev: self.prev }
     }
 }
 
 impl PageRequest {
     fn backward(&self) -> bool {
-        matches!(
-            self.cursor,
-            Some(Cursor {
-                direction: Direction::Prev,
-                ..
-            })
-        )
+        matches!(self.cursor, Some(Cursor { direction: Direction::Prev, .. }))
     }
 
     /// Appends the keyset condition (` AND id > $n`), the order and the limit.
@@ -107,14 +94,10 @@ impl PageRequest {
         // Paging backward scans against the list's order, then reverses.
         let ascending = (order == Order::OldestFirst) != self.backward();
         if let Some(cursor) = self.cursor {
-            sql.push(" AND ")
-                .push(id_column)
-                .push(if ascending { " > " } else { " < " });
+            sql.push(" AND ").push(id_column).push(if ascending { " > " } else { " < " });
             sql.bind(cursor.id);
         }
-        sql.push(" ORDER BY ")
-            .push(id_column)
-            .push(if ascending { " ASC" } else { " DESC" });
+        sql.push(" ORDER BY ").push(id_column).push(if ascending { " ASC" } else { " DESC" });
         // One row more than asked tells whether there is another page.
         sql.push(" LIMIT ").bind(self.limit + 1);
     }
@@ -126,42 +109,20 @@ impl PageRequest {
         if self.backward() {
             rows.reverse();
         }
-        let next = |id| {
-            Some(Cursor {
-                direction: Direction::Next,
-                id,
-            })
-        };
-        let prev = |id| {
-            Some(Cursor {
-                direction: Direction::Prev,
-                id,
-            })
-        };
+        let next = |id| Some(Cursor { direction: Direction::Next, id });
+        let prev = |id| Some(Cursor { direction: Direction::Prev, id });
         let first = rows.first().map(Keyed::key);
         let last = rows.last().map(Keyed::key);
         let (next_cursor, prev_cursor) = match self.cursor {
             None => (last.filter(|_| more).and_then(next), None),
-            Some(Cursor {
-                direction: Direction::Next,
-                id,
-            }) => (
-                last.filter(|_| more).and_then(next),
-                prev(first.unwrap_or(id)),
-            ),
-            Some(Cursor {
-                direction: Direction::Prev,
-                id,
-            }) => (
-                next(last.unwrap_or(id)),
-                first.filter(|_| more).and_then(prev),
-            ),
+            Some(Cursor { direction: Direction::Next, id }) => {
+                (last.filter(|_| more).and_then(next), prev(first.unwrap_or(id)))
+            }
+            Some(Cursor { direction: Direction::Prev, id }) => {
+                (next(last.unwrap_or(id)), first.filter(|_| more).and_then(prev))
+            }
         };
-        Page {
-            items: rows,
-            next: next_cursor,
-            prev: prev_cursor,
-        }
+        Page { items: rows, next: next_cursor, prev: prev_cursor }
     }
 }
 
@@ -172,14 +133,8 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
         for c in [
-            Cursor {
-                direction: Direction::Next,
-                id: 42,
-            },
-            Cursor {
-                direction: Direction::Prev,
-                id: -1,
-            },
+            Cursor { direction: Direction::Next, id: 42 },
+            Cursor { direction: Direction::Prev, id: -1 },
         ] {
             assert_eq!(Cursor::decode(&c.encode()), Some(c));
         }
@@ -192,26 +147,10 @@ mod tests {
     fn keyset_clause_follows_order_and_direction() {
         let cases = [
             (None, Order::OldestFirst, " ORDER BY id ASC LIMIT $1"),
-            (
-                Some(Direction::Next),
-                Order::OldestFirst,
-                " AND id > $1 ORDER BY id ASC LIMIT $2",
-            ),
-            (
-                Some(Direction::Prev),
-                Order::OldestFirst,
-                " AND id < $1 ORDER BY id DESC LIMIT $2",
-            ),
-            (
-                Some(Direction::Next),
-                Order::NewestFirst,
-                " AND id < $1 ORDER BY id DESC LIMIT $2",
-            ),
-            (
-                Some(Direction::Prev),
-                Order::NewestFirst,
-                " AND id > $1 ORDER BY id ASC LIMIT $2",
-            ),
+            (Some(Direction::Next), Order::OldestFirst, " AND id > $1 ORDER BY id ASC LIMIT $2"),
+            (Some(Direction::Prev), Order::OldestFirst, " AND id < $1 ORDER BY id DESC LIMIT $2"),
+            (Some(Direction::Next), Order::NewestFirst, " AND id < $1 ORDER BY id DESC LIMIT $2"),
+            (Some(Direction::Prev), Order::NewestFirst, " AND id > $1 ORDER BY id ASC LIMIT $2"),
         ];
         for (direction, order, expected) in cases {
             let cursor = direction.map(|direction| Cursor { direction, id: 7 });

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use super::resource::{keyed, Resource};
+use super::resource::{keyed, FilterKind, Resource};
 use super::Db;
 use crate::domain::pilot::{pilot_ident, PilotState};
 use crate::domain::{AirlineId, AirportId, HubId, OrgId, PilotId, RankId, Timestamp};
@@ -42,6 +42,11 @@ impl Resource for Pilot {
     const COLUMNS: &'static str = "id, ident, airline_id, number, first_name, last_name, email, \
          password_hash, state, rank_id, hub_id, airport_id, flight_minutes, flights, points, \
          created_at, updated_at";
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
+        ("state", "state", FilterKind::Text),
+        ("hub_id", "hub_id", FilterKind::Int),
+        ("rank_id", "rank_id", FilterKind::Int),
+    ];
 }
 
 pub struct NewPilot<'a> {

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use super::resource::{keyed, Resource};
+use super::resource::{keyed, FilterKind, Resource};
 use crate::domain::pirep::{IllegalTransition, PirepAction, PirepState};
 use crate::domain::{
     AircraftId, AirlineId, AirportId, OrgId, PilotId, PirepId, ScheduleId, Timestamp,
@@ -48,6 +48,11 @@ impl Resource for Pirep {
          flight_number, departure_airport_id, arrival_airport_id, route, flight_level, state, \
          source, phase, distance_nm, flight_minutes, landing_rate, fuel_used, points, \
          review_note, created_at, submitted_at, updated_at";
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
+        ("pilot_id", "pilot_id", FilterKind::Int),
+        ("state", "state", FilterKind::Text),
+        ("aircraft_id", "aircraft_id", FilterKind::Int),
+    ];
 }
 
 pub struct NewPirep<'a> {

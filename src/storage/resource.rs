@@ -16,6 +16,14 @@ pub trait Resource: for<'r> FromRow<'r, AnyRow> + Keyed + Send + Unpin {
     const FROM: &'static str = Self::TABLE;
     const COLUMNS: &'static str;
     const ORDER: Order = Order::OldestFirst;
+    /// Query parameters a list may be filtered by: (parameter, column, kind).
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKind {
+    Int,
+    Text,
 }
 
 /// A filter on a list. Column names are always code, never input.
@@ -29,22 +37,16 @@ impl Filter {
     fn push_to(&self, sql: &mut Sql<'_>) {
         match self {
             Filter::Int(column, value) => sql.push(" AND ").push(column).push(" = ").bind(*value),
-            Filter::Text(column, value) => sql
-                .push(" AND ")
-                .push(column)
-                .push(" = ")
-                .bind(value.clone()),
+            Filter::Text(column, value) => {
+                sql.push(" AND ").push(column).push(" = ").bind(value.clone())
+            }
         };
     }
 }
 
 fn select<R: Resource>(org: OrgId) -> Sql<'static> {
-    let mut sql = Sql::new(format!(
-        "SELECT {} FROM {} WHERE {}.org_id = ",
-        R::COLUMNS,
-        R::FROM,
-        R::TABLE
-    ));
+    let mut sql =
+        Sql::new(format!("SELECT {} FROM {} WHERE {}.org_id = ", R::COLUMNS, R::FROM, R::TABLE));
     sql.bind(org.0);
     sql
 }
@@ -80,3 +82,115 @@ macro_rules! keyed {
     )*};
 }
 pub(crate) use keyed;
+
+/// A value to write. Column names come from code, never from input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(i64),
+    Float(f64),
+    Text(String),
+    Null,
+}
+
+impl Value {
+    fn bind_to(&self, sql: &mut Sql<'_>) {
+        match self {
+            Value::Int(v) => sql.bind(*v),
+            Value::Float(v) => sql.bind(*v),
+            Value::Text(v) => sql.bind(v.clone()),
+            Value::Null => sql.bind(Option::<i64>::None),
+        };
+    }
+}
+
+/// Inserts a row of `org` into `table`; returns its id.
+pub async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    table: &str,
+    columns: &[(&'static str, Value)],
+) -> Result<i64, sqlx::Error> {
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    let mut sql = Sql::new(format!("INSERT INTO {table} (org_id, {}) VALUES (", names.join(", ")));
+    sql.bind(org.0);
+    for (_, value) in columns {
+        sql.push(", ");
+        value.bind_to(&mut sql);
+    }
+    sql.push(") RETURNING id");
+    let (id,): (i64,) = sql.fetch_one(conn).await?;
+    Ok(id)
+}
+
+/// Updates the given columns of a row of `org`; false when there is no such row.
+pub async fn update(
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    table: &str,
+    id: i64,
+    columns: &[(&'static str, Value)],
+) -> Result<bool, sqlx::Error> {
+    if columns.is_empty() {
+        return exists(conn, org, table, id).await;
+    }
+    let mut sql = Sql::new(format!("UPDATE {table} SET "));
+    for (i, (name, value)) in columns.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push(name).push(" = ");
+        value.bind_to(&mut sql);
+    }
+    sql.push(" WHERE org_id = ").bind(org.0).push(" AND id = ").bind(id);
+    Ok(sql.execute(conn).await? == 1)
+}
+
+pub async fn delete(
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    table: &str,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new(format!("DELETE FROM {table} WHERE org_id = "));
+    sql.bind(org.0).push(" AND id = ").bind(id);
+    Ok(sql.execute(conn).await? == 1)
+}
+
+pub async fn exists(
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    table: &str,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new(format!("SELECT COUNT(*) FROM {table} WHERE org_id = "));
+    sql.bind(org.0).push(" AND id = ").bind(id);
+    let (n,): (i64,) = sql.fetch_one(conn).await?;
+    Ok(n > 0)
+}
+
+/// How many rows of `table` point at `id` through `column`.
+pub async fn count_references(
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    table: &str,
+    column: &str,
+    id: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new(format!("SELECT COUNT(*) FROM {table} WHERE org_id = "));
+    sql.bind(org.0).push(&format!(" AND {column} = ")).bind(id);
+    let (n,): (i64,) = sql.fetch_one(conn).await?;
+    Ok(n)
+}
+
+/// Deletes the rows of `table` whose `column` is `id` (owned children).
+pub async fn delete_where(
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    table: &str,
+    column: &str,
+    id: i64,
+) -> Result<u64, sqlx::Error> {
+    let mut sql = Sql::new(format!("DELETE FROM {table} WHERE org_id = "));
+    sql.bind(org.0).push(&format!(" AND {column} = ")).bind(id);
+    sql.execute(conn).await
+}

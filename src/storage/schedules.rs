@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use super::resource::{keyed, Resource};
+use super::resource::{keyed, FilterKind, Resource};
 use crate::domain::{AirlineId, AirportId, OrgId, ScheduleId, SubfleetId, Timestamp};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -34,6 +34,11 @@ impl Resource for Schedule {
     const COLUMNS: &'static str = "id, airline_id, flight_number, departure_airport_id, \
          arrival_airport_id, route, flight_level, distance_nm, departure_time, arrival_time, \
          flight_minutes, days_of_week, flight_type, notes, active, created_at";
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
+        ("departure_airport_id", "departure_airport_id", FilterKind::Int),
+        ("arrival_airport_id", "arrival_airport_id", FilterKind::Int),
+        ("airline_id", "airline_id", FilterKind::Int),
+    ];
 }
 
 pub struct NewSchedule<'a> {

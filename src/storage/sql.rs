@@ -16,11 +16,7 @@ pub struct Sql<'q> {
 
 impl<'q> Sql<'q> {
     pub fn new(text: impl Into<String>) -> Self {
-        Sql {
-            text: text.into(),
-            args: AnyArguments::default(),
-            count: 0,
-        }
+        Sql { text: text.into(), args: AnyArguments::default(), count: 0 }
     }
 
     pub fn push(&mut self, text: &str) -> &mut Self {
@@ -49,9 +45,7 @@ impl<'q> Sql<'q> {
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
         E: Executor<'e, Database = Any>,
     {
-        sqlx::query_as_with(&self.text, self.args)
-            .fetch_all(executor)
-            .await
+        sqlx::query_as_with(&self.text, self.args).fetch_all(executor).await
     }
 
     pub async fn fetch_optional<'e, T, E>(self, executor: E) -> Result<Option<T>, sqlx::Error>
@@ -59,9 +53,7 @@ impl<'q> Sql<'q> {
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
         E: Executor<'e, Database = Any>,
     {
-        sqlx::query_as_with(&self.text, self.args)
-            .fetch_optional(executor)
-            .await
+        sqlx::query_as_with(&self.text, self.args).fetch_optional(executor).await
     }
 
     pub async fn fetch_one<'e, T, E>(self, executor: E) -> Result<T, sqlx::Error>
@@ -69,19 +61,14 @@ impl<'q> Sql<'q> {
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
         E: Executor<'e, Database = Any>,
     {
-        sqlx::query_as_with(&self.text, self.args)
-            .fetch_one(executor)
-            .await
+        sqlx::query_as_with(&self.text, self.args).fetch_one(executor).await
     }
 
     pub async fn execute<'e, E>(self, executor: E) -> Result<u64, sqlx::Error>
     where
         E: Executor<'e, Database = Any>,
     {
-        Ok(sqlx::query_with(&self.text, self.args)
-            .execute(executor)
-            .await?
-            .rows_affected())
+        Ok(sqlx::query_with(&self.text, self.args).execute(executor).await?.rows_affected())
     }
 }
 

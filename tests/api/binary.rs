@@ -12,11 +12,7 @@ use crate::harness::{each_empty_database, TestDatabase};
 const BIN: &str = env!("CARGO_BIN_EXE_airside");
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn admin(database: &TestDatabase, args: &[&str]) -> (bool, Value) {
@@ -96,10 +92,7 @@ async fn admin_creates_orgs_and_pilots_and_refuses_nonsense() {
                 vec!["--org", "blue", "--pilot-id", "XYZ0001"],
                 "org blue has no airline with ICAO XYZ",
             ),
-            (
-                vec!["--org", "nope", "--pilot-id", "BLU0002"],
-                "no org with slug nope",
-            ),
+            (vec!["--org", "nope", "--pilot-id", "BLU0002"], "no org with slug nope"),
             (
                 vec!["--org", "blue", "--pilot-id", "0001"],
                 "pilot id must look like AIR0001: airline ICAO, then digits",
@@ -109,14 +102,8 @@ async fn admin_creates_orgs_and_pilots_and_refuses_nonsense() {
                 "a pilot with this pilot id or email already exists",
             ),
         ] {
-            let mut all = vec![
-                "pilot",
-                "create",
-                "--email",
-                "q@blue.test",
-                "--password",
-                "pilot-password",
-            ];
+            let mut all =
+                vec!["pilot", "create", "--email", "q@blue.test", "--password", "pilot-password"];
             all.extend(args);
             if error.contains("already exists") {
                 all[3] = "p@blue.test";
@@ -132,31 +119,50 @@ async fn admin_creates_orgs_and_pilots_and_refuses_nonsense() {
 struct Server {
     child: Child,
     port: u16,
+    log: std::sync::mpsc::Receiver<String>,
 }
 
 impl Server {
     fn start(database_url: &str) -> Server {
         let port = free_port();
-        let child = Command::new(BIN)
-            .args([
-                "serve",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--database-url",
-                database_url,
-            ])
-            .env("AIRSIDE_LOG", "warn")
+        let listen = format!("127.0.0.1:{port}");
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", &listen, "--database-url", database_url])
+            // Request starts are logged at debug: tests wait on them instead of sleeping.
+            .env("AIRSIDE_LOG", "warn,tower_http=debug")
+            .env("NO_COLOR", "1")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let server = Server { child, port };
+        let (tx, log) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let server = Server { child, port, log };
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "server did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
         server
+    }
+
+    /// Waits until the server logs a line containing `text`.
+    fn wait_for_log(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.log.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return,
+                Ok(_) => {}
+                Err(_) => panic!("the server never logged {text:?}"),
+            }
+        }
     }
 
     fn signal(&self, name: &str) {
@@ -188,11 +194,14 @@ async fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
         );
         stream.write_all(head.as_bytes()).unwrap();
         stream.write_all(&body[..10]).unwrap();
-        std::thread::sleep(Duration::from_millis(300));
+        server.wait_for_log("started processing request");
 
         server.signal("TERM");
         std::thread::sleep(Duration::from_millis(300));
-        assert!(server.child.try_wait().unwrap().is_none(), "exited with a request in flight");
+        if let Some(status) = server.child.try_wait().unwrap() {
+            let log: Vec<String> = server.log.try_iter().collect();
+            panic!("exited ({status}) with a request in flight: {log:?}");
+        }
 
         stream.write_all(&body[10..]).unwrap();
         let mut response = String::new();

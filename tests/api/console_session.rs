@@ -14,19 +14,13 @@ pub async fn sign_in(app: &TestApp, email: &str) -> (String, String) {
         .await
         .unwrap();
     assert_eq!(response.status(), 200, "sign in as {email}");
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
     for attribute in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
         assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
     }
     let pair = cookie.split(';').next().unwrap().to_string();
     let body: Value = response.json().await.unwrap();
-    (
-        pair,
-        body["data"]["csrf_token"].as_str().unwrap().to_string(),
-    )
+    (pair, body["data"]["csrf_token"].as_str().unwrap().to_string())
 }
 
 #[tokio::test]
@@ -45,10 +39,7 @@ async fn staff_sign_in_see_themselves_and_sign_out() {
             .unwrap();
         assert_eq!(me["data"]["staff"]["email"], "viewer@demo.test");
         assert_eq!(me["data"]["staff"]["owner"], false);
-        assert_eq!(
-            me["data"]["staff"]["permissions"],
-            json!(["api.settings.view"])
-        );
+        assert_eq!(me["data"]["staff"]["permissions"], json!(["api.settings.view"]));
         assert_eq!(me["data"]["org"]["slug"], "demo");
         assert!(me["data"].get("csrf_token").is_none());
 
@@ -85,11 +76,9 @@ async fn staff_sign_in_see_themselves_and_sign_out() {
 #[tokio::test]
 async fn wrong_logins_are_refused_alike() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
-    for (email, password) in [
-        ("owner@demo.test", "wrong"),
-        ("nobody@demo.test", "airside-demo"),
-        ("", ""),
-    ] {
+    for (email, password) in
+        [("owner@demo.test", "wrong"), ("nobody@demo.test", "airside-demo"), ("", "")]
+    {
         let response = app
             .http
             .post(app.url("/console/api/session"))
@@ -118,80 +107,33 @@ async fn bad_input_answers_problem_json_never_500() {
     let app = TestApp::spawn_empty(&Backend::Sqlite).await;
     let url = app.url("/console/api/session");
     let post = |body: Vec<u8>, content_type: &'static str| {
-        app.http
-            .post(&url)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
+        app.http.post(&url).header("content-type", content_type).body(body).send()
     };
 
-    let body = problem(
-        post(b"{not json".to_vec(), "application/json")
-            .await
-            .unwrap(),
-        400,
-    )
-    .await;
+    let body = problem(post(b"{not json".to_vec(), "application/json").await.unwrap(), 400).await;
     assert_eq!(body["type"], "/docs/problems#bad-request");
 
-    let body = problem(
-        post(br#"{"email": "a@b.c"}"#.to_vec(), "application/json")
-            .await
-            .unwrap(),
-        422,
-    )
-    .await;
-    assert!(
-        body["detail"].as_str().unwrap().contains("password"),
-        "{body}"
-    );
+    let body =
+        problem(post(br#"{"email": "a@b.c"}"#.to_vec(), "application/json").await.unwrap(), 422)
+            .await;
+    assert!(body["detail"].as_str().unwrap().contains("password"), "{body}");
 
     problem(
-        post(
-            br#"{"email": 1, "password": []}"#.to_vec(),
-            "application/json",
-        )
-        .await
-        .unwrap(),
+        post(br#"{"email": 1, "password": []}"#.to_vec(), "application/json").await.unwrap(),
         422,
     )
     .await;
-    problem(
-        post(b"email=a".to_vec(), "application/x-www-form-urlencoded")
-            .await
-            .unwrap(),
-        415,
-    )
-    .await;
-    problem(
-        post(vec![0xff, 0xfe, 0x00], "application/json")
-            .await
-            .unwrap(),
-        400,
-    )
-    .await;
+    problem(post(b"email=a".to_vec(), "application/x-www-form-urlencoded").await.unwrap(), 415)
+        .await;
+    problem(post(vec![0xff, 0xfe, 0x00], "application/json").await.unwrap(), 400).await;
 
     // Deeply nested JSON is refused as the wrong shape, not by a crash.
-    let deep = format!(
-        r#"{{"email": {}{}, "password": "x"}}"#,
-        "[".repeat(10_000),
-        "]".repeat(10_000)
-    );
-    problem(
-        post(deep.into_bytes(), "application/json").await.unwrap(),
-        422,
-    )
-    .await;
+    let deep =
+        format!(r#"{{"email": {}{}, "password": "x"}}"#, "[".repeat(10_000), "]".repeat(10_000));
+    problem(post(deep.into_bytes(), "application/json").await.unwrap(), 422).await;
 
-    let huge = format!(
-        r#"{{"email": "{}", "password": "x"}}"#,
-        "a".repeat(2 * 1024 * 1024)
-    );
-    let body = problem(
-        post(huge.into_bytes(), "application/json").await.unwrap(),
-        413,
-    )
-    .await;
+    let huge = format!(r#"{{"email": "{}", "password": "x"}}"#, "a".repeat(2 * 1024 * 1024));
+    let body = problem(post(huge.into_bytes(), "application/json").await.unwrap(), 413).await;
     assert_eq!(body["type"], "/docs/problems#payload-too-large");
 
     // The server is still fine afterwards.

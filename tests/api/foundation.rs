@@ -26,14 +26,12 @@ async fn migrations_apply_from_empty_and_again_on_restart() {
     each_empty_database(|database| async move {
         for start in 0..3 {
             let db = Db::connect(&database.url).await.unwrap();
-            db.migrate()
-                .await
-                .unwrap_or_else(|e| panic!("start {start}: {e:#}"));
+            db.migrate().await.unwrap_or_else(|e| panic!("start {start}: {e:#}"));
             let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
                 .fetch_one(db.reader())
                 .await
                 .unwrap();
-            assert_eq!(applied, 1, "start {start}");
+            assert_eq!(applied, 2, "start {start}");
             assert_eq!(count(&db, "pireps").await, 0);
             db.close().await;
         }
@@ -44,66 +42,35 @@ async fn migrations_apply_from_empty_and_again_on_restart() {
 #[tokio::test]
 async fn demo_seed_is_idempotent_and_complete() {
     each_backend(|app| async move {
-        let tables = [
-            "orgs",
-            "staff_users",
-            "pilots",
-            "pireps",
-            "schedules",
-            "aircraft",
-            "bookings",
-        ];
+        let tables =
+            ["orgs", "staff_users", "pilots", "pireps", "schedules", "aircraft", "bookings"];
         let mut before = vec![];
         for table in tables {
             before.push(count(&app.db, table).await);
         }
         airside::demo::seed(&app.db).await.unwrap();
         for (table, expected) in tables.iter().zip(&before) {
-            assert_eq!(
-                count(&app.db, table).await,
-                *expected,
-                "{table} after a second seed"
-            );
+            assert_eq!(count(&app.db, table).await, *expected, "{table} after a second seed");
         }
 
         let demo = orgs::by_slug(&app.db, "demo").await.unwrap().unwrap();
         assert_eq!(demo.plan.as_str(), "active");
         assert_eq!(
-            orgs::by_slug(&app.db, "demo-school")
-                .await
-                .unwrap()
-                .unwrap()
-                .plan
-                .as_str(),
+            orgs::by_slug(&app.db, "demo-school").await.unwrap().unwrap().plan.as_str(),
             "active"
         );
         assert_eq!(
-            orgs::by_slug(&app.db, "demo-trial")
-                .await
-                .unwrap()
-                .unwrap()
-                .plan
-                .as_str(),
+            orgs::by_slug(&app.db, "demo-trial").await.unwrap().unwrap().plan.as_str(),
             "trial"
         );
         assert_eq!(before[2], 20, "20 demo pilots");
         assert!(before[3] >= 300, "a few hundred PIREPs");
 
-        let pilot = pilots::by_login(&app.db, demo.id, "AIR0001")
-            .await
-            .unwrap()
-            .unwrap();
+        let pilot = pilots::by_login(&app.db, demo.id, "AIR0001").await.unwrap().unwrap();
         assert_eq!(pilot.email, "air0001@demo.test");
-        assert!(airside::security::verify_password(
-            "airside-demo",
-            &pilot.password_hash
-        ));
+        assert!(airside::security::verify_password("airside-demo", &pilot.password_hash));
         assert_eq!(
-            pilots::by_login(&app.db, demo.id, "air0001@demo.test")
-                .await
-                .unwrap()
-                .unwrap()
-                .id,
+            pilots::by_login(&app.db, demo.id, "air0001@demo.test").await.unwrap().unwrap().id,
             pilot.id
         );
         for state in PirepState::ALL {
@@ -152,10 +119,7 @@ async fn demo_seed_is_idempotent_and_complete() {
 /// Every id of a resource an org can list.
 async fn ids_of<R: Resource>(db: &Db, org: OrgId) -> BTreeSet<i64> {
     let mut ids = BTreeSet::new();
-    let mut page = PageRequest {
-        limit: 200,
-        cursor: None,
-    };
+    let mut page = PageRequest { limit: 200, cursor: None };
     loop {
         let got = resource::list::<R>(db, org, &[], &page).await.unwrap();
         ids.extend(got.items.iter().map(Keyed::key));
@@ -170,20 +134,11 @@ async fn ids_of<R: Resource>(db: &Db, org: OrgId) -> BTreeSet<i64> {
 async fn assert_isolated<R: Resource>(db: &Db, a: OrgId, b: OrgId, name: &str) {
     let of_a = ids_of::<R>(db, a).await;
     let of_b = ids_of::<R>(db, b).await;
-    assert!(
-        !of_a.is_empty() && !of_b.is_empty(),
-        "{name}: both orgs have rows"
-    );
+    assert!(!of_a.is_empty() && !of_b.is_empty(), "{name}: both orgs have rows");
     assert!(of_a.is_disjoint(&of_b), "{name}: lists overlap");
     for id in of_a.iter().take(25) {
-        assert!(
-            resource::get::<R>(db, b, *id).await.unwrap().is_none(),
-            "{name} {id} leaks to B"
-        );
-        assert!(
-            resource::get::<R>(db, a, *id).await.unwrap().is_some(),
-            "{name} {id} of A"
-        );
+        assert!(resource::get::<R>(db, b, *id).await.unwrap().is_none(), "{name} {id} leaks to B");
+        assert!(resource::get::<R>(db, a, *id).await.unwrap().is_some(), "{name} {id} of A");
     }
 }
 
@@ -205,9 +160,7 @@ async fn storage_never_crosses_orgs() {
         .await
         .unwrap()
         .id;
-        airside::demo::seed_airline(&mut tx, b, "not-a-hash")
-            .await
-            .unwrap();
+        airside::demo::seed_airline(&mut tx, b, "not-a-hash").await.unwrap();
         tx.commit().await.unwrap();
 
         assert_isolated::<airlines::Airline>(db, a, b, "airlines").await;
@@ -231,9 +184,7 @@ async fn storage_never_crosses_orgs() {
         // A state change asked for with the wrong org finds nothing and changes nothing.
         let pirep = first_pirep(db, a, PirepState::Submitted).await;
         let mut tx = db.begin().await.unwrap();
-        let err = pireps::apply(&mut tx, b, pirep, PirepAction::Accept, None)
-            .await
-            .unwrap_err();
+        let err = pireps::apply(&mut tx, b, pirep, PirepAction::Accept, None).await.unwrap_err();
         assert!(matches!(err, pireps::TransitionError::NotFound), "{err}");
         tx.rollback().await.unwrap();
         assert_eq!(state_of(db, a, pirep).await, PirepState::Submitted);
@@ -252,22 +203,12 @@ async fn first_pirep(db: &Db, org: OrgId, state: PirepState) -> PirepId {
 }
 
 async fn state_of(db: &Db, org: OrgId, pirep: PirepId) -> PirepState {
-    resource::get::<pireps::Pirep>(db, org, pirep.0)
-        .await
-        .unwrap()
-        .unwrap()
-        .state
+    resource::get::<pireps::Pirep>(db, org, pirep.0).await.unwrap().unwrap().state
 }
 
 async fn totals(db: &Db, org: OrgId, pirep: PirepId) -> (i64, i64, i64) {
-    let p = resource::get::<pireps::Pirep>(db, org, pirep.0)
-        .await
-        .unwrap()
-        .unwrap();
-    let pilot = resource::get::<pilots::Pilot>(db, org, p.pilot_id.0)
-        .await
-        .unwrap()
-        .unwrap();
+    let p = resource::get::<pireps::Pirep>(db, org, pirep.0).await.unwrap().unwrap();
+    let pilot = resource::get::<pilots::Pilot>(db, org, p.pilot_id.0).await.unwrap().unwrap();
     (pilot.flights, pilot.flight_minutes, pilot.points)
 }
 
@@ -285,9 +226,7 @@ async fn pirep_state_changes_follow_the_state_machine_and_count_once() {
                     continue;
                 }
                 let mut tx = db.begin().await.unwrap();
-                let err = pireps::apply(&mut tx, org, pirep, action, None)
-                    .await
-                    .unwrap_err();
+                let err = pireps::apply(&mut tx, org, pirep, action, None).await.unwrap_err();
                 assert!(
                     matches!(err, pireps::TransitionError::Illegal(_)),
                     "{state} {action:?}: {err}"
@@ -299,49 +238,30 @@ async fn pirep_state_changes_follow_the_state_machine_and_count_once() {
 
         // Accepting counts the flight once; a second accept is refused; invalidating takes it back.
         let pirep = first_pirep(db, org, PirepState::Submitted).await;
-        let row = resource::get::<pireps::Pirep>(db, org, pirep.0)
-            .await
-            .unwrap()
-            .unwrap();
+        let row = resource::get::<pireps::Pirep>(db, org, pirep.0).await.unwrap().unwrap();
         let before = totals(db, org, pirep).await;
         let mut tx = db.begin().await.unwrap();
-        let moved = pireps::apply(&mut tx, org, pirep, PirepAction::Accept, Some("good"))
-            .await
-            .unwrap();
+        let moved =
+            pireps::apply(&mut tx, org, pirep, PirepAction::Accept, Some("good")).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(moved, (PirepState::Submitted, PirepState::Accepted));
         let after = totals(db, org, pirep).await;
-        assert_eq!(
-            after,
-            (
-                before.0 + 1,
-                before.1 + row.flight_minutes,
-                before.2 + row.points
-            )
-        );
+        assert_eq!(after, (before.0 + 1, before.1 + row.flight_minutes, before.2 + row.points));
 
         let mut tx = db.begin().await.unwrap();
-        assert!(
-            pireps::apply(&mut tx, org, pirep, PirepAction::Accept, None)
-                .await
-                .is_err()
-        );
+        assert!(pireps::apply(&mut tx, org, pirep, PirepAction::Accept, None).await.is_err());
         tx.commit().await.unwrap();
         assert_eq!(totals(db, org, pirep).await, after);
 
         let mut tx = db.begin().await.unwrap();
-        pireps::apply(&mut tx, org, pirep, PirepAction::Invalidate, None)
-            .await
-            .unwrap();
+        pireps::apply(&mut tx, org, pirep, PirepAction::Invalidate, None).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(totals(db, org, pirep).await, before);
 
         // A rolled-back change leaves no trace.
         let other = first_pirep(db, org, PirepState::Submitted).await;
         let mut tx = db.begin().await.unwrap();
-        pireps::apply(&mut tx, org, other, PirepAction::Reject, None)
-            .await
-            .unwrap();
+        pireps::apply(&mut tx, org, other, PirepAction::Reject, None).await.unwrap();
         tx.rollback().await.unwrap();
         assert_eq!(state_of(db, org, other).await, PirepState::Submitted);
     })
@@ -371,14 +291,9 @@ async fn cursor_pagination_walks_1000_rows_once_each_way() {
 
         // Forward, 37 at a time (not a divisor of 1000).
         let mut seen = vec![];
-        let mut page = PageRequest {
-            limit: 37,
-            cursor: None,
-        };
+        let mut page = PageRequest { limit: 37, cursor: None };
         let last_page = loop {
-            let got = resource::list::<airports::Airport>(db, org, &[], &page)
-                .await
-                .unwrap();
+            let got = resource::list::<airports::Airport>(db, org, &[], &page).await.unwrap();
             assert!(got.items.len() <= 37);
             seen.extend(got.items.iter().map(Keyed::key));
             match got.next {
@@ -399,10 +314,7 @@ async fn cursor_pagination_walks_1000_rows_once_each_way() {
                 db,
                 org,
                 &[],
-                &PageRequest {
-                    limit: 37,
-                    cursor: Some(cursor),
-                },
+                &PageRequest { limit: 37, cursor: Some(cursor) },
             )
             .await
             .unwrap();
@@ -421,10 +333,7 @@ async fn health_and_readiness() {
     each_backend(|app| async move {
         let live = app.get("/healthz").await;
         assert_eq!(live.status(), 200);
-        assert_eq!(
-            live.json::<serde_json::Value>().await.unwrap()["status"],
-            "ok"
-        );
+        assert_eq!(live.json::<serde_json::Value>().await.unwrap()["status"], "ok");
         let ready = app.get("/readyz").await;
         assert_eq!(ready.status(), 200);
 
@@ -452,23 +361,13 @@ async fn unknown_routes_and_wrong_methods_answer_problem_json() {
 #[tokio::test]
 async fn request_ids_are_honoured_when_sane_and_made_otherwise() {
     let app = TestApp::spawn_empty(&crate::harness::Backend::Sqlite).await;
-    let sent = app
-        .http
-        .get(app.url("/nope"))
-        .header("x-request-id", "trace-123")
-        .send()
-        .await
-        .unwrap();
+    let sent =
+        app.http.get(app.url("/nope")).header("x-request-id", "trace-123").send().await.unwrap();
     assert_eq!(sent.headers()["x-request-id"], "trace-123");
     assert_eq!(problem(sent, 404).await["request_id"], "trace-123");
 
-    let junk = app
-        .http
-        .get(app.url("/healthz"))
-        .header("x-request-id", "a b\"c")
-        .send()
-        .await
-        .unwrap();
+    let junk =
+        app.http.get(app.url("/healthz")).header("x-request-id", "a b\"c").send().await.unwrap();
     let made = junk.headers()["x-request-id"].to_str().unwrap();
     assert!(uuid::Uuid::parse_str(made).is_ok(), "{made}");
 

@@ -47,28 +47,16 @@ impl TestDatabase {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("airside.db").display());
-                TestDatabase {
-                    url,
-                    guard: Guard::Sqlite(dir),
-                }
+                TestDatabase { url, guard: Guard::Sqlite(dir) }
             }
             Backend::Postgres(server) => {
                 sqlx::any::install_default_drivers();
                 let name = format!("airside_test_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = sqlx::AnyConnection::connect(server)
-                    .await
-                    .expect("PostgreSQL server");
-                conn.execute(format!("CREATE DATABASE {name}").as_str())
-                    .await
-                    .expect("create db");
+                let mut conn =
+                    sqlx::AnyConnection::connect(server).await.expect("PostgreSQL server");
+                conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create db");
                 let url = replace_database(server, &name);
-                TestDatabase {
-                    url,
-                    guard: Guard::Postgres {
-                        server: server.clone(),
-                        name,
-                    },
-                }
+                TestDatabase { url, guard: Guard::Postgres { server: server.clone(), name } }
             }
         }
     }
@@ -93,9 +81,7 @@ impl Drop for TestDatabase {
             let (server, name) = (server.clone(), name.clone());
             // Drop runs outside async: a short-lived runtime on its own thread.
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build();
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
                 if let Ok(runtime) = runtime {
                     runtime.block_on(async {
                         if let Ok(mut conn) = sqlx::AnyConnection::connect(&server).await {
@@ -138,11 +124,9 @@ impl TestApp {
             listen: addr,
             database_url: database.url.clone(),
             demo: false,
+            public_url: None,
         };
-        let state = AppState {
-            db: db.clone(),
-            config: Arc::new(config),
-        };
+        let state = AppState { db: db.clone(), config: Arc::new(config) };
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(app::serve(listener, state, async {
             let _ = rx.await;
@@ -151,13 +135,7 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        TestApp {
-            addr,
-            db,
-            http,
-            shutdown: Some(tx),
-            _database: database,
-        }
+        TestApp { addr, db, http, shutdown: Some(tx), _database: database }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -204,15 +182,9 @@ where
 /// Reads a problem+json answer, checking its content type and shape.
 pub async fn problem(response: reqwest::Response, status: u16) -> serde_json::Value {
     assert_eq!(response.status().as_u16(), status, "status");
-    let content_type = response.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
     assert_eq!(content_type, "application/problem+json");
-    let request_id = response.headers()["x-request-id"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let request_id = response.headers()["x-request-id"].to_str().unwrap().to_string();
     let body: serde_json::Value = response.json().await.expect("problem body");
     assert_eq!(body["status"], status);
     assert_eq!(body["request_id"], request_id.as_str());
@@ -224,10 +196,7 @@ pub async fn problem(response: reqwest::Response, status: u16) -> serde_json::Va
 
 #[test]
 fn database_name_is_swapped_in_urls() {
-    assert_eq!(
-        replace_database("postgres://u@h:5432/postgres", "x"),
-        "postgres://u@h:5432/x"
-    );
+    assert_eq!(replace_database("postgres://u@h:5432/postgres", "x"), "postgres://u@h:5432/x");
     assert_eq!(replace_database("postgres://u@h", "x"), "postgres://u@h/x");
     assert_eq!(
         replace_database("postgres://h/db?sslmode=disable", "x"),

@@ -7,3 +7,5 @@ mod harness;
 mod binary;
 mod console_session;
 mod foundation;
+mod operations;
+mod ops_helpers;

@@ -1,0 +1,145 @@
+//! OAuth scopes. Operations clients hold `ops:*` scopes (none means
+//! unrestricted); Pilot clients hold the pilot scopes.
+
+use serde::{Deserialize, Serialize};
+
+use super::org::text_enum;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Scope {
+    /// Every GET of the Operations API.
+    #[serde(rename = "ops:read")]
+    OpsRead,
+    /// Fleet, aircraft, airports, hubs, ranks, badges, routes.
+    #[serde(rename = "ops:config:write")]
+    OpsConfigWrite,
+    /// Bookings, PIREP comments, points, notes, pilot data.
+    #[serde(rename = "ops:flights:write")]
+    OpsFlightsWrite,
+    /// Accept, reject, invalidate PIREPs; ban, delete pilots; registrations, transfers.
+    #[serde(rename = "ops:moderation:write")]
+    OpsModerationWrite,
+    /// Events, tours, rosters, focus airports, community goals, challenges.
+    #[serde(rename = "ops:activities:write")]
+    OpsActivitiesWrite,
+    #[serde(rename = "identity")]
+    Identity,
+    #[serde(rename = "pilot.profile")]
+    PilotProfile,
+    #[serde(rename = "pilot.flights")]
+    PilotFlights,
+    #[serde(rename = "pilot.activities")]
+    PilotActivities,
+}
+
+text_enum!(Scope {
+    Scope::OpsRead => "ops:read",
+    Scope::OpsConfigWrite => "ops:config:write",
+    Scope::OpsFlightsWrite => "ops:flights:write",
+    Scope::OpsModerationWrite => "ops:moderation:write",
+    Scope::OpsActivitiesWrite => "ops:activities:write",
+    Scope::Identity => "identity",
+    Scope::PilotProfile => "pilot.profile",
+    Scope::PilotFlights => "pilot.flights",
+    Scope::PilotActivities => "pilot.activities",
+});
+
+pub const OPERATIONS: [Scope; 5] = [
+    Scope::OpsRead,
+    Scope::OpsConfigWrite,
+    Scope::OpsFlightsWrite,
+    Scope::OpsModerationWrite,
+    Scope::OpsActivitiesWrite,
+];
+
+pub const PILOT: [Scope; 4] =
+    [Scope::Identity, Scope::PilotProfile, Scope::PilotFlights, Scope::PilotActivities];
+
+/// A set of scopes, kept sorted and without repeats.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Scopes(Vec<Scope>);
+
+impl Scopes {
+    pub fn new(mut scopes: Vec<Scope>) -> Self {
+        scopes.sort();
+        scopes.dedup();
+        Scopes(scopes)
+    }
+
+    /// Parses space-separated scopes; the error lists every unknown one.
+    pub fn parse(text: &str) -> Result<Scopes, Vec<String>> {
+        let mut known = vec![];
+        let mut unknown = vec![];
+        for word in text.split_whitespace() {
+            match word.parse::<Scope>() {
+                Ok(scope) => known.push(scope),
+                Err(_) => unknown.push(word.to_string()),
+            }
+        }
+        if unknown.is_empty() {
+            Ok(Scopes::new(known))
+        } else {
+            Err(unknown)
+        }
+    }
+
+    /// Parses scopes from a list, as JSON bodies send them.
+    pub fn from_list(list: &[String]) -> Result<Scopes, Vec<String>> {
+        Scopes::parse(&list.join(" "))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(&self, scope: Scope) -> bool {
+        self.0.contains(&scope)
+    }
+
+    pub fn is_subset_of(&self, other: &Scopes) -> bool {
+        self.0.iter().all(|s| other.contains(*s))
+    }
+
+    /// Those of `self` that are not among `allowed`.
+    pub fn outside(&self, allowed: &[Scope]) -> Vec<String> {
+        self.0.iter().filter(|s| !allowed.contains(s)).map(|s| s.to_string()).collect()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Scope> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// Space-separated, as stored and as OAuth sends them.
+    pub fn to_text(&self) -> String {
+        self.0.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_sorts_and_names_unknowns() {
+        let s = Scopes::parse("ops:config:write ops:read ops:read").unwrap();
+        assert_eq!(s.to_text(), "ops:read ops:config:write");
+        assert_eq!(
+            Scopes::parse("ops:read ops:everything x").unwrap_err(),
+            vec!["ops:everything", "x"]
+        );
+        assert!(Scopes::parse("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn subsets_and_kinds() {
+        let all = Scopes::new(OPERATIONS.to_vec());
+        let read = Scopes::new(vec![Scope::OpsRead]);
+        assert!(read.is_subset_of(&all));
+        assert!(!all.is_subset_of(&read));
+        assert_eq!(
+            Scopes::new(vec![Scope::Identity, Scope::OpsRead]).outside(&OPERATIONS),
+            vec!["identity"]
+        );
+    }
+}

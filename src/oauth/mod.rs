@@ -1,0 +1,22 @@
+//! The OAuth 2 server: `/oauth/token`, `/oauth/revoke`, `/oauth/introspect`
+//! and the RFC 8414 metadata document.
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::app::AppState;
+
+mod client_auth;
+mod error;
+mod metadata;
+mod token;
+
+pub use error::OAuthError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/oauth/token", post(token::token))
+        .route("/oauth/revoke", post(token::revoke))
+        .route("/oauth/introspect", post(token::introspect))
+        .route("/.well-known/oauth-authorization-server", get(metadata::metadata))
+}

@@ -1,0 +1,224 @@
+//! One implementation of list, get, create, update and delete for every
+//! Operations resource that is a plain row. Each resource says what it
+//! accepts (`Writable`); this module does the rest the same way for all.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::app::AppState;
+use crate::auth::OpsCaller;
+use crate::domain::Timestamp;
+use crate::http::error::FieldError;
+use crate::http::extract::{Data, Json, Path, Query};
+use crate::http::pagination::{List, Paging};
+use crate::http::ApiError;
+use crate::storage::resource::{self, Filter, FilterKind, Resource, Value};
+
+/// A column to write, and the table it must point into when it is a reference.
+#[derive(Debug, Clone)]
+pub struct Col {
+    pub name: &'static str,
+    pub value: Value,
+    pub refers_to: Option<&'static str>,
+}
+
+pub fn text(name: &'static str, value: impl Into<String>) -> Col {
+    Col { name, value: Value::Text(value.into()), refers_to: None }
+}
+
+pub fn opt_text(name: &'static str, value: Option<String>) -> Col {
+    Col { name, value: value.map(Value::Text).unwrap_or(Value::Null), refers_to: None }
+}
+
+pub fn int(name: &'static str, value: i64) -> Col {
+    Col { name, value: Value::Int(value), refers_to: None }
+}
+
+pub fn float(name: &'static str, value: f64) -> Col {
+    Col { name, value: Value::Float(value), refers_to: None }
+}
+
+/// A reference to a row of `table` in the caller's org.
+pub fn reference(name: &'static str, table: &'static str, id: Option<i64>) -> Col {
+    Col { name, value: id.map(Value::Int).unwrap_or(Value::Null), refers_to: Some(table) }
+}
+
+pub fn timestamp(name: &'static str, value: Timestamp) -> Col {
+    text(name, value.to_db())
+}
+
+/// Collects field errors while an input is checked.
+#[derive(Debug, Default)]
+pub struct Check(Vec<FieldError>);
+
+impl Check {
+    pub fn field(&mut self, ok: bool, field: &str, message: &str) -> &mut Self {
+        if !ok {
+            self.0.push(FieldError { field: field.into(), message: message.into() });
+        }
+        self
+    }
+
+    pub fn done(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid(self.0))
+        }
+    }
+}
+
+/// A resource the Operations API writes as a plain row.
+pub trait Writable: Resource + Serialize + 'static {
+    /// What a person calls one of these, in messages.
+    const NAME: &'static str;
+    /// Tables with a column pointing at this resource: (table, column).
+    const REFERENCED_BY: &'static [(&'static str, &'static str)] = &[];
+    /// Child rows that belong to this resource and go with it: (table, column).
+    const OWNS: &'static [(&'static str, &'static str)] = &[];
+    /// Whether rows carry `created_at`.
+    const STAMPED: bool = true;
+    type Create: DeserializeOwned + Send + 'static;
+    type Update: DeserializeOwned + Send + 'static;
+
+    fn create(input: Self::Create) -> Result<Vec<Col>, ApiError>;
+    fn update(input: Self::Update) -> Result<Vec<Col>, ApiError>;
+}
+
+fn filters<R: Resource>(query: &HashMap<String, String>) -> Result<Vec<Filter>, ApiError> {
+    let mut out = vec![];
+    for (param, column, kind) in R::FILTERS {
+        let Some(value) = query.get(*param) else { continue };
+        out.push(match kind {
+            FilterKind::Int => Filter::Int(
+                column,
+                value.parse().map_err(|_| {
+                    ApiError::bad_request(format!("filter `{param}` must be a whole number"))
+                })?,
+            ),
+            FilterKind::Text => Filter::Text(column, value.clone()),
+        });
+    }
+    Ok(out)
+}
+
+pub async fn list<R: Resource + Serialize>(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    paging: Paging,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<List<R>, ApiError> {
+    let filters = filters::<R>(&query)?;
+    let page = resource::list::<R>(&state.db, caller.org, &filters, &paging.request).await?;
+    Ok(paging.list(page))
+}
+
+pub async fn get<R: Resource + Serialize>(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+) -> Result<Data<R>, ApiError> {
+    fetch::<R>(&state, caller.org, id).await.map(|data| Data { data })
+}
+
+pub async fn fetch<R: Resource>(
+    state: &AppState,
+    org: crate::domain::OrgId,
+    id: i64,
+) -> Result<R, ApiError> {
+    resource::get::<R>(&state.db, org, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no {} with id {id}", R::TABLE)))
+}
+
+/// References must point at rows of the caller's own org.
+async fn check_references(
+    conn: &mut sqlx::AnyConnection,
+    org: crate::domain::OrgId,
+    columns: &[Col],
+) -> Result<(), ApiError> {
+    let mut check = Check::default();
+    for col in columns {
+        if let (Some(table), Value::Int(id)) = (col.refers_to, &col.value) {
+            let found = resource::exists(conn, org, table, *id).await?;
+            check.field(found, col.name, &format!("there is no {table} row with id {id}"));
+        }
+    }
+    check.done()
+}
+
+fn pairs(columns: Vec<Col>) -> Vec<(&'static str, Value)> {
+    columns.into_iter().map(|c| (c.name, c.value)).collect()
+}
+
+pub async fn create<R: Writable>(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Json(input): Json<R::Create>,
+) -> Result<(StatusCode, Data<R>), ApiError> {
+    let mut columns = R::create(input)?;
+    if R::STAMPED {
+        columns.push(timestamp("created_at", Timestamp::now()));
+    }
+    let mut tx = state.db.begin().await?;
+    check_references(&mut tx, caller.org, &columns).await?;
+    let id = resource::insert(&mut tx, caller.org, R::TABLE, &pairs(columns)).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Data { data: fetch::<R>(&state, caller.org, id).await? }))
+}
+
+pub async fn update<R: Writable>(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+    Json(input): Json<R::Update>,
+) -> Result<Data<R>, ApiError> {
+    let columns = R::update(input)?;
+    let mut tx = state.db.begin().await?;
+    // Another org's id is simply not found, before anything else is said.
+    if !resource::exists(&mut tx, caller.org, R::TABLE, id).await? {
+        return Err(ApiError::not_found(format!("no {} with id {id}", R::NAME)));
+    }
+    check_references(&mut tx, caller.org, &columns).await?;
+    resource::update(&mut tx, caller.org, R::TABLE, id, &pairs(columns)).await?;
+    tx.commit().await?;
+    Ok(Data { data: fetch::<R>(&state, caller.org, id).await? })
+}
+
+/// 409 naming what still refers to the row, rather than deleting half a graph.
+pub async fn delete<R: Writable>(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let mut tx = state.db.begin().await?;
+    if !resource::exists(&mut tx, caller.org, R::TABLE, id).await? {
+        return Err(ApiError::not_found(format!("no {} with id {id}", R::NAME)));
+    }
+    let mut referrers = serde_json::Map::new();
+    for (table, column) in R::REFERENCED_BY {
+        let n = resource::count_references(&mut tx, caller.org, table, column, id).await?;
+        if n > 0 {
+            referrers.insert(table.to_string(), n.into());
+        }
+    }
+    if !referrers.is_empty() {
+        let what: Vec<String> = referrers.iter().map(|(t, n)| format!("{n} {t}")).collect();
+        return Err(ApiError::conflict(format!(
+            "this {} is still referred to by {}; remove those first",
+            R::NAME,
+            what.join(", ")
+        ))
+        .with("referenced_by", serde_json::Value::Object(referrers)));
+    }
+    for (table, column) in R::OWNS {
+        resource::delete_where(&mut tx, caller.org, table, column, id).await?;
+    }
+    resource::delete(&mut tx, caller.org, R::TABLE, id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,326 @@
+//! `ops:flights:write`: bookings, PIREP comments, points, notes, pilot data.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use super::crud::{self, reference, text, Check, Col, Writable};
+use crate::app::AppState;
+use crate::auth::OpsCaller;
+use crate::domain::{PilotId, PirepId, Timestamp};
+use crate::http::extract::{Data, Json, Path};
+use crate::http::pagination::{List, Paging};
+use crate::http::ApiError;
+use crate::storage::bookings::Booking;
+use crate::storage::page::{Keyed, Order};
+use crate::storage::pilots::Pilot;
+use crate::storage::pireps::{self, Pirep};
+use crate::storage::resource::{self, Filter, Resource};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookingInput {
+    pilot_id: i64,
+    schedule_id: i64,
+    aircraft_id: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookingChanges {
+    aircraft_id: Option<i64>,
+}
+
+impl Writable for Booking {
+    const NAME: &'static str = "booking";
+    type Create = BookingInput;
+    type Update = BookingChanges;
+
+    fn create(b: BookingInput) -> Result<Vec<Col>, ApiError> {
+        Ok(vec![
+            reference("pilot_id", "pilots", Some(b.pilot_id)),
+            reference("schedule_id", "schedules", Some(b.schedule_id)),
+            reference("aircraft_id", "aircraft", b.aircraft_id),
+        ])
+    }
+
+    fn update(b: BookingChanges) -> Result<Vec<Col>, ApiError> {
+        Ok(vec![reference("aircraft_id", "aircraft", b.aircraft_id)])
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PilotChanges {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    hub_id: Option<i64>,
+    airport_id: Option<i64>,
+    rank_id: Option<i64>,
+}
+
+impl Writable for Pilot {
+    const NAME: &'static str = "pilot";
+    /// A pilot with flights keeps them: ban instead of deleting.
+    const REFERENCED_BY: &'static [(&'static str, &'static str)] =
+        &[("pireps", "pilot_id"), ("transfers", "pilot_id"), ("registrations", "pilot_id")];
+    const OWNS: &'static [(&'static str, &'static str)] = &[
+        ("pilot_api_keys", "pilot_id"),
+        ("pilot_badges", "pilot_id"),
+        ("pilot_notes", "pilot_id"),
+        ("point_awards", "pilot_id"),
+        ("bookings", "pilot_id"),
+        ("oauth_tokens", "pilot_id"),
+    ];
+    type Create = PilotChanges;
+    type Update = PilotChanges;
+
+    /// Pilots join through registrations (or `airside admin pilot create`).
+    fn create(_: PilotChanges) -> Result<Vec<Col>, ApiError> {
+        Err(ApiError::internal("pilots are not created through this path"))
+    }
+
+    fn update(p: PilotChanges) -> Result<Vec<Col>, ApiError> {
+        let mut check = Check::default();
+        for (field, value) in [("first_name", &p.first_name), ("last_name", &p.last_name)] {
+            check.field(
+                value.as_deref().is_none_or(|v| !v.trim().is_empty() && v.len() <= 100),
+                field,
+                "must be 1-100 characters",
+            );
+        }
+        check.field(
+            p.email.as_deref().is_none_or(|e| e.contains('@') && e.len() <= 200),
+            "email",
+            "must be an email address",
+        );
+        check.done()?;
+        let mut cols = vec![text("updated_at", Timestamp::now().to_db())];
+        if let Some(v) = p.first_name {
+            cols.push(text("first_name", v));
+        }
+        if let Some(v) = p.last_name {
+            cols.push(text("last_name", v));
+        }
+        if let Some(v) = p.email {
+            cols.push(text("email", v.trim().to_lowercase()));
+        }
+        for (name, table, id) in [
+            ("hub_id", "hubs", p.hub_id),
+            ("airport_id", "airports", p.airport_id),
+            ("rank_id", "ranks", p.rank_id),
+        ] {
+            if id.is_some() {
+                cols.push(reference(name, table, id));
+            }
+        }
+        Ok(cols)
+    }
+}
+
+/// A comment on a PIREP.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Comment {
+    pub id: i64,
+    pub pirep_id: PirepId,
+    pub author: String,
+    pub body: String,
+    #[sqlx(try_from = "String")]
+    pub created_at: Timestamp,
+}
+
+impl Keyed for Comment {
+    fn key(&self) -> i64 {
+        self.id
+    }
+}
+
+impl Resource for Comment {
+    const TABLE: &'static str = "pirep_comments";
+    const COLUMNS: &'static str = "id, pirep_id, author, body, created_at";
+}
+
+/// A staff note on a pilot.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Note {
+    pub id: i64,
+    pub pilot_id: PilotId,
+    pub author: String,
+    pub body: String,
+    #[sqlx(try_from = "String")]
+    pub created_at: Timestamp,
+}
+
+impl Keyed for Note {
+    fn key(&self) -> i64 {
+        self.id
+    }
+}
+
+impl Resource for Note {
+    const TABLE: &'static str = "pilot_notes";
+    const COLUMNS: &'static str = "id, pilot_id, author, body, created_at";
+    const ORDER: Order = Order::NewestFirst;
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    body: String,
+}
+
+fn body_text(body: &str) -> Result<(), ApiError> {
+    let mut check = Check::default();
+    check.field(
+        !body.trim().is_empty() && body.len() <= 10_000,
+        "body",
+        "must be 1-10,000 characters",
+    );
+    check.done()
+}
+
+pub async fn list_comments(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    paging: Paging,
+    Path(id): Path<i64>,
+) -> Result<List<Comment>, ApiError> {
+    crud::fetch::<Pirep>(&state, caller.org, id).await?;
+    let page = resource::list::<Comment>(
+        &state.db,
+        caller.org,
+        &[Filter::Int("pirep_id", id)],
+        &paging.request,
+    )
+    .await?;
+    Ok(paging.list(page))
+}
+
+pub async fn add_comment(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+    Json(input): Json<Text>,
+) -> Result<(StatusCode, Data<Comment>), ApiError> {
+    body_text(&input.body)?;
+    crud::fetch::<Pirep>(&state, caller.org, id).await?;
+    let mut tx = state.db.begin().await?;
+    pireps::add_comment(&mut tx, caller.org, PirepId(id), &caller.actor(), &input.body).await?;
+    tx.commit().await?;
+    let page = resource::list::<Comment>(
+        &state.db,
+        caller.org,
+        &[Filter::Int("pirep_id", id)],
+        &Default::default(),
+    )
+    .await?;
+    let comment = page
+        .items
+        .into_iter()
+        .max_by_key(|c| c.id)
+        .ok_or_else(|| ApiError::internal("comment vanished"))?;
+    Ok((StatusCode::CREATED, Data { data: comment }))
+}
+
+pub async fn list_notes(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    paging: Paging,
+    Path(id): Path<i64>,
+) -> Result<List<Note>, ApiError> {
+    crud::fetch::<Pilot>(&state, caller.org, id).await?;
+    let page = resource::list::<Note>(
+        &state.db,
+        caller.org,
+        &[Filter::Int("pilot_id", id)],
+        &paging.request,
+    )
+    .await?;
+    Ok(paging.list(page))
+}
+
+pub async fn add_note(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+    Json(input): Json<Text>,
+) -> Result<(StatusCode, Data<Note>), ApiError> {
+    body_text(&input.body)?;
+    crud::fetch::<Pilot>(&state, caller.org, id).await?;
+    let mut tx = state.db.begin().await?;
+    let row = [
+        ("pilot_id", resource::Value::Int(id)),
+        ("author", resource::Value::Text(caller.actor())),
+        ("body", resource::Value::Text(input.body)),
+        ("created_at", resource::Value::Text(Timestamp::now().to_db())),
+    ];
+    let note = resource::insert(&mut tx, caller.org, "pilot_notes", &row).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Data { data: crud::fetch::<Note>(&state, caller.org, note).await? }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Points {
+    points: i64,
+    reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PointsAwarded {
+    pilot_id: PilotId,
+    points: i64,
+    reason: String,
+    total_points: i64,
+}
+
+/// Awards (or, negative, takes) points with a reason, kept as a record.
+pub async fn award_points(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+    Json(input): Json<Points>,
+) -> Result<(StatusCode, Data<PointsAwarded>), ApiError> {
+    let mut check = Check::default();
+    check.field(
+        input.points != 0 && input.points.abs() <= 1_000_000,
+        "points",
+        "must be non-zero, at most 1,000,000 either way",
+    );
+    check.field(
+        !input.reason.trim().is_empty() && input.reason.len() <= 500,
+        "reason",
+        "must be 1-500 characters",
+    );
+    check.done()?;
+    crud::fetch::<Pilot>(&state, caller.org, id).await?;
+    let mut tx = state.db.begin().await?;
+    let now = Timestamp::now().to_db();
+    let row = [
+        ("pilot_id", resource::Value::Int(id)),
+        ("points", resource::Value::Int(input.points)),
+        ("reason", resource::Value::Text(input.reason.clone())),
+        ("author", resource::Value::Text(caller.actor())),
+        ("created_at", resource::Value::Text(now.clone())),
+    ];
+    resource::insert(&mut tx, caller.org, "point_awards", &row).await?;
+    sqlx::query(
+        "UPDATE pilots SET points = points + $1, updated_at = $2 WHERE org_id = $3 AND id = $4",
+    )
+    .bind(input.points)
+    .bind(now)
+    .bind(caller.org.0)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let pilot = crud::fetch::<Pilot>(&state, caller.org, id).await?;
+    let data = PointsAwarded {
+        pilot_id: pilot.id,
+        points: input.points,
+        reason: input.reason,
+        total_points: pilot.points,
+    };
+    Ok((StatusCode::CREATED, Data { data }))
+}

@@ -1,0 +1,259 @@
+//! `ops:moderation:write`: accept, reject and invalidate PIREPs; ban and
+//! unban pilots; approve or reject registrations and transfers.
+
+use axum::extract::State;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::crud::{self, Check};
+use crate::app::AppState;
+use crate::auth::OpsCaller;
+use crate::domain::pilot::PilotState;
+use crate::domain::pirep::{PirepAction, PirepState};
+use crate::domain::{PirepId, Timestamp};
+use crate::http::extract::{Data, OptionalJson, Path};
+use crate::http::ApiError;
+use crate::storage::pilots::{self, Pilot};
+use crate::storage::pireps::{self, Pirep, TransitionError};
+use crate::storage::registrations::{Registration, Transfer};
+use crate::storage::{airlines, outbox, Db};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// Why; required to reject.
+    reason: Option<String>,
+}
+
+impl From<TransitionError> for ApiError {
+    fn from(error: TransitionError) -> Self {
+        match error {
+            TransitionError::NotFound => ApiError::not_found("no such PIREP"),
+            TransitionError::Illegal(illegal) => {
+                ApiError::conflict(illegal.to_string()).with("state", json!(illegal.from.as_str()))
+            }
+            TransitionError::Database(db) => db.into(),
+        }
+    }
+}
+
+/// Moves a PIREP through the state machine, writes its event, in one transaction.
+async fn decide(
+    state: &AppState,
+    caller: &OpsCaller,
+    id: i64,
+    action: PirepAction,
+    reason: Option<String>,
+) -> Result<Data<Pirep>, ApiError> {
+    let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+    let mut check = Check::default();
+    check.field(
+        action != PirepAction::Reject || reason.is_some(),
+        "reason",
+        "say why the PIREP is rejected",
+    );
+    check.field(
+        reason.as_ref().is_none_or(|r| r.len() <= 2_000),
+        "reason",
+        "must be at most 2,000 characters",
+    );
+    check.done()?;
+    let mut tx = state.db.begin().await?;
+    let (_, to) =
+        pireps::apply(&mut tx, caller.org, PirepId(id), action, reason.as_deref()).await?;
+    if let Some(reason) = &reason {
+        pireps::add_comment(&mut tx, caller.org, PirepId(id), &caller.actor(), reason).await?;
+    }
+    let event = match to {
+        PirepState::Accepted => Some("flight.approved"),
+        PirepState::Rejected => Some("flight.rejected"),
+        _ => None,
+    };
+    if let Some(event) = event {
+        let data =
+            json!({ "pirep_id": id, "state": to.as_str(), "reason": reason, "by": caller.actor() });
+        outbox::emit(&mut tx, caller.org, event, data).await?;
+    }
+    tx.commit().await?;
+    Ok(Data { data: crud::fetch::<Pirep>(state, caller.org, id).await? })
+}
+
+pub async fn accept(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+    OptionalJson(body): OptionalJson<Decision>,
+) -> Result<Data<Pirep>, ApiError> {
+    let reason = body.and_then(|d| d.reason);
+    decide(&state, &caller, id, PirepAction::Accept, reason).await
+}
+
+pub async fn reject(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+    OptionalJson(body): OptionalJson<Decision>,
+) -> Result<Data<Pirep>, ApiError> {
+    let reason = body.and_then(|d| d.reason);
+    decide(&state, &caller, id, PirepAction::Reject, reason).await
+}
+
+pub async fn invalidate(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+    OptionalJson(body): OptionalJson<Decision>,
+) -> Result<Data<Pirep>, ApiError> {
+    let reason = body.and_then(|d| d.reason);
+    decide(&state, &caller, id, PirepAction::Invalidate, reason).await
+}
+
+async fn set_pilot_state(
+    db: &Db,
+    caller: &OpsCaller,
+    id: i64,
+    state: PilotState,
+) -> Result<(), ApiError> {
+    let changed =
+        sqlx::query("UPDATE pilots SET state = $1, updated_at = $2 WHERE org_id = $3 AND id = $4")
+            .bind(state.as_str())
+            .bind(Timestamp::now().to_db())
+            .bind(caller.org.0)
+            .bind(id)
+            .execute(db.writer())
+            .await?
+            .rows_affected();
+    if changed == 0 {
+        return Err(ApiError::not_found(format!("no pilot with id {id}")));
+    }
+    Ok(())
+}
+
+pub async fn ban(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+) -> Result<Data<Pilot>, ApiError> {
+    set_pilot_state(&state.db, &caller, id, PilotState::Banned).await?;
+    Ok(Data { data: crud::fetch::<Pilot>(&state, caller.org, id).await? })
+}
+
+pub async fn unban(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+) -> Result<Data<Pilot>, ApiError> {
+    let pilot = crud::fetch::<Pilot>(&state, caller.org, id).await?;
+    if pilot.state != PilotState::Banned {
+        return Err(ApiError::conflict(format!("the pilot is {}, not banned", pilot.state)));
+    }
+    set_pilot_state(&state.db, &caller, id, PilotState::Active).await?;
+    Ok(Data { data: crud::fetch::<Pilot>(&state, caller.org, id).await? })
+}
+
+/// Marks a pending request decided; 409 if it was decided already.
+async fn decide_request(
+    conn: &mut sqlx::AnyConnection,
+    caller: &OpsCaller,
+    table: &str,
+    id: i64,
+    status: &str,
+) -> Result<(), ApiError> {
+    let changed = sqlx::query(&format!(
+        "UPDATE {table} SET status = $1, decided_at = $2 WHERE org_id = $3 AND id = $4 AND status = 'pending'"
+    ))
+    .bind(status)
+    .bind(Timestamp::now().to_db())
+    .bind(caller.org.0)
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(ApiError::conflict("this request is not pending: it was decided already"));
+    }
+    Ok(())
+}
+
+/// Approving a registration creates the pilot, in the org's first airline.
+pub async fn approve_registration(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+) -> Result<Data<Registration>, ApiError> {
+    let registration = crud::fetch::<Registration>(&state, caller.org, id).await?;
+    let mut tx = state.db.begin().await?;
+    decide_request(&mut tx, &caller, "registrations", id, "approved").await?;
+    let airline = airlines::first(&mut tx, caller.org)
+        .await?
+        .ok_or_else(|| ApiError::conflict("the organisation has no airline to add pilots to"))?;
+    let number = pilots::next_number(&mut tx, airline.id).await?;
+    // The pilot sets a password through the pilot pages; until then nothing matches.
+    let unusable = format!("!{}", crate::security::new_token("").expose());
+    let new = pilots::NewPilot {
+        airline: airline.id,
+        airline_icao: &airline.icao,
+        number,
+        first_name: &registration.first_name,
+        last_name: &registration.last_name,
+        email: &registration.email,
+        password_hash: &unusable,
+        state: PilotState::Active,
+        rank: None,
+        hub: registration.hub_id,
+        airport: None,
+    };
+    let pilot = pilots::create(&mut tx, caller.org, &new).await?;
+    sqlx::query("UPDATE registrations SET pilot_id = $1 WHERE org_id = $2 AND id = $3")
+        .bind(pilot.0)
+        .bind(caller.org.0)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Data { data: crud::fetch::<Registration>(&state, caller.org, id).await? })
+}
+
+pub async fn reject_registration(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+) -> Result<Data<Registration>, ApiError> {
+    crud::fetch::<Registration>(&state, caller.org, id).await?;
+    let mut tx = state.db.begin().await?;
+    decide_request(&mut tx, &caller, "registrations", id, "rejected").await?;
+    tx.commit().await?;
+    Ok(Data { data: crud::fetch::<Registration>(&state, caller.org, id).await? })
+}
+
+/// Approving a transfer moves the pilot to the hub asked for.
+pub async fn approve_transfer(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+) -> Result<Data<Transfer>, ApiError> {
+    let transfer = crud::fetch::<Transfer>(&state, caller.org, id).await?;
+    let mut tx = state.db.begin().await?;
+    decide_request(&mut tx, &caller, "transfers", id, "approved").await?;
+    sqlx::query("UPDATE pilots SET hub_id = $1, updated_at = $2 WHERE org_id = $3 AND id = $4")
+        .bind(transfer.to_hub_id.0)
+        .bind(Timestamp::now().to_db())
+        .bind(caller.org.0)
+        .bind(transfer.pilot_id.0)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Data { data: crud::fetch::<Transfer>(&state, caller.org, id).await? })
+}
+
+pub async fn reject_transfer(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+) -> Result<Data<Transfer>, ApiError> {
+    crud::fetch::<Transfer>(&state, caller.org, id).await?;
+    let mut tx = state.db.begin().await?;
+    decide_request(&mut tx, &caller, "transfers", id, "rejected").await?;
+    tx.commit().await?;
+    Ok(Data { data: crud::fetch::<Transfer>(&state, caller.org, id).await? })
+}

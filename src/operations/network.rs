@@ -1,0 +1,169 @@
+//! `ops:config:write` actions beyond plain rows: creating routes with their
+//! subfleets, reordering ranks, honorary ranks and hub membership.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use super::config::{check_route, RouteInput};
+use super::crud::{self, Check};
+use crate::app::AppState;
+use crate::auth::OpsCaller;
+use crate::domain::geo::distance_nm;
+use crate::domain::{AirlineId, AirportId, SubfleetId, Timestamp};
+use crate::http::extract::{Data, Json, Path};
+use crate::http::pagination::List;
+use crate::http::ApiError;
+use crate::storage::airports::Airport;
+use crate::storage::page::PageRequest;
+use crate::storage::pilots::Pilot;
+use crate::storage::ranks::Rank;
+use crate::storage::resource;
+use crate::storage::schedules::{self, Schedule};
+
+pub async fn create_route(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Json(r): Json<RouteInput>,
+) -> Result<(StatusCode, Data<Schedule>), ApiError> {
+    check_route(&r)?;
+    let mut tx = state.db.begin().await?;
+    let mut check = Check::default();
+    for (field, table, id) in [
+        ("airline_id", "airlines", r.airline_id),
+        ("departure_airport_id", "airports", r.departure_airport_id),
+        ("arrival_airport_id", "airports", r.arrival_airport_id),
+    ] {
+        let found = resource::exists(&mut tx, caller.org, table, id).await?;
+        check.field(found, field, &format!("there is no {table} row with id {id}"));
+    }
+    for (i, id) in r.subfleet_ids.iter().enumerate() {
+        let found = resource::exists(&mut tx, caller.org, "subfleets", *id).await?;
+        check.field(
+            found,
+            &format!("subfleet_ids[{i}]"),
+            &format!("there is no subfleet with id {id}"),
+        );
+    }
+    check.done()?;
+    // Without a distance, the great circle between the airports.
+    let distance = match r.distance_nm {
+        Some(d) => d,
+        None => {
+            let a = crud::fetch::<Airport>(&state, caller.org, r.departure_airport_id).await?;
+            let b = crud::fetch::<Airport>(&state, caller.org, r.arrival_airport_id).await?;
+            distance_nm(a.latitude, a.longitude, b.latitude, b.longitude).round()
+        }
+    };
+    let subfleets: Vec<SubfleetId> = r.subfleet_ids.iter().copied().map(SubfleetId).collect();
+    let new = schedules::NewSchedule {
+        airline: AirlineId(r.airline_id),
+        flight_number: &r.flight_number,
+        departure: AirportId(r.departure_airport_id),
+        arrival: AirportId(r.arrival_airport_id),
+        route: &r.route,
+        flight_level: r.flight_level,
+        distance_nm: distance,
+        departure_time: r.departure_time.as_deref(),
+        arrival_time: r.arrival_time.as_deref(),
+        flight_minutes: r.flight_minutes,
+        days_of_week: r.days_of_week.as_deref().unwrap_or("1234567"),
+        flight_type: r.flight_type.as_deref().unwrap_or("P"),
+        notes: &r.notes,
+        subfleets: &subfleets,
+    };
+    let id = schedules::create(&mut tx, caller.org, &new).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Data { data: crud::fetch::<Schedule>(&state, caller.org, id.0).await? },
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reorder {
+    /// Every rank id of the org, lowest rank first.
+    rank_ids: Vec<i64>,
+}
+
+pub async fn reorder_ranks(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Json(input): Json<Reorder>,
+) -> Result<List<Rank>, ApiError> {
+    let page = PageRequest { limit: 200, cursor: None };
+    let ranks = resource::list::<Rank>(&state.db, caller.org, &[], &page).await?.items;
+    let mut have: Vec<i64> = ranks.iter().map(|r| r.id.0).collect();
+    let mut given = input.rank_ids.clone();
+    have.sort_unstable();
+    given.sort_unstable();
+    let mut check = Check::default();
+    check.field(have == given, "rank_ids", "must list every rank of the organisation exactly once");
+    check.done()?;
+    let mut tx = state.db.begin().await?;
+    for (position, id) in input.rank_ids.iter().enumerate() {
+        sqlx::query("UPDATE ranks SET sort_order = $1 WHERE org_id = $2 AND id = $3")
+            .bind(position as i64 + 1)
+            .bind(caller.org.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    let mut ranks = resource::list::<Rank>(&state.db, caller.org, &[], &page).await?.items;
+    ranks.sort_by_key(|r| r.sort_order);
+    Ok(List { data: ranks, meta: Default::default() })
+}
+
+async fn set_pilot_column(
+    state: &AppState,
+    caller: &OpsCaller,
+    pilot: i64,
+    column: &str,
+    value: Option<i64>,
+) -> Result<Data<Pilot>, ApiError> {
+    sqlx::query(&format!(
+        "UPDATE pilots SET {column} = $1, updated_at = $2 WHERE org_id = $3 AND id = $4"
+    ))
+    .bind(value)
+    .bind(Timestamp::now().to_db())
+    .bind(caller.org.0)
+    .bind(pilot)
+    .execute(state.db.writer())
+    .await?;
+    Ok(Data { data: crud::fetch::<Pilot>(state, caller.org, pilot).await? })
+}
+
+/// Gives a pilot an honorary rank (shown instead of the earned one).
+pub async fn grant_honorary_rank(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path((rank, pilot)): Path<(i64, i64)>,
+) -> Result<Data<Pilot>, ApiError> {
+    crud::fetch::<Rank>(&state, caller.org, rank).await?;
+    crud::fetch::<Pilot>(&state, caller.org, pilot).await?;
+    set_pilot_column(&state, &caller, pilot, "honorary_rank_id", Some(rank)).await
+}
+
+pub async fn add_hub_pilot(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path((hub, pilot)): Path<(i64, i64)>,
+) -> Result<Data<Pilot>, ApiError> {
+    crud::fetch::<crate::storage::hubs::Hub>(&state, caller.org, hub).await?;
+    crud::fetch::<Pilot>(&state, caller.org, pilot).await?;
+    set_pilot_column(&state, &caller, pilot, "hub_id", Some(hub)).await
+}
+
+pub async fn remove_hub_pilot(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path((hub, pilot)): Path<(i64, i64)>,
+) -> Result<Data<Pilot>, ApiError> {
+    let found = crud::fetch::<Pilot>(&state, caller.org, pilot).await?;
+    if found.hub_id.map(|h| h.0) != Some(hub) {
+        return Err(ApiError::not_found(format!("pilot {pilot} is not in hub {hub}")));
+    }
+    set_pilot_column(&state, &caller, pilot, "hub_id", None).await
+}

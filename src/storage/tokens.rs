@@ -1,0 +1,114 @@
+//! OAuth access tokens: opaque, random, stored as SHA-256, checked on every
+//! request (no cache, so a revocation holds from the next request on).
+
+use sqlx::AnyConnection;
+
+use super::Db;
+use crate::domain::scope::Scopes;
+use crate::domain::{OrgId, PilotId, Timestamp};
+use crate::security::{self, Secret};
+
+use super::clients::{ClientKind, StoredScopes};
+
+pub const ACCESS_TOKEN_SECONDS: i64 = 3600;
+
+/// A live access token and what it may do.
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    pub org: OrgId,
+    /// The client's row id and public id.
+    pub client: i64,
+    pub client_id: String,
+    pub kind: ClientKind,
+    pub scopes: Scopes,
+    pub pilot: Option<PilotId>,
+    pub issued_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+pub async fn issue(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    client: i64,
+    scopes: &Scopes,
+    pilot: Option<PilotId>,
+) -> Result<Secret, sqlx::Error> {
+    let token = security::new_token("at_");
+    let now = chrono::Utc::now();
+    sqlx::query(
+        "INSERT INTO oauth_tokens (org_id, client_id, token_hash, scopes, pilot_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(org.0)
+    .bind(client)
+    .bind(security::sha256_hex(token.expose()))
+    .bind(scopes.to_text())
+    .bind(pilot.map(|p| p.0))
+    .bind(Timestamp(now).to_db())
+    .bind(Timestamp(now + chrono::Duration::seconds(ACCESS_TOKEN_SECONDS)).to_db())
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+type TokenRow = (i64, i64, String, String, String, Option<i64>, String, String);
+
+/// The live token `token` names: not revoked, not expired, its client not revoked.
+pub async fn find_active(db: &Db, token: &str) -> Result<Option<AccessToken>, sqlx::Error> {
+    if token.is_empty() {
+        return Ok(None);
+    }
+    let row: Option<TokenRow> = sqlx::query_as(
+        "SELECT t.org_id, t.client_id, c.client_id, c.kind, t.scopes, t.pilot_id, t.created_at, t.expires_at \
+         FROM oauth_tokens t JOIN oauth_clients c ON c.id = t.client_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND c.revoked = 0",
+    )
+    .bind(security::sha256_hex(token))
+    .bind(Timestamp::now().to_db())
+    .fetch_optional(db.reader())
+    .await?;
+    let Some((org, client, client_id, kind, scopes, pilot, issued, expires)) = row else {
+        return Ok(None);
+    };
+    let (Ok(kind), Ok(issued_at), Ok(expires_at)) =
+        (kind.parse(), Timestamp::try_from(issued), Timestamp::try_from(expires))
+    else {
+        return Ok(None);
+    };
+    let StoredScopes(scopes) = StoredScopes::from(scopes);
+    Ok(Some(AccessToken {
+        org: OrgId(org),
+        client,
+        client_id,
+        kind,
+        scopes,
+        pilot: pilot.map(PilotId),
+        issued_at,
+        expires_at,
+    }))
+}
+
+/// Revokes one token of `client` (RFC 7009: unknown tokens are not an error).
+pub async fn revoke(db: &Db, client: i64, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE oauth_tokens SET revoked_at = $1 WHERE token_hash = $2 AND client_id = $3")
+        .bind(Timestamp::now().to_db())
+        .bind(security::sha256_hex(token))
+        .bind(client)
+        .execute(db.writer())
+        .await?;
+    Ok(())
+}
+
+pub async fn revoke_all_of_client(
+    conn: &mut AnyConnection,
+    client: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE oauth_tokens SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(Timestamp::now().to_db())
+    .bind(client)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

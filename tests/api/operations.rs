@@ -1,0 +1,775 @@
+//! The Operations API: every route's token, org and scope rules, taken from
+//! the router itself, and the behaviour behind them.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use airside::app::AppState;
+use airside::config::Config;
+use airside::domain::scope::{Scope, OPERATIONS};
+use airside::domain::OrgId;
+use airside::storage::{orgs, Db};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::harness::{each_backend, problem, TestApp};
+use crate::ops_helpers::{call, ops_client, token};
+
+async fn id_where(db: &Db, org: OrgId, table: &str, condition: &str) -> i64 {
+    let sql = format!("SELECT MIN(id) FROM {table} WHERE org_id = $1 AND {condition}");
+    let id: Option<i64> =
+        sqlx::query_scalar(&sql).bind(org.0).fetch_one(db.reader()).await.unwrap();
+    id.unwrap_or_else(|| panic!("no {table} row where {condition}"))
+}
+
+async fn ids_of(db: &Db, org: OrgId, table: &str) -> BTreeSet<i64> {
+    sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE org_id = $1"))
+        .bind(org.0)
+        .fetch_all(db.reader())
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+/// Inserts a row of the demo org through the API under test's own storage.
+async fn insert(
+    db: &Db,
+    org: OrgId,
+    table: &str,
+    row: &[(&'static str, airside::storage::resource::Value)],
+) -> i64 {
+    let mut tx = db.begin().await.unwrap();
+    let id = airside::storage::resource::insert(&mut tx, org, table, row).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+/// What the other org's token must get.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Cross {
+    /// The id is not theirs: 404.
+    NotFound,
+    /// The body names rows that are not theirs: 422.
+    Invalid,
+    /// A list: 200, with none of the demo org's rows of `table`.
+    NoLeak(&'static str),
+    /// Creates in their own org; nothing of the demo org is involved.
+    OwnOrg,
+}
+
+struct Fixture {
+    org: OrgId,
+    airline: i64,
+    subfleet: i64,
+    aircraft: i64,
+    airport: i64,
+    other_airport: i64,
+    hub: i64,
+    rank: i64,
+    badge: i64,
+    route: i64,
+    booking: i64,
+    pirep: i64,
+    pilot: i64,
+    banned: i64,
+    to_accept: i64,
+    to_reject: i64,
+    to_invalidate: i64,
+    registrations: (i64, i64),
+    transfers: (i64, i64),
+    event: i64,
+    tour: i64,
+    roster: i64,
+    focus: i64,
+    goal: i64,
+    challenge: i64,
+    /// Rows nothing refers to, for the DELETE routes.
+    spare: std::collections::HashMap<&'static str, i64>,
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    use airside::storage::resource::Value::{Int, Text};
+    let db = &app.db;
+    let org = orgs::by_slug(db, "demo").await.unwrap().unwrap().id;
+    let any = |table: &'static str| id_where(db, org, table, "1 = 1");
+    let now = airside::domain::Timestamp::now().to_db();
+    let later = airside::domain::Timestamp(chrono::Utc::now() + chrono::Duration::days(1)).to_db();
+    let airline = any("airlines").await;
+    let subfleet = any("subfleets").await;
+    let airport = any("airports").await;
+    let mut spare = std::collections::HashMap::new();
+    let spare_airport = insert(
+        db,
+        org,
+        "airports",
+        &[
+            ("icao", Text("ZZZZ".into())),
+            ("name", Text("Spare".into())),
+            ("latitude", airside::storage::resource::Value::Float(1.0)),
+            ("longitude", airside::storage::resource::Value::Float(1.0)),
+            ("created_at", Text(now.clone())),
+        ],
+    )
+    .await;
+    spare.insert("airports", spare_airport);
+    let amsterdam = id_where(db, org, "airports", "icao = 'EHAM'").await;
+    spare.insert(
+        "fleet",
+        insert(
+            db,
+            org,
+            "subfleets",
+            &[
+                ("airline_id", Int(airline)),
+                ("type_code", Text("DH8D".into())),
+                ("name", Text("Spare".into())),
+                ("created_at", Text(now.clone())),
+            ],
+        )
+        .await,
+    );
+    spare.insert(
+        "aircraft",
+        insert(
+            db,
+            org,
+            "aircraft",
+            &[
+                ("subfleet_id", Int(subfleet)),
+                ("registration", Text("G-SPAR".into())),
+                ("name", Text("Spare".into())),
+                ("icao", Text("A320".into())),
+                ("created_at", Text(now.clone())),
+            ],
+        )
+        .await,
+    );
+    spare.insert(
+        "hubs",
+        insert(
+            db,
+            org,
+            "hubs",
+            &[
+                ("airport_id", Int(airport)),
+                ("name", Text("Spare".into())),
+                ("created_at", Text(now.clone())),
+            ],
+        )
+        .await,
+    );
+    spare.insert(
+        "ranks",
+        insert(
+            db,
+            org,
+            "ranks",
+            &[
+                ("name", Text("Spare".into())),
+                ("sort_order", Int(50)),
+                ("created_at", Text(now.clone())),
+            ],
+        )
+        .await,
+    );
+    spare.insert(
+        "badges",
+        insert(
+            db,
+            org,
+            "badges",
+            &[("name", Text("Spare".into())), ("created_at", Text(now.clone()))],
+        )
+        .await,
+    );
+    let spare_route = insert(
+        db,
+        org,
+        "schedules",
+        &[
+            ("airline_id", Int(airline)),
+            ("flight_number", Text("AS0001".into())),
+            ("departure_airport_id", Int(airport)),
+            ("arrival_airport_id", Int(amsterdam)),
+            ("created_at", Text(now.clone())),
+        ],
+    )
+    .await;
+    insert(
+        db,
+        org,
+        "schedule_subfleets",
+        &[("schedule_id", Int(spare_route)), ("subfleet_id", Int(subfleet))],
+    )
+    .await;
+    spare.insert("routes", spare_route);
+    let pilot = id_where(db, org, "pilots", "ident = 'AIR0002'").await;
+    let route = any("schedules").await;
+    spare.insert(
+        "bookings",
+        insert(
+            db,
+            org,
+            "bookings",
+            &[
+                ("pilot_id", Int(pilot)),
+                ("schedule_id", Int(route)),
+                ("created_at", Text(now.clone())),
+            ],
+        )
+        .await,
+    );
+    let period = || {
+        vec![
+            ("starts_at", Text(now.clone())),
+            ("ends_at", Text(later.clone())),
+            ("created_at", Text(now.clone())),
+        ]
+    };
+    let named = |name: &str| -> Vec<(&'static str, airside::storage::resource::Value)> {
+        vec![("name", Text(name.into()))]
+    };
+    spare.insert(
+        "events",
+        insert(db, org, "activity_events", &[named("Spare"), period()].concat()).await,
+    );
+    spare.insert("rosters", insert(db, org, "rosters", &[named("Spare"), period()].concat()).await);
+    spare.insert(
+        "challenges",
+        insert(db, org, "challenges", &[named("Spare"), period()].concat()).await,
+    );
+    spare.insert(
+        "community-goals",
+        insert(
+            db,
+            org,
+            "community_goals",
+            &[
+                named("Spare"),
+                vec![
+                    ("metric", Text("flights".into())),
+                    ("target", airside::storage::resource::Value::Float(5.0)),
+                ],
+                period(),
+            ]
+            .concat(),
+        )
+        .await,
+    );
+    spare.insert(
+        "focus-airports",
+        insert(db, org, "focus_airports", &[vec![("airport_id", Int(airport))], period()].concat())
+            .await,
+    );
+    let spare_tour = insert(
+        db,
+        org,
+        "tours",
+        &[named("Spare"), vec![("created_at", Text(now.clone()))]].concat(),
+    )
+    .await;
+    insert(
+        db,
+        org,
+        "tour_legs",
+        &[
+            ("tour_id", Int(spare_tour)),
+            ("position", Int(1)),
+            ("departure_airport_id", Int(airport)),
+            ("arrival_airport_id", Int(amsterdam)),
+        ],
+    )
+    .await;
+    spare.insert("tours", spare_tour);
+    spare.insert(
+        "pilots",
+        insert(
+            db,
+            org,
+            "pilots",
+            &[
+                ("airline_id", Int(airline)),
+                ("number", Int(900)),
+                ("ident", Text("AIR0900".into())),
+                ("first_name", Text("Spare".into())),
+                ("last_name", Text("Pilot".into())),
+                ("email", Text("spare@demo.test".into())),
+                ("password_hash", Text("x".into())),
+                ("state", Text("active".into())),
+                ("created_at", Text(now.clone())),
+                ("updated_at", Text(now.clone())),
+            ],
+        )
+        .await,
+    );
+
+    Fixture {
+        org,
+        airline,
+        subfleet,
+        aircraft: any("aircraft").await,
+        airport,
+        other_airport: amsterdam,
+        hub: any("hubs").await,
+        rank: any("ranks").await,
+        badge: any("badges").await,
+        route,
+        booking: any("bookings").await,
+        pirep: any("pireps").await,
+        pilot,
+        banned: id_where(db, org, "pilots", "state = 'banned'").await,
+        to_accept: id_where(db, org, "pireps", "state = 'submitted'").await,
+        to_reject: id_where(
+            db,
+            org,
+            "pireps",
+            "state = 'submitted' AND id > (SELECT MIN(id) FROM pireps WHERE state = 'submitted')",
+        )
+        .await,
+        to_invalidate: id_where(db, org, "pireps", "state = 'accepted'").await,
+        registrations: (
+            id_where(db, org, "registrations", "1 = 1").await,
+            id_where(db, org, "registrations", "id > (SELECT MIN(id) FROM registrations)").await,
+        ),
+        transfers: (
+            id_where(db, org, "transfers", "1 = 1").await,
+            id_where(db, org, "transfers", "id > (SELECT MIN(id) FROM transfers)").await,
+        ),
+        event: any("activity_events").await,
+        tour: any("tours").await,
+        roster: any("rosters").await,
+        focus: any("focus_airports").await,
+        goal: any("community_goals").await,
+        challenge: any("challenges").await,
+        spare,
+    }
+}
+
+struct Sample {
+    path: String,
+    body: Option<Value>,
+    cross: Cross,
+}
+
+/// A valid request for each route. A route with no sample here fails the test:
+/// every new route must say how it is called and what another org gets.
+async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) -> Sample {
+    let start = "2030-01-01T00:00:00Z";
+    let end = "2030-01-02T00:00:00Z";
+    let resource = template.trim_start_matches('/').split('/').next().unwrap();
+    let existing = match resource {
+        "fleet" => fx.subfleet,
+        "aircraft" => fx.aircraft,
+        "airports" => fx.airport,
+        "hubs" => fx.hub,
+        "ranks" => fx.rank,
+        "badges" => fx.badge,
+        "routes" => fx.route,
+        "bookings" => fx.booking,
+        "pireps" => fx.pirep,
+        "pilots" => fx.pilot,
+        "registrations" => fx.registrations.0,
+        "transfers" => fx.transfers.0,
+        "events" => fx.event,
+        "tours" => fx.tour,
+        "rosters" => fx.roster,
+        "focus-airports" => fx.focus,
+        "community-goals" => fx.goal,
+        "challenges" => fx.challenge,
+        other => panic!("no fixture for {other}"),
+    };
+    let table = match resource {
+        "fleet" => "subfleets",
+        "routes" => "schedules",
+        "events" => "activity_events",
+        "focus-airports" => "focus_airports",
+        "community-goals" => "community_goals",
+        other => Box::leak(other.to_string().into_boxed_str()),
+    };
+    let with = |id: i64| {
+        template.replace("{id}", &id.to_string()).replace("{pilot_id}", &fx.pilot.to_string())
+    };
+    let (path, body, cross) = match (method.as_str(), template) {
+        ("GET", t) if !t.contains('{') => (t.to_string(), None, Cross::NoLeak(table)),
+        ("GET", _) => (with(existing), None, Cross::NotFound),
+        ("DELETE", "/hubs/{id}/pilots/{pilot_id}") => (with(fx.hub), None, Cross::NotFound),
+        ("DELETE", _) => (with(fx.spare[resource]), None, Cross::NotFound),
+        ("PATCH", _) => {
+            let body = match resource {
+                "bookings" => json!({ "aircraft_id": fx.aircraft }),
+                "pilots" => json!({ "first_name": "Renamed" }),
+                "routes" => json!({ "notes": "Renamed" }),
+                "focus-airports" => json!({ "bonus_points": 5 }),
+                _ => json!({ "name": "Renamed" }),
+            };
+            (with(existing), Some(body), Cross::NotFound)
+        }
+        ("POST", "/fleet") => (
+            template.into(),
+            Some(
+                json!({ "airline_id": fx.airline, "type_code": "A21N", "name": "A321neo", "passengers": 220 }),
+            ),
+            Cross::Invalid,
+        ),
+        ("POST", "/aircraft") => (
+            template.into(),
+            Some(
+                json!({ "subfleet_id": fx.subfleet, "registration": "G-TEST", "name": "Test", "icao": "A320" }),
+            ),
+            Cross::Invalid,
+        ),
+        ("POST", "/airports") => (
+            template.into(),
+            Some(
+                json!({ "icao": "LOWS", "name": "Salzburg", "latitude": 47.79, "longitude": 13.0 }),
+            ),
+            Cross::OwnOrg,
+        ),
+        ("POST", "/hubs") => (
+            template.into(),
+            Some(json!({ "airport_id": fx.airport, "name": "Test hub" })),
+            Cross::Invalid,
+        ),
+        ("POST", "/ranks") => {
+            (template.into(), Some(json!({ "name": "Test rank", "sort_order": 99 })), Cross::OwnOrg)
+        }
+        ("POST", "/badges") => {
+            (template.into(), Some(json!({ "name": "Test badge" })), Cross::OwnOrg)
+        }
+        ("POST", "/routes") => (
+            template.into(),
+            Some(
+                json!({ "airline_id": fx.airline, "flight_number": "AS9999", "departure_airport_id": fx.airport, "arrival_airport_id": fx.other_airport, "subfleet_ids": [fx.subfleet] }),
+            ),
+            Cross::Invalid,
+        ),
+        ("POST", "/bookings") => (
+            template.into(),
+            Some(json!({ "pilot_id": fx.pilot, "schedule_id": fx.route })),
+            Cross::Invalid,
+        ),
+        ("POST", "/events") => (
+            template.into(),
+            Some(json!({ "name": "Test event", "starts_at": start, "ends_at": end })),
+            Cross::OwnOrg,
+        ),
+        ("POST", "/tours") => (
+            template.into(),
+            Some(
+                json!({ "name": "Test tour", "legs": [{ "departure_airport_id": fx.airport, "arrival_airport_id": fx.other_airport }] }),
+            ),
+            Cross::Invalid,
+        ),
+        ("POST", "/rosters") => (
+            template.into(),
+            Some(json!({ "name": "Test roster", "starts_at": start, "ends_at": end })),
+            Cross::OwnOrg,
+        ),
+        ("POST", "/focus-airports") => (
+            template.into(),
+            Some(json!({ "airport_id": fx.airport, "starts_at": start, "ends_at": end })),
+            Cross::Invalid,
+        ),
+        ("POST", "/community-goals") => (
+            template.into(),
+            Some(
+                json!({ "name": "Test goal", "metric": "flights", "target": 10, "starts_at": start, "ends_at": end }),
+            ),
+            Cross::OwnOrg,
+        ),
+        ("POST", "/challenges") => (
+            template.into(),
+            Some(json!({ "name": "Test challenge", "starts_at": start, "ends_at": end })),
+            Cross::OwnOrg,
+        ),
+        ("POST", "/ranks/reorder") => {
+            let ids: Vec<i64> = ids_of(&app.db, fx.org, "ranks").await.into_iter().collect();
+            (template.into(), Some(json!({ "rank_ids": ids })), Cross::Invalid)
+        }
+        ("POST", "/hubs/{id}/pilots/{pilot_id}") => (with(fx.hub), None, Cross::NotFound),
+        ("POST", "/ranks/{id}/pilots/{pilot_id}") => (with(fx.rank), None, Cross::NotFound),
+        ("POST", "/pireps/{id}/comments") => {
+            (with(fx.pirep), Some(json!({ "body": "Nice landing" })), Cross::NotFound)
+        }
+        ("POST", "/pilots/{id}/points") => (
+            with(fx.pilot),
+            Some(json!({ "points": 10, "reason": "Event bonus" })),
+            Cross::NotFound,
+        ),
+        ("POST", "/pilots/{id}/notes") => {
+            (with(fx.pilot), Some(json!({ "body": "Helpful on Discord" })), Cross::NotFound)
+        }
+        ("POST", "/pireps/{id}/accept") => (with(fx.to_accept), None, Cross::NotFound),
+        ("POST", "/pireps/{id}/reject") => {
+            (with(fx.to_reject), Some(json!({ "reason": "Route not flown" })), Cross::NotFound)
+        }
+        ("POST", "/pireps/{id}/invalidate") => (with(fx.to_invalidate), None, Cross::NotFound),
+        ("POST", "/pilots/{id}/ban") => (with(fx.pilot), None, Cross::NotFound),
+        ("POST", "/pilots/{id}/unban") => (with(fx.banned), None, Cross::NotFound),
+        ("POST", "/registrations/{id}/approve") => {
+            (with(fx.registrations.0), None, Cross::NotFound)
+        }
+        ("POST", "/registrations/{id}/reject") => (with(fx.registrations.1), None, Cross::NotFound),
+        ("POST", "/transfers/{id}/approve") => (with(fx.transfers.0), None, Cross::NotFound),
+        ("POST", "/transfers/{id}/reject") => (with(fx.transfers.1), None, Cross::NotFound),
+        (m, t) => panic!("no sample for {m} {t}: add one to tests/api/operations.rs"),
+    };
+    Sample { path: format!("{}{path}", airside::operations::BASE), body, cross }
+}
+
+fn ids_in(body: &Value) -> BTreeSet<i64> {
+    body["data"].as_array().unwrap().iter().map(|row| row["id"].as_i64().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn every_operations_route_checks_token_org_and_scope() {
+    each_backend(|app| async move {
+        let state = AppState { db: app.db.clone(), config: Arc::new(Config::default()) };
+        let (_, rules) = airside::operations::build(&state);
+        assert!(rules.len() > 80, "{} rules", rules.len());
+        let fx = fixture(&app).await;
+
+        let other = ops_client(&app, "demo-school", &[]).await;
+        let other_token = token(&app, &other, None).await;
+        let mut tokens = std::collections::HashMap::new();
+        let everything = ops_client(&app, "demo", &[]).await;
+        for scope in OPERATIONS {
+            let right = token(&app, &everything, Some(scope.as_str())).await;
+            let others: Vec<&str> =
+                OPERATIONS.iter().filter(|s| **s != scope).map(|s| s.as_str()).collect();
+            let lacking = token(&app, &everything, Some(&others.join(" "))).await;
+            tokens.insert(scope, (right, lacking));
+        }
+
+        for rule in &rules {
+            let what = format!("{} {}", rule.method, rule.path);
+            let s = sample(&app, &fx, &rule.method, rule.path).await;
+            let (right, lacking) = &tokens[&rule.scope];
+
+            let response = call(&app, rule.method.clone(), &s.path, None, s.body.as_ref()).await;
+            assert!(response.headers().contains_key("www-authenticate"), "{what}");
+            problem(response, 401).await;
+
+            let response =
+                call(&app, rule.method.clone(), &s.path, Some(lacking), s.body.as_ref()).await;
+            let body = problem(response, 403).await;
+            assert_eq!(body["scope"], rule.scope.as_str(), "{what}");
+            assert_eq!(body["error"], "insufficient_scope", "{what}");
+
+            let response =
+                call(&app, rule.method.clone(), &s.path, Some(&other_token), s.body.as_ref()).await;
+            match s.cross {
+                Cross::NotFound => {
+                    problem(response, 404).await;
+                }
+                Cross::Invalid => {
+                    problem(response, 422).await;
+                }
+                Cross::NoLeak(table) => {
+                    assert_eq!(response.status(), 200, "{what}");
+                    let seen = ids_in(&response.json().await.unwrap());
+                    let demo = ids_of(&app.db, fx.org, table).await;
+                    assert!(seen.is_disjoint(&demo), "{what} shows the demo org's rows");
+                }
+                Cross::OwnOrg => {
+                    assert_eq!(response.status(), 201, "{what}");
+                    let body: Value = response.json().await.unwrap();
+                    let id = body["data"]["id"].as_i64().unwrap();
+                    let table = match rule.path {
+                        "/events" => "activity_events",
+                        "/community-goals" => "community_goals",
+                        p => p.trim_start_matches('/'),
+                    };
+                    assert!(
+                        !ids_of(&app.db, fx.org, table).await.contains(&id),
+                        "{what} wrote into the demo org"
+                    );
+                }
+            }
+
+            let response =
+                call(&app, rule.method.clone(), &s.path, Some(right), s.body.as_ref()).await;
+            let status = response.status();
+            let text = response.text().await.unwrap();
+            assert!(status.is_success(), "{what} with {}: {status} {text}", rule.scope);
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn lists_page_over_http_and_refuse_bad_query_strings() {
+    each_backend(|app| async move {
+        let client = ops_client(&app, "demo", &[Scope::OpsRead]).await;
+        let token = token(&app, &client, None).await;
+        let demo = orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+        let expected = ids_of(&app.db, demo, "pireps").await;
+        assert!(expected.len() >= 300);
+
+        let mut seen = vec![];
+        let mut next = Some(
+            format!("{}/pireps?limit=37&state=", airside::operations::BASE).replace("&state=", ""),
+        );
+        while let Some(url) = next {
+            let body: Value =
+                call(&app, Method::GET, &url, Some(&token), None).await.json().await.unwrap();
+            assert!(body["data"].as_array().unwrap().len() <= 37);
+            seen.extend(ids_in(&body));
+            next = body["meta"]["next_cursor_url"].as_str().map(str::to_owned);
+            if let Some(url) = &next {
+                assert!(url.starts_with("/api/v3/operations/pireps?"), "{url}");
+                assert!(url.contains("limit=37"), "{url}");
+            }
+        }
+        assert_eq!(seen.len(), expected.len(), "each row once");
+        assert_eq!(seen.iter().copied().collect::<BTreeSet<_>>(), expected);
+
+        let filtered: Value = call(
+            &app,
+            Method::GET,
+            "/api/v3/operations/pireps?state=rejected&limit=200",
+            Some(&token),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert!(filtered["data"].as_array().unwrap().iter().all(|p| p["state"] == "rejected"));
+        assert!(!filtered["data"].as_array().unwrap().is_empty());
+
+        for bad in ["limit=0", "limit=201", "limit=ten", "cursor=nonsense", "pilot_id=abc"] {
+            let response = call(
+                &app,
+                Method::GET,
+                &format!("/api/v3/operations/pireps?{bad}"),
+                Some(&token),
+                None,
+            )
+            .await;
+            problem(response, 400).await;
+        }
+        let response =
+            call(&app, Method::GET, "/api/v3/operations/pireps/not-a-number", Some(&token), None)
+                .await;
+        problem(response, 400).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn accepting_counts_once_emits_an_event_and_refuses_illegal_moves() {
+    each_backend(|app| async move {
+        let client = ops_client(&app, "demo", &[]).await;
+        let token = token(&app, &client, None).await;
+        let demo = orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+        let pirep = id_where(&app.db, demo, "pireps", "state = 'submitted'").await;
+        let path = format!("/api/v3/operations/pireps/{pirep}");
+        let before: Value =
+            call(&app, Method::GET, &path, Some(&token), None).await.json().await.unwrap();
+        let pilot = before["data"]["pilot_id"].as_i64().unwrap();
+        let pilot_path = format!("/api/v3/operations/pilots/{pilot}");
+        let flights_before = call(&app, Method::GET, &pilot_path, Some(&token), None)
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()["data"]["flights"]
+            .as_i64()
+            .unwrap();
+
+        let accepted =
+            call(&app, Method::POST, &format!("{path}/accept"), Some(&token), None).await;
+        assert_eq!(accepted.status(), 200);
+        assert_eq!(accepted.json::<Value>().await.unwrap()["data"]["state"], "accepted");
+        let again = call(&app, Method::POST, &format!("{path}/accept"), Some(&token), None).await;
+        let body = problem(again, 409).await;
+        assert_eq!(body["state"], "accepted");
+        let flights_after = call(&app, Method::GET, &pilot_path, Some(&token), None)
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()["data"]["flights"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(flights_after, flights_before + 1, "counted once");
+
+        let events: Vec<(String, String)> =
+            sqlx::query_as("SELECT event_type, payload FROM events WHERE org_id = $1")
+                .bind(demo.0)
+                .fetch_all(app.db.reader())
+                .await
+                .unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].0, "flight.approved");
+        let payload: Value = serde_json::from_str(&events[0].1).unwrap();
+        assert_eq!(payload["data"]["pirep_id"], pirep);
+
+        // Rejecting needs a reason, and a rejected PIREP can be accepted on review.
+        let other = id_where(&app.db, demo, "pireps", "state = 'submitted'").await;
+        let response = call(
+            &app,
+            Method::POST,
+            &format!("/api/v3/operations/pireps/{other}/reject"),
+            Some(&token),
+            None,
+        )
+        .await;
+        let body = problem(response, 422).await;
+        assert_eq!(body["errors"][0]["field"], "reason");
+        let response = call(
+            &app,
+            Method::POST,
+            &format!("/api/v3/operations/pireps/{other}/reject"),
+            Some(&token),
+            Some(&json!({ "reason": "Wrong aircraft" })),
+        )
+        .await;
+        assert_eq!(response.status(), 200);
+        let kinds: Vec<String> =
+            sqlx::query_scalar("SELECT event_type FROM events WHERE org_id = $1 ORDER BY id")
+                .bind(demo.0)
+                .fetch_all(app.db.reader())
+                .await
+                .unwrap();
+        assert_eq!(kinds, ["flight.approved", "flight.rejected"]);
+        let cancelled = id_where(&app.db, demo, "pireps", "state = 'cancelled'").await;
+        let response = call(
+            &app,
+            Method::POST,
+            &format!("/api/v3/operations/pireps/{cancelled}/accept"),
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(problem(response, 409).await["state"], "cancelled");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn deleting_what_others_refer_to_is_refused_with_the_reason() {
+    each_backend(|app| async move {
+        let client = ops_client(&app, "demo", &[]).await;
+        let token = token(&app, &client, None).await;
+        let demo = orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+        let heathrow = id_where(&app.db, demo, "airports", "icao = 'EGLL'").await;
+        let response = call(&app, Method::DELETE, &format!("/api/v3/operations/airports/{heathrow}"), Some(&token), None).await;
+        let body = problem(response, 409).await;
+        assert!(body["referenced_by"]["schedules"].as_i64().unwrap() > 0, "{body}");
+        assert!(body["referenced_by"]["hubs"].as_i64().unwrap() > 0, "{body}");
+        let still: Value = call(&app, Method::GET, &format!("/api/v3/operations/airports/{heathrow}"), Some(&token), None).await.json().await.unwrap();
+        assert_eq!(still["data"]["icao"], "EGLL");
+
+        // Validation names the fields, and nothing is stored.
+        let response = call(&app, Method::POST, "/api/v3/operations/airports", Some(&token), Some(&json!({ "icao": "TOOLONG", "name": "", "latitude": 91, "longitude": 0 }))).await;
+        let body = problem(response, 422).await;
+        let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["icao", "name", "latitude"]);
+        let response = call(&app, Method::POST, "/api/v3/operations/airports", Some(&token), Some(&json!({ "icao": "EGLL", "name": "Again", "latitude": 1, "longitude": 1 }))).await;
+        problem(response, 409).await;
+        let response = call(&app, Method::POST, "/api/v3/operations/airports", Some(&token), Some(&json!({ "icao": "LOWS", "name": "X", "latitude": 1, "longitude": 1, "surprise": true }))).await;
+        problem(response, 422).await;
+    })
+    .await;
+}
