@@ -7,5 +7,6 @@ mod harness;
 mod binary;
 mod console_session;
 mod foundation;
+mod oauth;
 mod operations;
 mod ops_helpers;
