@@ -66,6 +66,9 @@ impl Db {
             AnyPoolOptions::new()
                 .max_connections(max)
                 .acquire_timeout(Duration::from_secs(5))
+                // A ping before every checkout doubles the round trips; a dead
+                // connection fails its query instead and the pool replaces it.
+                .test_before_acquire(false)
                 .after_connect(move |conn, _| {
                     Box::pin(async move {
                         if backend == Backend::Sqlite {
@@ -85,7 +88,9 @@ impl Db {
         let db = match backend {
             Backend::Sqlite => {
                 let writer = pool(1).await.context("opening the SQLite database")?;
-                let reader = pool(8).await.context("opening the SQLite database")?;
+                // Each SQLite connection is a worker thread; on 2 cores, 4 readers
+                // measured best (benches/operations.rs: 8 and 2 were slower).
+                let reader = pool(4).await.context("opening the SQLite database")?;
                 Db { reader, writer, backend }
             }
             Backend::Postgres => {

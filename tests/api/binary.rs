@@ -239,40 +239,125 @@ async fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
 async fn no_secret_or_token_reaches_the_logs() {
     each_empty_database(|db| async move {
         let password = "owner-password-4711";
-        let (ok, _) = admin(&db, &["org", "create", "--name", "Blue", "--slug", "blue", "--owner-email", "boss@blue.test", "--owner-password", password]);
+        let (ok, _) = admin(
+            &db,
+            &[
+                "org",
+                "create",
+                "--name",
+                "Blue",
+                "--slug",
+                "blue",
+                "--owner-email",
+                "boss@blue.test",
+                "--owner-password",
+                password,
+            ],
+        );
         assert!(ok);
-        let (ok, client) = admin(&db, &["client", "create", "--org", "blue", "--kind", "operations", "--name", "bot"]);
+        let (ok, client) = admin(
+            &db,
+            &["client", "create", "--org", "blue", "--kind", "operations", "--name", "bot"],
+        );
         assert!(ok, "{client}");
-        let (client_id, secret) = (client["client_id"].as_str().unwrap(), client["client_secret"].as_str().unwrap());
+        let (client_id, secret) =
+            (client["client_id"].as_str().unwrap(), client["client_secret"].as_str().unwrap());
 
         // Everything at debug, the most a operator would turn on.
         let mut server = Server::start_logging(&db.url, "debug");
         let base = format!("http://127.0.0.1:{}", server.port);
         let http = reqwest::Client::new();
-        let token: Value = http.post(format!("{base}/oauth/token")).basic_auth(client_id, Some(secret)).form(&[("grant_type", "client_credentials")]).send().await.unwrap().json().await.unwrap();
+        let token: Value = http
+            .post(format!("{base}/oauth/token"))
+            .basic_auth(client_id, Some(secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let token = token["access_token"].as_str().unwrap().to_string();
-        let in_body = http.post(format!("{base}/oauth/token")).form(&[("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", secret)]).send().await.unwrap();
+        let in_body = http
+            .post(format!("{base}/oauth/token"))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", client_id),
+                ("client_secret", secret),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(in_body.status(), 200);
         let wrong_secret = format!("{secret}x");
-        http.post(format!("{base}/oauth/token")).basic_auth(client_id, Some(&wrong_secret)).form(&[("grant_type", "client_credentials")]).send().await.unwrap();
-        let ok = http.get(format!("{base}/api/v3/operations/aircraft")).bearer_auth(&token).send().await.unwrap();
+        http.post(format!("{base}/oauth/token"))
+            .basic_auth(client_id, Some(&wrong_secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .unwrap();
+        let ok = http
+            .get(format!("{base}/api/v3/operations/aircraft"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(ok.status(), 200);
         let wrong_token = format!("{token}x");
-        let refused = http.get(format!("{base}/api/v3/operations/aircraft?token={wrong_token}")).bearer_auth(&wrong_token).send().await.unwrap();
+        let refused = http
+            .get(format!("{base}/api/v3/operations/aircraft?token={wrong_token}"))
+            .bearer_auth(&wrong_token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(refused.status(), 401);
-        http.post(format!("{base}/oauth/introspect")).basic_auth(client_id, Some(secret)).form(&[("token", token.as_str())]).send().await.unwrap();
-        let login = http.post(format!("{base}/console/api/session")).json(&serde_json::json!({ "email": "boss@blue.test", "password": password })).send().await.unwrap();
+        http.post(format!("{base}/oauth/introspect"))
+            .basic_auth(client_id, Some(secret))
+            .form(&[("token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        let login = http
+            .post(format!("{base}/console/api/session"))
+            .json(&serde_json::json!({ "email": "boss@blue.test", "password": password }))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(login.status(), 200);
-        let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().split('=').nth(1).unwrap().to_string();
-        http.post(format!("{base}/oauth/revoke")).basic_auth(client_id, Some(secret)).form(&[("token", token.as_str())]).send().await.unwrap();
+        let cookie = login.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .split('=')
+            .nth(1)
+            .unwrap()
+            .to_string();
+        http.post(format!("{base}/oauth/revoke"))
+            .basic_auth(client_id, Some(secret))
+            .form(&[("token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
 
         server.signal("TERM");
         let _ = server.child.wait();
         let log: Vec<String> = server.log.try_iter().collect();
         assert!(log.len() > 20, "debug logging was on: {} lines", log.len());
-        assert!(log.iter().any(|l| l.contains("client authentication failed")), "the failure is logged");
+        assert!(
+            log.iter().any(|l| l.contains("client authentication failed")),
+            "the failure is logged"
+        );
         let all = log.join("\n");
-        for (what, value) in [("client secret", secret), ("wrong secret", wrong_secret.as_str()), ("access token", token.as_str()), ("wrong token", wrong_token.as_str()), ("password", password), ("session", cookie.as_str())] {
+        for (what, value) in [
+            ("client secret", secret),
+            ("wrong secret", wrong_secret.as_str()),
+            ("access token", token.as_str()),
+            ("wrong token", wrong_token.as_str()),
+            ("password", password),
+            ("session", cookie.as_str()),
+        ] {
             assert!(!all.contains(value), "the {what} is in the logs");
         }
     })

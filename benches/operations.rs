@@ -1,0 +1,195 @@
+//! Operations API benchmark: throughput and latency of an authenticated list
+//! against the bare `/healthz` route of the same binary, and client-credentials
+//! grants per second.
+//!
+//! `cargo bench --bench operations` (SQLite in a temp dir), or with
+//! `BENCH_DATABASE_URL=postgres://…/db` for PostgreSQL (the database must be empty).
+//! `BENCH_SECONDS` sets each run's length (default 10).
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_airside");
+const CONNECTIONS: usize = 64;
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn airside(database_url: &str, args: &[&str]) -> Value {
+    // `--database-url` belongs right after the command (`demo`, `admin`).
+    let out = Command::new(BIN)
+        .arg(args[0])
+        .args(["--database-url", database_url])
+        .args(&args[1..])
+        .env("AIRSIDE_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+struct Figures {
+    requests: usize,
+    errors: usize,
+    seconds: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+impl Figures {
+    fn rps(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
+}
+
+/// Runs `make` from CONNECTIONS tasks for `seconds`, after a one-second warm-up.
+async fn load<F>(seconds: u64, make: F) -> Figures
+where
+    F: Fn() -> reqwest::RequestBuilder + Send + Sync + 'static,
+{
+    let make = Arc::new(make);
+    let run = |length: Duration| {
+        let make = make.clone();
+        async move {
+            let deadline = Instant::now() + length;
+            let tasks: Vec<_> = (0..CONNECTIONS)
+                .map(|_| {
+                    let make = make.clone();
+                    tokio::spawn(async move {
+                        let mut latencies = Vec::with_capacity(50_000);
+                        let mut errors = 0;
+                        while Instant::now() < deadline {
+                            let started = Instant::now();
+                            match make().send().await {
+                                Ok(response) if response.status().is_success() => {
+                                    let _ = response.bytes().await;
+                                    latencies.push(started.elapsed());
+                                }
+                                _ => errors += 1,
+                            }
+                        }
+                        (latencies, errors)
+                    })
+                })
+                .collect();
+            let mut all = vec![];
+            let mut errors = 0;
+            for task in tasks {
+                let (latencies, failed) = task.await.unwrap();
+                all.extend(latencies);
+                errors += failed;
+            }
+            (all, errors)
+        }
+    };
+    run(Duration::from_secs(1)).await;
+    let started = Instant::now();
+    let (mut latencies, errors) = run(Duration::from_secs(seconds)).await;
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort();
+    let at = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    Figures { requests: latencies.len(), errors, seconds: elapsed, p50: at(0.50), p99: at(0.99) }
+}
+
+fn row(name: &str, f: &Figures) {
+    println!(
+        "{name:<44} {:>10.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   ({} ok, {} failed)",
+        f.rps(),
+        f.p50.as_secs_f64() * 1e3,
+        f.p99.as_secs_f64() * 1e3,
+        f.requests,
+        f.errors
+    );
+}
+
+fn main() {
+    let seconds: u64 =
+        std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
+    let backend = if database_url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+
+    airside(&database_url, &["demo"]);
+    let client = airside(
+        &database_url,
+        &["admin", "client", "create", "--org", "demo", "--kind", "operations", "--name", "bench"],
+    );
+    let (client_id, secret) = (
+        client["client_id"].as_str().unwrap().to_string(),
+        client["client_secret"].as_str().unwrap().to_string(),
+    );
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let _server = Server(
+        Command::new(BIN)
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--database-url",
+                &database_url,
+            ])
+            .env("AIRSIDE_LOG", "error")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async move {
+        let http = reqwest::Client::builder().pool_max_idle_per_host(CONNECTIONS).build().unwrap();
+        let grant = || {
+            let http = http.clone();
+            let (url, id, secret) = (format!("{base}/oauth/token"), client_id.clone(), secret.clone());
+            move || http.post(&url).basic_auth(&id, Some(&secret)).form(&[("grant_type", "client_credentials")])
+        };
+        let token: Value = grant()().send().await.unwrap().json().await.unwrap();
+        let token = token["access_token"].as_str().unwrap().to_string();
+
+        println!("Airside Operations benchmark: {backend}, {CONNECTIONS} connections, {seconds} s per run, {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+        let bare = {
+            let (http, url) = (http.clone(), format!("{base}/healthz"));
+            load(seconds, move || http.get(&url)).await
+        };
+        row("GET /healthz (bare route)", &bare);
+        let list = {
+            let (http, url, token) = (http.clone(), format!("{base}/api/v3/operations/aircraft?limit=50"), token.clone());
+            load(seconds, move || http.get(&url).bearer_auth(&token)).await
+        };
+        row("GET /api/v3/operations/aircraft?limit=50", &list);
+        println!("{:<44} {:>10.1} %   (target >= 40 %; p99 target < 10 ms)", "aircraft list / bare route", 100.0 * list.rps() / bare.rps());
+        if std::env::var("BENCH_DETAIL").is_ok() {
+            for (name, path) in [("GET /readyz (one trivial query)", "/readyz"), ("GET aircraft?limit=1", "/api/v3/operations/aircraft?limit=1")] {
+                let (http, url, token) = (http.clone(), format!("{base}{path}"), token.clone());
+                row(name, &load(seconds, move || http.get(&url).bearer_auth(&token)).await);
+            }
+        }
+        let grants = load(seconds, grant()).await;
+        row("POST /oauth/token (client_credentials)", &grants);
+        println!("{:<44} {:>10.0} /s   (target >= 2,000/s)", "grants", grants.rps());
+    });
+}
