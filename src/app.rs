@@ -29,13 +29,15 @@ pub struct AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    let (operations, _) = crate::operations::build(&state);
+    let (operations, rules) = crate::operations::build(&state);
+    let docs = crate::docs::router(&state, &rules);
     Router::new()
         .route("/healthz", get(live))
         .route("/readyz", get(ready))
         .merge(crate::console::router())
         .merge(crate::oauth::router())
         .merge(operations)
+        .merge(docs)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod demo;
+pub mod docs;
 pub mod domain;
 pub mod http;
 pub mod oauth;

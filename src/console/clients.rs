@@ -19,7 +19,7 @@ use crate::storage::clients::{self, Client, ClientKind, NewClient};
 use crate::storage::resource::{self, Filter};
 use crate::storage::Tx;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ClientFilter {
     kind: Option<String>,
 }
@@ -55,7 +55,7 @@ fn not_found(id: i64) -> ApiError {
     ApiError::not_found(format!("no client with id {id}"))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewClientInput {
     kind: String,
@@ -65,7 +65,7 @@ pub struct NewClientInput {
 }
 
 /// A client with its secret: the only answer that ever carries it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct WithSecret {
     #[serde(flatten)]
     client: Client,
@@ -157,7 +157,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Data { data: WithSecret { client, client_secret } }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientChanges {
     name: Option<String>,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::org::text_enum;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PirepState {
     /// Being flown: an ACARS client is sending positions.
@@ -29,7 +29,7 @@ text_enum!(PirepState {
     PirepState::Cancelled => "cancelled",
 });
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PirepAction {
     File,

@@ -5,7 +5,19 @@ use serde::{Deserialize, Serialize};
 
 use super::org::text_enum;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 pub enum Scope {
     /// Every GET of the Operations API.
     #[serde(rename = "ops:read")]
@@ -56,7 +68,7 @@ pub const PILOT: [Scope; 4] =
     [Scope::Identity, Scope::PilotProfile, Scope::PilotFlights, Scope::PilotActivities];
 
 /// A set of scopes, kept sorted and without repeats.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct Scopes(Vec<Scope>);
 

@@ -41,9 +41,9 @@ fn named(check: &mut Check, name: &str) {
 }
 
 /// What every activity may change: name, description, points, period.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Changes {
+pub struct ActivityChanges {
     name: Option<String>,
     description: Option<String>,
     points: Option<i64>,
@@ -51,7 +51,11 @@ pub struct Changes {
     ends_at: Option<String>,
 }
 
-fn changes(c: Changes, has_points: bool, has_description: bool) -> Result<Vec<Col>, ApiError> {
+fn changes(
+    c: ActivityChanges,
+    has_points: bool,
+    has_description: bool,
+) -> Result<Vec<Col>, ApiError> {
     let mut check = Check::default();
     if let Some(name) = &c.name {
         named(&mut check, name);
@@ -85,7 +89,7 @@ fn changes(c: Changes, has_points: bool, has_description: bool) -> Result<Vec<Co
     Ok(cols)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventInput {
     name: String,
@@ -101,7 +105,7 @@ pub struct EventInput {
 impl Writable for ActivityEvent {
     const NAME: &'static str = "event";
     type Create = EventInput;
-    type Update = Changes;
+    type Update = ActivityChanges;
 
     fn create(e: EventInput) -> Result<Vec<Col>, ApiError> {
         let mut check = Check::default();
@@ -116,12 +120,12 @@ impl Writable for ActivityEvent {
         Ok(cols)
     }
 
-    fn update(c: Changes) -> Result<Vec<Col>, ApiError> {
+    fn update(c: ActivityChanges) -> Result<Vec<Col>, ApiError> {
         changes(c, true, true)
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RosterInput {
     name: String,
@@ -134,7 +138,7 @@ pub struct RosterInput {
 impl Writable for Roster {
     const NAME: &'static str = "roster";
     type Create = RosterInput;
-    type Update = Changes;
+    type Update = ActivityChanges;
 
     fn create(r: RosterInput) -> Result<Vec<Col>, ApiError> {
         let mut check = Check::default();
@@ -144,12 +148,12 @@ impl Writable for Roster {
         Ok(cols)
     }
 
-    fn update(c: Changes) -> Result<Vec<Col>, ApiError> {
+    fn update(c: ActivityChanges) -> Result<Vec<Col>, ApiError> {
         changes(c, false, true)
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FocusAirportInput {
     airport_id: i64,
@@ -159,7 +163,7 @@ pub struct FocusAirportInput {
     ends_at: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FocusAirportChanges {
     bonus_points: Option<i64>,
@@ -183,7 +187,7 @@ impl Writable for FocusAirport {
 
     fn update(f: FocusAirportChanges) -> Result<Vec<Col>, ApiError> {
         let mut cols = changes(
-            Changes {
+            ActivityChanges {
                 name: None,
                 description: None,
                 points: None,
@@ -202,7 +206,7 @@ impl Writable for FocusAirport {
 
 const GOAL_METRICS: [&str; 4] = ["flights", "hours", "distance_nm", "points"];
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GoalInput {
     name: String,
@@ -215,7 +219,7 @@ pub struct GoalInput {
 impl Writable for CommunityGoal {
     const NAME: &'static str = "community goal";
     type Create = GoalInput;
-    type Update = Changes;
+    type Update = ActivityChanges;
 
     fn create(g: GoalInput) -> Result<Vec<Col>, ApiError> {
         let mut check = Check::default();
@@ -231,12 +235,12 @@ impl Writable for CommunityGoal {
         Ok(cols)
     }
 
-    fn update(c: Changes) -> Result<Vec<Col>, ApiError> {
+    fn update(c: ActivityChanges) -> Result<Vec<Col>, ApiError> {
         changes(c, false, false)
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChallengeInput {
     name: String,
@@ -251,7 +255,7 @@ pub struct ChallengeInput {
 impl Writable for Challenge {
     const NAME: &'static str = "challenge";
     type Create = ChallengeInput;
-    type Update = Changes;
+    type Update = ActivityChanges;
 
     fn create(c: ChallengeInput) -> Result<Vec<Col>, ApiError> {
         let mut check = Check::default();
@@ -265,19 +269,19 @@ impl Writable for Challenge {
         Ok(cols)
     }
 
-    fn update(c: Changes) -> Result<Vec<Col>, ApiError> {
+    fn update(c: ActivityChanges) -> Result<Vec<Col>, ApiError> {
         changes(c, true, true)
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LegInput {
     departure_airport_id: i64,
     arrival_airport_id: i64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TourInput {
     name: String,
@@ -292,20 +296,20 @@ impl Writable for Tour {
     const NAME: &'static str = "tour";
     const OWNS: &'static [(&'static str, &'static str)] = &[("tour_legs", "tour_id")];
     type Create = TourInput;
-    type Update = Changes;
+    type Update = ActivityChanges;
 
     /// Tours are created by `create_tour` (they own their legs).
     fn create(_: TourInput) -> Result<Vec<Col>, ApiError> {
         Err(ApiError::internal("tours are created by create_tour"))
     }
 
-    fn update(c: Changes) -> Result<Vec<Col>, ApiError> {
+    fn update(c: ActivityChanges) -> Result<Vec<Col>, ApiError> {
         changes(c, true, true)
     }
 }
 
 /// A tour with its legs in order.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TourView {
     #[serde(flatten)]
     tour: Tour,

@@ -25,7 +25,7 @@ fn optional<T>(cols: &mut Vec<Col>, value: Option<T>, make: impl FnOnce(T) -> Co
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AirportInput {
     icao: String,
@@ -37,7 +37,7 @@ pub struct AirportInput {
     longitude: f64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AirportChanges {
     name: Option<String>,
@@ -114,7 +114,7 @@ impl Writable for Airport {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubfleetInput {
     airline_id: i64,
@@ -127,7 +127,7 @@ pub struct SubfleetInput {
     min_rank_id: Option<i64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubfleetChanges {
     type_code: Option<String>,
@@ -183,7 +183,7 @@ impl Writable for Subfleet {
 
 const AIRCRAFT_STATUSES: [&str; 3] = ["active", "maintenance", "retired"];
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AircraftInput {
     subfleet_id: i64,
@@ -196,7 +196,7 @@ pub struct AircraftInput {
     airframe_hours: f64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AircraftChanges {
     subfleet_id: Option<i64>,
@@ -275,14 +275,14 @@ impl Writable for Aircraft {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HubInput {
     airport_id: i64,
     name: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HubChanges {
     airport_id: Option<i64>,
@@ -314,7 +314,7 @@ impl Writable for Hub {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RankInput {
     name: String,
@@ -326,7 +326,7 @@ pub struct RankInput {
     honorary: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RankChanges {
     name: Option<String>,
@@ -370,7 +370,7 @@ impl Writable for Rank {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BadgeInput {
     name: String,
@@ -379,7 +379,7 @@ pub struct BadgeInput {
     image_url: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BadgeChanges {
     name: Option<String>,
@@ -416,7 +416,7 @@ impl Writable for Badge {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteInput {
     pub airline_id: i64,
@@ -441,7 +441,7 @@ pub struct RouteInput {
     pub subfleet_ids: Vec<i64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteChanges {
     flight_number: Option<String>,

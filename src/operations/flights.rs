@@ -17,7 +17,7 @@ use crate::storage::pilots::Pilot;
 use crate::storage::pireps::{self, Pirep};
 use crate::storage::resource::{self, Filter, Resource};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BookingInput {
     pilot_id: i64,
@@ -25,7 +25,7 @@ pub struct BookingInput {
     aircraft_id: Option<i64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BookingChanges {
     aircraft_id: Option<i64>,
@@ -49,7 +49,7 @@ impl Writable for Booking {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PilotChanges {
     first_name: Option<String>,
@@ -120,7 +120,7 @@ impl Writable for Pilot {
 }
 
 /// A comment on a PIREP.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Comment {
     pub id: i64,
     pub pirep_id: PirepId,
@@ -142,7 +142,7 @@ impl Resource for Comment {
 }
 
 /// A staff note on a pilot.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Note {
     pub id: i64,
     pub pilot_id: PilotId,
@@ -164,9 +164,9 @@ impl Resource for Note {
     const ORDER: Order = Order::NewestFirst;
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Text {
+pub struct TextBody {
     body: String,
 }
 
@@ -201,7 +201,7 @@ pub async fn add_comment(
     State(state): State<AppState>,
     caller: OpsCaller,
     Path(id): Path<i64>,
-    Json(input): Json<Text>,
+    Json(input): Json<TextBody>,
 ) -> Result<(StatusCode, Data<Comment>), ApiError> {
     body_text(&input.body)?;
     crud::fetch::<Pirep>(&state, caller.org, id).await?;
@@ -244,7 +244,7 @@ pub async fn add_note(
     State(state): State<AppState>,
     caller: OpsCaller,
     Path(id): Path<i64>,
-    Json(input): Json<Text>,
+    Json(input): Json<TextBody>,
 ) -> Result<(StatusCode, Data<Note>), ApiError> {
     body_text(&input.body)?;
     crud::fetch::<Pilot>(&state, caller.org, id).await?;
@@ -260,14 +260,14 @@ pub async fn add_note(
     Ok((StatusCode::CREATED, Data { data: crud::fetch::<Note>(&state, caller.org, note).await? }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Points {
     points: i64,
     reason: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PointsAwarded {
     pilot_id: PilotId,
     points: i64,

@@ -8,7 +8,7 @@ use axum::Router;
 use crate::app::AppState;
 use crate::domain::scope::Scope::{
     OpsActivitiesWrite as Activities, OpsConfigWrite as Config, OpsFlightsWrite as Flights,
-    OpsModerationWrite as Moderation,
+    OpsModerationWrite as Moderation, OpsRead as Read,
 };
 use crate::storage::activities::{
     ActivityEvent, Challenge, CommunityGoal, FocusAirport, Roster, Tour,
@@ -32,9 +32,8 @@ pub mod moderation;
 pub mod network;
 pub mod routes;
 
-use crud::{create, delete, get, list, update};
 pub use routes::RouteRule;
-use routes::ScopedRouter;
+use routes::{doc, ScopedRouter};
 
 pub const BASE: &str = "/api/v3/operations";
 
@@ -43,107 +42,247 @@ pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
     use Method as M;
     let r = ScopedRouter::new(state)
         // Configuration.
-        .read("/fleet", list::<Subfleet>)
-        .read("/fleet/{id}", get::<Subfleet>)
-        .write(M::POST, "/fleet", Config, create::<Subfleet>)
-        .write(M::PATCH, "/fleet/{id}", Config, update::<Subfleet>)
-        .write(M::DELETE, "/fleet/{id}", Config, delete::<Subfleet>)
-        .read("/aircraft", list::<Aircraft>)
-        .read("/aircraft/{id}", get::<Aircraft>)
-        .write(M::POST, "/aircraft", Config, create::<Aircraft>)
-        .write(M::PATCH, "/aircraft/{id}", Config, update::<Aircraft>)
-        .write(M::DELETE, "/aircraft/{id}", Config, delete::<Aircraft>)
-        .read("/airports", list::<Airport>)
-        .read("/airports/{id}", get::<Airport>)
-        .write(M::POST, "/airports", Config, create::<Airport>)
-        .write(M::PATCH, "/airports/{id}", Config, update::<Airport>)
-        .write(M::DELETE, "/airports/{id}", Config, delete::<Airport>)
-        .read("/hubs", list::<Hub>)
-        .read("/hubs/{id}", get::<Hub>)
-        .write(M::POST, "/hubs", Config, create::<Hub>)
-        .write(M::PATCH, "/hubs/{id}", Config, update::<Hub>)
-        .write(M::DELETE, "/hubs/{id}", Config, delete::<Hub>)
-        .write(M::POST, "/hubs/{id}/pilots/{pilot_id}", Config, network::add_hub_pilot)
-        .write(M::DELETE, "/hubs/{id}/pilots/{pilot_id}", Config, network::remove_hub_pilot)
-        .read("/ranks", list::<Rank>)
-        .read("/ranks/{id}", get::<Rank>)
-        .write(M::POST, "/ranks", Config, create::<Rank>)
-        .write(M::PATCH, "/ranks/{id}", Config, update::<Rank>)
-        .write(M::DELETE, "/ranks/{id}", Config, delete::<Rank>)
-        .write(M::POST, "/ranks/reorder", Config, network::reorder_ranks)
-        .write(M::POST, "/ranks/{id}/pilots/{pilot_id}", Config, network::grant_honorary_rank)
-        .read("/badges", list::<Badge>)
-        .read("/badges/{id}", get::<Badge>)
-        .write(M::POST, "/badges", Config, create::<Badge>)
-        .write(M::PATCH, "/badges/{id}", Config, update::<Badge>)
-        .write(M::DELETE, "/badges/{id}", Config, delete::<Badge>)
-        .read("/routes", list::<Schedule>)
-        .read("/routes/{id}", get::<Schedule>)
-        .write(M::POST, "/routes", Config, network::create_route)
-        .write(M::PATCH, "/routes/{id}", Config, update::<Schedule>)
-        .write(M::DELETE, "/routes/{id}", Config, delete::<Schedule>)
+        .list::<Subfleet>("/fleet")
+        .get::<Subfleet>("/fleet/{id}")
+        .create::<Subfleet>("/fleet", Config)
+        .update::<Subfleet>("/fleet/{id}", Config)
+        .delete::<Subfleet>("/fleet/{id}", Config)
+        .list::<Aircraft>("/aircraft")
+        .get::<Aircraft>("/aircraft/{id}")
+        .create::<Aircraft>("/aircraft", Config)
+        .update::<Aircraft>("/aircraft/{id}", Config)
+        .delete::<Aircraft>("/aircraft/{id}", Config)
+        .list::<Airport>("/airports")
+        .get::<Airport>("/airports/{id}")
+        .create::<Airport>("/airports", Config)
+        .update::<Airport>("/airports/{id}", Config)
+        .delete::<Airport>("/airports/{id}", Config)
+        .list::<Hub>("/hubs")
+        .get::<Hub>("/hubs/{id}")
+        .create::<Hub>("/hubs", Config)
+        .update::<Hub>("/hubs/{id}", Config)
+        .delete::<Hub>("/hubs/{id}", Config)
+        .action(
+            M::POST,
+            "/hubs/{id}/pilots/{pilot_id}",
+            Config,
+            network::add_hub_pilot,
+            doc("Put a pilot in a hub").one::<Pilot>(200),
+        )
+        .action(
+            M::DELETE,
+            "/hubs/{id}/pilots/{pilot_id}",
+            Config,
+            network::remove_hub_pilot,
+            doc("Take a pilot out of a hub").one::<Pilot>(200),
+        )
+        .list::<Rank>("/ranks")
+        .get::<Rank>("/ranks/{id}")
+        .create::<Rank>("/ranks", Config)
+        .update::<Rank>("/ranks/{id}", Config)
+        .delete::<Rank>("/ranks/{id}", Config)
+        .action(
+            M::POST,
+            "/ranks/reorder",
+            Config,
+            network::reorder_ranks,
+            doc("Reorder all ranks, lowest first").body::<network::Reorder>().many::<Rank>(),
+        )
+        .action(
+            M::POST,
+            "/ranks/{id}/pilots/{pilot_id}",
+            Config,
+            network::grant_honorary_rank,
+            doc("Give a pilot an honorary rank").one::<Pilot>(200),
+        )
+        .list::<Badge>("/badges")
+        .get::<Badge>("/badges/{id}")
+        .create::<Badge>("/badges", Config)
+        .update::<Badge>("/badges/{id}", Config)
+        .delete::<Badge>("/badges/{id}", Config)
+        .list::<Schedule>("/routes")
+        .get::<Schedule>("/routes/{id}")
+        .action(
+            M::POST,
+            "/routes",
+            Config,
+            network::create_route,
+            doc("Create a route with the subfleets that fly it")
+                .body::<config::RouteInput>()
+                .one::<Schedule>(201),
+        )
+        .update::<Schedule>("/routes/{id}", Config)
+        .delete::<Schedule>("/routes/{id}", Config)
         // Flights.
-        .read("/bookings", list::<Booking>)
-        .read("/bookings/{id}", get::<Booking>)
-        .write(M::POST, "/bookings", Flights, create::<Booking>)
-        .write(M::PATCH, "/bookings/{id}", Flights, update::<Booking>)
-        .write(M::DELETE, "/bookings/{id}", Flights, delete::<Booking>)
-        .read("/pireps", list::<Pirep>)
-        .read("/pireps/{id}", get::<Pirep>)
-        .read("/pireps/{id}/comments", flights::list_comments)
-        .write(M::POST, "/pireps/{id}/comments", Flights, flights::add_comment)
-        .read("/pilots", list::<Pilot>)
-        .read("/pilots/{id}", get::<Pilot>)
-        .write(M::PATCH, "/pilots/{id}", Flights, update::<Pilot>)
-        .write(M::POST, "/pilots/{id}/points", Flights, flights::award_points)
-        .read("/pilots/{id}/notes", flights::list_notes)
-        .write(M::POST, "/pilots/{id}/notes", Flights, flights::add_note)
+        .list::<Booking>("/bookings")
+        .get::<Booking>("/bookings/{id}")
+        .create::<Booking>("/bookings", Flights)
+        .update::<Booking>("/bookings/{id}", Flights)
+        .delete::<Booking>("/bookings/{id}", Flights)
+        .list::<Pirep>("/pireps")
+        .get::<Pirep>("/pireps/{id}")
+        .action(
+            M::GET,
+            "/pireps/{id}/comments",
+            Read,
+            flights::list_comments,
+            doc("List the comments on a PIREP").many::<flights::Comment>(),
+        )
+        .action(
+            M::POST,
+            "/pireps/{id}/comments",
+            Flights,
+            flights::add_comment,
+            doc("Comment on a PIREP").body::<flights::TextBody>().one::<flights::Comment>(201),
+        )
+        .list::<Pilot>("/pilots")
+        .get::<Pilot>("/pilots/{id}")
+        .update::<Pilot>("/pilots/{id}", Flights)
+        .action(
+            M::POST,
+            "/pilots/{id}/points",
+            Flights,
+            flights::award_points,
+            doc("Award or take points, with a reason")
+                .body::<flights::Points>()
+                .one::<flights::PointsAwarded>(201),
+        )
+        .action(
+            M::GET,
+            "/pilots/{id}/notes",
+            Read,
+            flights::list_notes,
+            doc("List staff notes on a pilot").many::<flights::Note>(),
+        )
+        .action(
+            M::POST,
+            "/pilots/{id}/notes",
+            Flights,
+            flights::add_note,
+            doc("Add a staff note on a pilot")
+                .body::<flights::TextBody>()
+                .one::<flights::Note>(201),
+        )
         // Moderation.
-        .write(M::POST, "/pireps/{id}/accept", Moderation, moderation::accept)
-        .write(M::POST, "/pireps/{id}/reject", Moderation, moderation::reject)
-        .write(M::POST, "/pireps/{id}/invalidate", Moderation, moderation::invalidate)
-        .write(M::POST, "/pilots/{id}/ban", Moderation, moderation::ban)
-        .write(M::POST, "/pilots/{id}/unban", Moderation, moderation::unban)
-        .write(M::DELETE, "/pilots/{id}", Moderation, delete::<Pilot>)
-        .read("/registrations", list::<Registration>)
-        .read("/registrations/{id}", get::<Registration>)
-        .write(M::POST, "/registrations/{id}/approve", Moderation, moderation::approve_registration)
-        .write(M::POST, "/registrations/{id}/reject", Moderation, moderation::reject_registration)
-        .read("/transfers", list::<Transfer>)
-        .read("/transfers/{id}", get::<Transfer>)
-        .write(M::POST, "/transfers/{id}/approve", Moderation, moderation::approve_transfer)
-        .write(M::POST, "/transfers/{id}/reject", Moderation, moderation::reject_transfer)
+        .action(
+            M::POST,
+            "/pireps/{id}/accept",
+            Moderation,
+            moderation::accept,
+            doc("Accept a PIREP (emits flight.approved)")
+                .body::<moderation::Decision>()
+                .one::<Pirep>(200),
+        )
+        .action(
+            M::POST,
+            "/pireps/{id}/reject",
+            Moderation,
+            moderation::reject,
+            doc("Reject a PIREP with a reason (emits flight.rejected)")
+                .body::<moderation::Decision>()
+                .one::<Pirep>(200),
+        )
+        .action(
+            M::POST,
+            "/pireps/{id}/invalidate",
+            Moderation,
+            moderation::invalidate,
+            doc("Invalidate a PIREP (its hours are taken back)")
+                .body::<moderation::Decision>()
+                .one::<Pirep>(200),
+        )
+        .action(
+            M::POST,
+            "/pilots/{id}/ban",
+            Moderation,
+            moderation::ban,
+            doc("Ban a pilot").one::<Pilot>(200),
+        )
+        .action(
+            M::POST,
+            "/pilots/{id}/unban",
+            Moderation,
+            moderation::unban,
+            doc("Lift a ban").one::<Pilot>(200),
+        )
+        .delete::<Pilot>("/pilots/{id}", Moderation)
+        .list::<Registration>("/registrations")
+        .get::<Registration>("/registrations/{id}")
+        .action(
+            M::POST,
+            "/registrations/{id}/approve",
+            Moderation,
+            moderation::approve_registration,
+            doc("Approve a registration: the pilot is created").one::<Registration>(200),
+        )
+        .action(
+            M::POST,
+            "/registrations/{id}/reject",
+            Moderation,
+            moderation::reject_registration,
+            doc("Reject a registration").one::<Registration>(200),
+        )
+        .list::<Transfer>("/transfers")
+        .get::<Transfer>("/transfers/{id}")
+        .action(
+            M::POST,
+            "/transfers/{id}/approve",
+            Moderation,
+            moderation::approve_transfer,
+            doc("Approve a hub transfer").one::<Transfer>(200),
+        )
+        .action(
+            M::POST,
+            "/transfers/{id}/reject",
+            Moderation,
+            moderation::reject_transfer,
+            doc("Reject a hub transfer").one::<Transfer>(200),
+        )
         // Activities.
-        .read("/events", list::<ActivityEvent>)
-        .read("/events/{id}", get::<ActivityEvent>)
-        .write(M::POST, "/events", Activities, create::<ActivityEvent>)
-        .write(M::PATCH, "/events/{id}", Activities, update::<ActivityEvent>)
-        .write(M::DELETE, "/events/{id}", Activities, delete::<ActivityEvent>)
-        .read("/tours", list::<Tour>)
-        .read("/tours/{id}", activities::get_tour)
-        .write(M::POST, "/tours", Activities, activities::create_tour)
-        .write(M::PATCH, "/tours/{id}", Activities, update::<Tour>)
-        .write(M::DELETE, "/tours/{id}", Activities, delete::<Tour>)
-        .read("/rosters", list::<Roster>)
-        .read("/rosters/{id}", get::<Roster>)
-        .write(M::POST, "/rosters", Activities, create::<Roster>)
-        .write(M::PATCH, "/rosters/{id}", Activities, update::<Roster>)
-        .write(M::DELETE, "/rosters/{id}", Activities, delete::<Roster>)
-        .read("/focus-airports", list::<FocusAirport>)
-        .read("/focus-airports/{id}", get::<FocusAirport>)
-        .write(M::POST, "/focus-airports", Activities, create::<FocusAirport>)
-        .write(M::PATCH, "/focus-airports/{id}", Activities, update::<FocusAirport>)
-        .write(M::DELETE, "/focus-airports/{id}", Activities, delete::<FocusAirport>)
-        .read("/community-goals", list::<CommunityGoal>)
-        .read("/community-goals/{id}", get::<CommunityGoal>)
-        .write(M::POST, "/community-goals", Activities, create::<CommunityGoal>)
-        .write(M::PATCH, "/community-goals/{id}", Activities, update::<CommunityGoal>)
-        .write(M::DELETE, "/community-goals/{id}", Activities, delete::<CommunityGoal>)
-        .read("/challenges", list::<Challenge>)
-        .read("/challenges/{id}", get::<Challenge>)
-        .write(M::POST, "/challenges", Activities, create::<Challenge>)
-        .write(M::PATCH, "/challenges/{id}", Activities, update::<Challenge>)
-        .write(M::DELETE, "/challenges/{id}", Activities, delete::<Challenge>);
+        .list::<ActivityEvent>("/events")
+        .get::<ActivityEvent>("/events/{id}")
+        .create::<ActivityEvent>("/events", Activities)
+        .update::<ActivityEvent>("/events/{id}", Activities)
+        .delete::<ActivityEvent>("/events/{id}", Activities)
+        .list::<Tour>("/tours")
+        .action(
+            M::GET,
+            "/tours/{id}",
+            Read,
+            activities::get_tour,
+            doc("Get a tour with its legs").one::<activities::TourView>(200),
+        )
+        .action(
+            M::POST,
+            "/tours",
+            Activities,
+            activities::create_tour,
+            doc("Create a tour with its legs")
+                .body::<activities::TourInput>()
+                .one::<activities::TourView>(201),
+        )
+        .update::<Tour>("/tours/{id}", Activities)
+        .delete::<Tour>("/tours/{id}", Activities)
+        .list::<Roster>("/rosters")
+        .get::<Roster>("/rosters/{id}")
+        .create::<Roster>("/rosters", Activities)
+        .update::<Roster>("/rosters/{id}", Activities)
+        .delete::<Roster>("/rosters/{id}", Activities)
+        .list::<FocusAirport>("/focus-airports")
+        .get::<FocusAirport>("/focus-airports/{id}")
+        .create::<FocusAirport>("/focus-airports", Activities)
+        .update::<FocusAirport>("/focus-airports/{id}", Activities)
+        .delete::<FocusAirport>("/focus-airports/{id}", Activities)
+        .list::<CommunityGoal>("/community-goals")
+        .get::<CommunityGoal>("/community-goals/{id}")
+        .create::<CommunityGoal>("/community-goals", Activities)
+        .update::<CommunityGoal>("/community-goals/{id}", Activities)
+        .delete::<CommunityGoal>("/community-goals/{id}", Activities)
+        .list::<Challenge>("/challenges")
+        .get::<Challenge>("/challenges/{id}")
+        .create::<Challenge>("/challenges", Activities)
+        .update::<Challenge>("/challenges/{id}", Activities)
+        .delete::<Challenge>("/challenges/{id}", Activities);
     let (router, rules) = r.into_parts();
     (Router::new().nest(BASE, router), rules)
 }

@@ -18,7 +18,7 @@ use crate::storage::pireps::{self, Pirep, TransitionError};
 use crate::storage::registrations::{Registration, Transfer};
 use crate::storage::{airlines, outbox, Db};
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// Why; required to reject.

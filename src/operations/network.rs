@@ -80,7 +80,7 @@ pub async fn create_route(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reorder {
     /// Every rank id of the org, lowest rank first.

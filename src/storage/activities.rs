@@ -8,7 +8,7 @@ use crate::domain::{AirportId, Timestamp};
 
 macro_rules! activity {
     ($name:ident, $table:literal, $columns:literal, { $($field:ident : $ty:ty),* $(,)? }) => {
-        #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+        #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
         pub struct $name {
             pub id: i64,
             $(pub $field: $ty,)*
@@ -50,7 +50,7 @@ activity!(Challenge, "challenges", "name, description, points, starts_at, ends_a
 });
 
 /// A leg of a tour, in order.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct TourLeg {
     pub id: i64,
     pub tour_id: i64,

@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use super::resource::{keyed, Resource};
 use crate::domain::{AirlineId, OrgId, Timestamp};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Airline {
     pub id: AirlineId,
     pub code: String,

@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use super::resource::{keyed, FilterKind, Resource};
 use crate::domain::{AirportId, OrgId, Timestamp};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Airport {
     pub id: AirportId,
     pub icao: String,

@@ -7,7 +7,7 @@ use super::page::Order;
 use super::resource::{keyed, Resource};
 use crate::domain::{AnnouncementId, OrgId, Timestamp};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Announcement {
     pub id: AnnouncementId,
     pub title: String,

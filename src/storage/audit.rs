@@ -8,7 +8,7 @@ use super::page::Order;
 use super::resource::Resource;
 use crate::domain::{OrgId, Timestamp};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub actor: String,
@@ -34,7 +34,7 @@ impl Resource for AuditEntry {
 }
 
 /// JSON stored as text.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct Json(pub Value);
 

@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use super::resource::{keyed, Resource};
 use crate::domain::{BadgeId, OrgId, PilotId, Timestamp};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Badge {
     pub id: BadgeId,
     pub name: String,

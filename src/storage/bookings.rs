@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use super::resource::{keyed, FilterKind, Resource};
 use crate::domain::{AircraftId, BookingId, OrgId, PilotId, ScheduleId, Timestamp};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Booking {
     pub id: BookingId,
     pub pilot_id: PilotId,

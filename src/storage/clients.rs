@@ -11,7 +11,7 @@ use crate::domain::scope::Scopes;
 use crate::domain::{OrgId, StaffId, Timestamp};
 use crate::security::{self, Secret};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientKind {
     Operations,
@@ -20,7 +20,7 @@ pub enum ClientKind {
 
 text_enum!(ClientKind { ClientKind::Operations => "operations", ClientKind::Pilot => "pilot" });
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Client {
     pub id: i64,
     pub client_id: String,
@@ -59,7 +59,7 @@ impl Resource for Client {
 }
 
 /// Scopes as stored (space-separated); unknown words are dropped on read.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct StoredScopes(pub Scopes);
 
@@ -71,7 +71,7 @@ impl From<String> for StoredScopes {
 }
 
 /// A list stored one item a line.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct Lines(pub Vec<String>);
 

@@ -7,7 +7,7 @@ use sqlx::AnyConnection;
 use super::resource::{keyed, FilterKind, Resource};
 use crate::domain::{AircraftId, AirlineId, AirportId, OrgId, RankId, SubfleetId, Timestamp};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Subfleet {
     pub id: SubfleetId,
     pub airline_id: AirlineId,
@@ -60,7 +60,7 @@ pub async fn create_subfleet(
     .map(SubfleetId)
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Aircraft {
     pub id: AircraftId,
     pub subfleet_id: SubfleetId,

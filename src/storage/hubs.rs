@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use super::resource::{keyed, Resource};
 use crate::domain::{AirportId, HubId, OrgId, Timestamp};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Hub {
     pub id: HubId,
     pub name: String,

@@ -186,7 +186,7 @@ mod tests {
 }
 
 /// A stored 0/1 flag, read back as a bool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct Flag(pub bool);
 

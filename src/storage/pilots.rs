@@ -9,7 +9,7 @@ use crate::domain::pilot::{pilot_ident, PilotState};
 use crate::domain::{AirlineId, AirportId, HubId, OrgId, PilotId, RankId, Timestamp};
 use crate::security::{self, Secret};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Pilot {
     pub id: PilotId,
     /// `AIR0001`: airline ICAO and number.

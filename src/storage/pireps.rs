@@ -12,7 +12,7 @@ use crate::domain::{
     AircraftId, AirlineId, AirportId, OrgId, PilotId, PirepId, ScheduleId, Timestamp,
 };
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Pirep {
     pub id: PirepId,
     pub pilot_id: PilotId,

@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use super::resource::{keyed, Resource};
 use crate::domain::{OrgId, RankId, Timestamp};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Rank {
     pub id: RankId,
     pub name: String,

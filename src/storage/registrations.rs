@@ -6,7 +6,7 @@ use super::page::Order;
 use super::resource::{keyed, FilterKind, Resource};
 use crate::domain::{HubId, PilotId, Timestamp};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Registration {
     pub id: RegistrationId,
     pub first_name: String,
@@ -20,12 +20,12 @@ pub struct Registration {
     pub created_at: Timestamp,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type, utoipa::ToSchema)]
 #[serde(transparent)]
 #[sqlx(transparent)]
 pub struct RegistrationId(pub i64);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type, utoipa::ToSchema)]
 #[serde(transparent)]
 #[sqlx(transparent)]
 pub struct TransferId(pub i64);
@@ -41,7 +41,7 @@ impl Resource for Registration {
         &[("status", "status", FilterKind::Text)];
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Transfer {
     pub id: TransferId,
     pub pilot_id: PilotId,

@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use super::resource::{keyed, FilterKind, Resource};
 use crate::domain::{AirlineId, AirportId, OrgId, ScheduleId, SubfleetId, Timestamp};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Schedule {
     pub id: ScheduleId,
     pub airline_id: AirlineId,

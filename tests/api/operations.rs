@@ -773,3 +773,53 @@ async fn deleting_what_others_refer_to_is_refused_with_the_reason() {
     })
     .await;
 }
+
+fn refs(value: &Value, into: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                into.push(r.trim_start_matches("#/components/schemas/").to_string());
+            }
+            map.values().for_each(|v| refs(v, into));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, into)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_matches_the_router() {
+    let app = TestApp::spawn_empty(&crate::harness::Backend::Sqlite).await;
+    let state = AppState { db: app.db.clone(), config: Arc::new(Config::default()) };
+    let (_, rules) = airside::operations::build(&state);
+    let doc: Value = app.get("/docs/operations/openapi.json").await.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            documented.insert((method.to_uppercase(), path.clone()));
+            let scopes = &operation["security"][0]["oauth2"];
+            let rule = rules
+                .iter()
+                .find(|r| r.method.as_str() == method.to_uppercase() && format!("{}{}", airside::operations::BASE, r.path) == *path)
+                .unwrap_or_else(|| panic!("{method} {path} is documented but not routed"));
+            assert_eq!(scopes, &json!([rule.scope.as_str()]), "{method} {path}");
+            assert!(operation["responses"]["401"].is_object() && operation["responses"]["403"].is_object());
+        }
+    }
+    let routed: BTreeSet<(String, String)> =
+        rules.iter().map(|r| (r.method.to_string(), format!("{}{}", airside::operations::BASE, r.path))).collect();
+    assert_eq!(documented, routed);
+
+    let mut used = vec![];
+    refs(&doc["paths"], &mut used);
+    refs(&doc["components"], &mut used);
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for name in used {
+        assert!(schemas.contains_key(&name), "$ref to missing schema {name}");
+    }
+    let flows = &doc["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"];
+    assert!(flows["tokenUrl"].as_str().unwrap().ends_with("/oauth/token"));
+    assert_eq!(flows["scopes"].as_object().unwrap().len(), 5);
+}

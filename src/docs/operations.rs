@@ -1,0 +1,218 @@
+//! The Operations API's OpenAPI document, built from the router's rules.
+
+use std::collections::BTreeMap;
+
+use utoipa::openapi::path::{OperationBuilder, ParameterBuilder, ParameterIn};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+use utoipa::openapi::security::{
+    ClientCredentials, Flow, OAuth2, Scopes, SecurityRequirement, SecurityScheme,
+};
+use utoipa::openapi::{
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathItem,
+    PathsBuilder, RefOr, ResponseBuilder, Schema, ServerBuilder,
+};
+use utoipa::ToSchema;
+
+use crate::domain::scope::OPERATIONS;
+use crate::operations::routes::{schema_of, Answer};
+use crate::operations::{RouteRule, BASE};
+use crate::storage::resource::FilterKind;
+
+/// An RFC 9457 problem, as every error answers.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct Problem {
+    r#type: String,
+    title: String,
+    status: u16,
+    detail: String,
+    request_id: String,
+}
+
+/// The list envelope's `meta`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct ListMeta {
+    next_cursor: Option<String>,
+    next_cursor_url: Option<String>,
+    prev_cursor_url: Option<String>,
+}
+
+fn scope_description(scope: &str) -> &'static str {
+    match scope {
+        "ops:read" => "Every GET",
+        "ops:config:write" => "Fleet, aircraft, airports, hubs, ranks, badges, routes",
+        "ops:flights:write" => "Bookings, PIREP comments, points, notes, pilot data",
+        "ops:moderation:write" => {
+            "Accept, reject, invalidate PIREPs; ban, delete pilots; registrations, transfers"
+        }
+        _ => "Events, tours, rosters, focus airports, community goals, challenges",
+    }
+}
+
+fn json(schema: RefOr<Schema>) -> utoipa::openapi::Content {
+    ContentBuilder::new().schema(Some(schema)).build()
+}
+
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    let reference = RefOr::Ref(utoipa::openapi::Ref::from_schema_name(Problem::name()));
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/problem+json", json(reference))
+        .build()
+}
+
+pub fn document(rules: &[RouteRule], issuer: &str) -> OpenApi {
+    let mut schemas: Vec<(String, RefOr<Schema>)> = vec![];
+    schema_of::<Problem>(&mut schemas);
+    let meta = schema_of::<ListMeta>(&mut schemas);
+    let mut paths: BTreeMap<String, Vec<(axum::http::Method, utoipa::openapi::path::Operation)>> =
+        BTreeMap::new();
+
+    for rule in rules {
+        let tag = rule.path.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
+        let mut operation = OperationBuilder::new()
+            .summary(Some(rule.doc.summary.clone()))
+            .operation_id(Some(format!(
+                "{}{}",
+                rule.method.as_str().to_lowercase(),
+                rule.path.replace(['/', '{', '}', '-'], "_")
+            )))
+            .tag(tag)
+            .security(SecurityRequirement::new("oauth2", [rule.scope.as_str()]));
+        for segment in rule.path.split('/').filter(|s| s.starts_with('{')) {
+            let name = segment.trim_matches(|c| c == '{' || c == '}');
+            operation = operation.parameter(
+                ParameterBuilder::new()
+                    .name(name)
+                    .parameter_in(ParameterIn::Path)
+                    .required(utoipa::openapi::Required::True)
+                    .schema(Some(
+                        ObjectBuilder::new().schema_type(SchemaType::new(Type::Integer)).format(
+                            Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                                utoipa::openapi::KnownFormat::Int64,
+                            )),
+                        ),
+                    )),
+            );
+        }
+        if let Answer::Many(_) = rule.doc.answer {
+            let query = |name: &str, kind: Type, description: &str| {
+                ParameterBuilder::new()
+                    .name(name)
+                    .parameter_in(ParameterIn::Query)
+                    .description(Some(description))
+                    .schema(Some(ObjectBuilder::new().schema_type(SchemaType::new(kind))))
+                    .build()
+            };
+            operation = operation
+                .parameter(query("limit", Type::Integer, "Rows per page, 1 to 200 (default 50)"))
+                .parameter(query(
+                    "cursor",
+                    Type::String,
+                    "A cursor from meta of the previous answer",
+                ));
+            for (name, _, kind) in rule.doc.filters {
+                let kind = if *kind == FilterKind::Int { Type::Integer } else { Type::String };
+                operation = operation.parameter(query(name, kind, "Only rows with this value"));
+            }
+        }
+        if let Some(body) = rule.doc.body {
+            let schema = body(&mut schemas);
+            operation = operation.request_body(Some(
+                RequestBodyBuilder::new()
+                    .content("application/json", json(schema))
+                    .required(Some(utoipa::openapi::Required::True))
+                    .build(),
+            ));
+        }
+        let success = match rule.doc.answer {
+            Answer::One(status, schema) => {
+                let data =
+                    ObjectBuilder::new().property("data", schema(&mut schemas)).required("data");
+                (
+                    status.to_string(),
+                    ResponseBuilder::new()
+                        .description("Done")
+                        .content("application/json", json(RefOr::T(Schema::Object(data.build()))))
+                        .build(),
+                )
+            }
+            Answer::Many(schema) => {
+                let data = ObjectBuilder::new()
+                    .property("data", ArrayBuilder::new().items(schema(&mut schemas)))
+                    .property("meta", meta.clone())
+                    .required("data")
+                    .required("meta");
+                (
+                    "200".into(),
+                    ResponseBuilder::new()
+                        .description("A page")
+                        .content("application/json", json(RefOr::T(Schema::Object(data.build()))))
+                        .build(),
+                )
+            }
+            Answer::Nothing => {
+                ("204".into(), ResponseBuilder::new().description("Done, nothing to say").build())
+            }
+        };
+        operation = operation
+            .response(success.0, success.1)
+            .response("400", problem_response("Bad query string, path or body"))
+            .response("401", problem_response("No valid access token"))
+            .response(
+                "403",
+                problem_response("The token lacks the scope (error `insufficient_scope`)"),
+            )
+            .response("404", problem_response("No such resource in your organisation"))
+            .response("409", problem_response("Conflicts with the current state"))
+            .response("422", problem_response("Invalid fields, each named"));
+        paths
+            .entry(format!("{BASE}{}", rule.path))
+            .or_default()
+            .push((rule.method.clone(), operation.build()));
+    }
+
+    let mut builder = PathsBuilder::new();
+    for (path, operations) in paths {
+        let mut item = PathItem::default();
+        for (method, operation) in operations {
+            match method.as_str() {
+                "GET" => item.get = Some(operation),
+                "POST" => item.post = Some(operation),
+                "PATCH" => item.patch = Some(operation),
+                "DELETE" => item.delete = Some(operation),
+                "PUT" => item.put = Some(operation),
+                other => unreachable!("no Operations route uses {other}"),
+            }
+        }
+        builder = builder.path(path, item);
+    }
+
+    let scopes = Scopes::from_iter(
+        OPERATIONS
+            .iter()
+            .map(|s| (s.as_str().to_string(), scope_description(s.as_str()).to_string())),
+    );
+    let oauth = OAuth2::new([Flow::ClientCredentials(ClientCredentials::new(
+        format!("{issuer}/oauth/token"),
+        scopes,
+    ))]);
+    let mut components =
+        ComponentsBuilder::new().security_scheme("oauth2", SecurityScheme::OAuth2(oauth));
+    for (name, schema) in schemas {
+        components = components.schema(name, schema);
+    }
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("Airside Operations API")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some("Server-to-server access to an organisation's operations: OAuth 2 client credentials, scoped. Lists are cursor-paginated; errors are RFC 9457 problem+json.")),
+        )
+        .servers(Some([ServerBuilder::new().url(issuer).build()]))
+        .paths(builder.build())
+        .components(Some(components.build()))
+        .build()
+}
