@@ -12,6 +12,7 @@ use super::client_auth::{self, Offered};
 use super::OAuthError;
 use crate::app::AppState;
 use crate::domain::scope::{Scopes, OPERATIONS};
+use crate::domain::OrgId;
 use crate::storage::clients::{Client, ClientKind};
 use crate::storage::orgs;
 use crate::storage::tokens::{self, ACCESS_TOKEN_SECONDS};
@@ -116,23 +117,34 @@ pub struct TokenOnly {
     client_secret: Option<String>,
 }
 
+/// The revocation and introspection requests: an authenticated client and
+/// the token it asks about.
+async fn about_a_token(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Result<Form<TokenOnly>, FormRejection>,
+) -> Result<(OrgId, Client, String), OAuthError> {
+    let request = form(body)?;
+    let offered = client_auth::offered(
+        headers,
+        request.client_id.as_deref(),
+        request.client_secret.as_deref(),
+    )?;
+    let (org, client) = client_auth::authenticate(state, offered).await?;
+    let token = request
+        .token
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| OAuthError::invalid_request("token is required"))?;
+    Ok((org, client, token))
+}
+
 /// RFC 7009: the client's own token stops working; an unknown token is not an error.
 pub async fn revoke(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Form<TokenOnly>, FormRejection>,
 ) -> Result<Response, OAuthError> {
-    let request = form(body)?;
-    let offered = client_auth::offered(
-        &headers,
-        request.client_id.as_deref(),
-        request.client_secret.as_deref(),
-    )?;
-    let (_, client) = client_auth::authenticate(&state, offered).await?;
-    let token = request
-        .token
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| OAuthError::invalid_request("token is required"))?;
+    let (_, client, token) = about_a_token(&state, &headers, body).await?;
     tokens::revoke(&state.db, client.id, &token).await?;
     Ok(no_store(axum::http::StatusCode::OK.into_response()))
 }
@@ -143,17 +155,7 @@ pub async fn introspect(
     headers: HeaderMap,
     body: Result<Form<TokenOnly>, FormRejection>,
 ) -> Result<Response, OAuthError> {
-    let request = form(body)?;
-    let offered = client_auth::offered(
-        &headers,
-        request.client_id.as_deref(),
-        request.client_secret.as_deref(),
-    )?;
-    let (org, _) = client_auth::authenticate(&state, offered).await?;
-    let token = request
-        .token
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| OAuthError::invalid_request("token is required"))?;
+    let (org, _, token) = about_a_token(&state, &headers, body).await?;
     let inactive = || no_store(Json(json!({ "active": false })).into_response());
     let Some(found) = tokens::find_active(&state.db, &token).await? else { return Ok(inactive()) };
     if found.org != org {

@@ -219,7 +219,7 @@ pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
             M::POST,
             "/registrations/{id}/reject",
             Moderation,
-            moderation::reject_registration,
+            moderation::reject_request::<Registration>,
             doc("Reject a registration").one::<Registration>(200),
         )
         .list::<Transfer>("/transfers")
@@ -235,7 +235,7 @@ pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
             M::POST,
             "/transfers/{id}/reject",
             Moderation,
-            moderation::reject_transfer,
+            moderation::reject_request::<Transfer>,
             doc("Reject a hub transfer").one::<Transfer>(200),
         )
         // Activities.

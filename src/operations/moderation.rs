@@ -2,7 +2,7 @@
 //! unban pilots; approve or reject registrations and transfers.
 
 use axum::extract::State;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::crud::{self, Check};
@@ -16,7 +16,8 @@ use crate::http::ApiError;
 use crate::storage::pilots::{self, Pilot};
 use crate::storage::pireps::{self, Pirep, TransitionError};
 use crate::storage::registrations::{Registration, Transfer};
-use crate::storage::{airlines, outbox, Db};
+use crate::storage::resource::Resource;
+use crate::storage::{airlines, outbox, Db, Tx};
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -151,28 +152,44 @@ pub async fn unban(
     Ok(Data { data: crud::fetch::<Pilot>(&state, caller.org, id).await? })
 }
 
-/// Marks a pending request decided; 409 if it was decided already.
-async fn decide_request(
-    conn: &mut sqlx::AnyConnection,
+/// Starts deciding a pending request (a registration or a transfer): the
+/// request as it was, and the transaction in which it is now decided; 409 if
+/// it was decided already.
+async fn decide_request<R: Resource>(
+    state: &AppState,
     caller: &OpsCaller,
-    table: &str,
     id: i64,
     status: &str,
-) -> Result<(), ApiError> {
+) -> Result<(R, Tx), ApiError> {
+    let request = crud::fetch::<R>(state, caller.org, id).await?;
+    let mut tx = state.db.begin().await?;
     let changed = sqlx::query(&format!(
-        "UPDATE {table} SET status = $1, decided_at = $2 WHERE org_id = $3 AND id = $4 AND status = 'pending'"
+        "UPDATE {} SET status = $1, decided_at = $2 \
+         WHERE org_id = $3 AND id = $4 AND status = 'pending'",
+        R::TABLE
     ))
     .bind(status)
     .bind(Timestamp::now().to_db())
     .bind(caller.org.0)
     .bind(id)
-    .execute(conn)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
     if changed == 0 {
         return Err(ApiError::conflict("this request is not pending: it was decided already"));
     }
-    Ok(())
+    Ok((request, tx))
+}
+
+/// Rejects a pending registration or transfer.
+pub async fn reject_request<R: Resource + Serialize>(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    Path(id): Path<i64>,
+) -> Result<Data<R>, ApiError> {
+    let (_, tx) = decide_request::<R>(&state, &caller, id, "rejected").await?;
+    tx.commit().await?;
+    Ok(Data { data: crud::fetch::<R>(&state, caller.org, id).await? })
 }
 
 /// Approving a registration creates the pilot, in the org's first airline.
@@ -181,9 +198,8 @@ pub async fn approve_registration(
     caller: OpsCaller,
     Path(id): Path<i64>,
 ) -> Result<Data<Registration>, ApiError> {
-    let registration = crud::fetch::<Registration>(&state, caller.org, id).await?;
-    let mut tx = state.db.begin().await?;
-    decide_request(&mut tx, &caller, "registrations", id, "approved").await?;
+    let (registration, mut tx) =
+        decide_request::<Registration>(&state, &caller, id, "approved").await?;
     let airline = airlines::first(&mut tx, caller.org)
         .await?
         .ok_or_else(|| ApiError::conflict("the organisation has no airline to add pilots to"))?;
@@ -214,27 +230,13 @@ pub async fn approve_registration(
     Ok(Data { data: crud::fetch::<Registration>(&state, caller.org, id).await? })
 }
 
-pub async fn reject_registration(
-    State(state): State<AppState>,
-    caller: OpsCaller,
-    Path(id): Path<i64>,
-) -> Result<Data<Registration>, ApiError> {
-    crud::fetch::<Registration>(&state, caller.org, id).await?;
-    let mut tx = state.db.begin().await?;
-    decide_request(&mut tx, &caller, "registrations", id, "rejected").await?;
-    tx.commit().await?;
-    Ok(Data { data: crud::fetch::<Registration>(&state, caller.org, id).await? })
-}
-
 /// Approving a transfer moves the pilot to the hub asked for.
 pub async fn approve_transfer(
     State(state): State<AppState>,
     caller: OpsCaller,
     Path(id): Path<i64>,
 ) -> Result<Data<Transfer>, ApiError> {
-    let transfer = crud::fetch::<Transfer>(&state, caller.org, id).await?;
-    let mut tx = state.db.begin().await?;
-    decide_request(&mut tx, &caller, "transfers", id, "approved").await?;
+    let (transfer, mut tx) = decide_request::<Transfer>(&state, &caller, id, "approved").await?;
     sqlx::query("UPDATE pilots SET hub_id = $1, updated_at = $2 WHERE org_id = $3 AND id = $4")
         .bind(transfer.to_hub_id.0)
         .bind(Timestamp::now().to_db())
@@ -242,18 +244,6 @@ pub async fn approve_transfer(
         .bind(transfer.pilot_id.0)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
-    Ok(Data { data: crud::fetch::<Transfer>(&state, caller.org, id).await? })
-}
-
-pub async fn reject_transfer(
-    State(state): State<AppState>,
-    caller: OpsCaller,
-    Path(id): Path<i64>,
-) -> Result<Data<Transfer>, ApiError> {
-    crud::fetch::<Transfer>(&state, caller.org, id).await?;
-    let mut tx = state.db.begin().await?;
-    decide_request(&mut tx, &caller, "transfers", id, "rejected").await?;
     tx.commit().await?;
     Ok(Data { data: crud::fetch::<Transfer>(&state, caller.org, id).await? })
 }

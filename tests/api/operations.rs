@@ -802,14 +802,22 @@ async fn the_openapi_document_matches_the_router() {
             let scopes = &operation["security"][0]["oauth2"];
             let rule = rules
                 .iter()
-                .find(|r| r.method.as_str() == method.to_uppercase() && format!("{}{}", airside::operations::BASE, r.path) == *path)
+                .find(|r| {
+                    r.method.as_str() == method.to_uppercase()
+                        && format!("{}{}", airside::operations::BASE, r.path) == *path
+                })
                 .unwrap_or_else(|| panic!("{method} {path} is documented but not routed"));
             assert_eq!(scopes, &json!([rule.scope.as_str()]), "{method} {path}");
-            assert!(operation["responses"]["401"].is_object() && operation["responses"]["403"].is_object());
+            assert!(
+                operation["responses"]["401"].is_object()
+                    && operation["responses"]["403"].is_object()
+            );
         }
     }
-    let routed: BTreeSet<(String, String)> =
-        rules.iter().map(|r| (r.method.to_string(), format!("{}{}", airside::operations::BASE, r.path))).collect();
+    let routed: BTreeSet<(String, String)> = rules
+        .iter()
+        .map(|r| (r.method.to_string(), format!("{}{}", airside::operations::BASE, r.path)))
+        .collect();
     assert_eq!(documented, routed);
 
     let mut used = vec![];
