@@ -5,9 +5,9 @@ use anyhow::{anyhow, bail, Context};
 use clap::Subcommand;
 use serde_json::{json, Value};
 
+use crate::domain::client;
 use crate::domain::org::{OrgKind, Plan};
 use crate::domain::pilot::{parse_pilot_ident, PilotState};
-use crate::domain::scope::{Scopes, OPERATIONS};
 use crate::domain::staff::Permissions;
 use crate::security;
 use crate::storage::clients::{self, ClientKind};
@@ -38,13 +38,30 @@ pub enum ClientCommand {
     Create {
         #[arg(long)]
         org: String,
-        #[arg(long, value_parser = ["operations"])]
+        #[arg(long, value_parser = ["operations", "pilot"])]
         kind: String,
         #[arg(long)]
         name: String,
-        /// A scope the client may use; repeat for several. None: unrestricted.
+        /// A scope the client may use; repeat for several. Operations
+        /// clients with none are unrestricted.
         #[arg(long = "scope")]
         scopes: Vec<String>,
+        /// Pilot clients: a redirect URI; repeat for several.
+        #[arg(long = "redirect-uri")]
+        redirect_uris: Vec<String>,
+        /// Pilot clients: the app's privacy policy (https).
+        #[arg(long)]
+        privacy_policy_url: Option<String>,
+        /// Pilot clients: a public client, with no secret (PKCE only).
+        #[arg(long)]
+        public: bool,
+    },
+    /// Attest a Pilot client as the org's owner, so pilots can authorise it.
+    Attest {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        client_id: String,
     },
 }
 
@@ -123,8 +140,24 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<Value> {
             )
             .await
         }
-        AdminCommand::Client { command: ClientCommand::Create { org, kind: _, name, scopes } } => {
-            create_operations_client(db, &org, &name, &scopes).await
+        AdminCommand::Client {
+            command:
+                ClientCommand::Create {
+                    org,
+                    kind,
+                    name,
+                    scopes,
+                    redirect_uris,
+                    privacy_policy_url,
+                    public,
+                },
+        } => {
+            let registration =
+                client::Registration { name, scopes, redirect_uris, privacy_policy_url };
+            create_client(db, &org, &kind, registration, public).await
+        }
+        AdminCommand::Client { command: ClientCommand::Attest { org, client_id } } => {
+            attest_client(db, &org, &client_id).await
         }
     }
 }
@@ -235,33 +268,36 @@ async fn create_pilot(
     )
 }
 
-async fn create_operations_client(
+async fn create_client(
     db: &Db,
     org_slug: &str,
-    name: &str,
-    scopes: &[String],
+    kind: &str,
+    registration: client::Registration,
+    public: bool,
 ) -> anyhow::Result<Value> {
     let org = org_by_slug(db, org_slug).await?;
-    if name.trim().is_empty() {
-        bail!("name must not be empty");
+    let kind: ClientKind = kind.parse()?;
+    let checked = match kind {
+        ClientKind::Operations if public => bail!("Operations clients always have a secret"),
+        ClientKind::Operations => client::check_operations(&registration),
+        ClientKind::Pilot => client::check_pilot(&registration),
     }
-    let scopes = Scopes::from_list(scopes)
-        .map_err(|unknown| anyhow!("unknown scopes: {}", unknown.join(" ")))?;
-    let foreign = scopes.outside(&OPERATIONS);
-    if !foreign.is_empty() {
-        bail!("not Operations scopes: {}", foreign.join(" "));
-    }
+    .map_err(|problems| {
+        let all: Vec<String> = problems.into_iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        anyhow!("{}", all.join("; "))
+    })?;
     let new = clients::NewClient {
-        kind: ClientKind::Operations,
-        name: name.trim(),
-        scopes: &scopes,
-        redirect_uris: &[],
-        privacy_policy_url: None,
-        confidential: true,
+        kind,
+        name: &checked.name,
+        scopes: &checked.scopes,
+        redirect_uris: &checked.redirect_uris,
+        privacy_policy_url: checked.privacy_policy_url.as_deref(),
+        confidential: !public,
     };
     let mut tx = db.begin().await?;
     let (id, secret) = clients::create(&mut tx, org.id, &new).await?;
     let client = clients::get(&mut tx, org.id, id).await?.context("client vanished")?;
+    let detail = json!({ "name": client.name, "kind": kind.as_str(), "scopes": checked.scopes });
     audit::record(
         &mut tx,
         org.id,
@@ -269,13 +305,37 @@ async fn create_operations_client(
         "client.created",
         "client",
         &client.client_id,
-        json!({ "name": client.name, "scopes": scopes }),
+        detail,
     )
     .await?;
     tx.commit().await?;
-    Ok(
-        json!({ "client_id": client.client_id, "client_secret": secret.map(|s| s.expose().to_string()), "id": id }),
-    )
+    Ok(json!({
+        "client_id": client.client_id,
+        "client_secret": secret.map(|s| s.expose().to_string()),
+        "id": id,
+    }))
+}
+
+/// Attests a Pilot client in the owner's name.
+async fn attest_client(db: &Db, org_slug: &str, client_id: &str) -> anyhow::Result<Value> {
+    let org = org_by_slug(db, org_slug).await?;
+    let Some((client_org, client)) = clients::by_client_id(db, client_id).await? else {
+        bail!("no client {client_id} in org {org_slug}");
+    };
+    if client_org != org.id {
+        bail!("no client {client_id} in org {org_slug}");
+    }
+    if client.kind != ClientKind::Pilot {
+        bail!("only Pilot clients are attested");
+    }
+    let owner = staff::owner(db, org.id).await?.context("the org has no owner")?;
+    let mut tx = db.begin().await?;
+    clients::attest(&mut tx, org.id, client.id, owner.id).await?;
+    let actor = format!("admin-cli as staff:{}", owner.email);
+    audit::record(&mut tx, org.id, &actor, "client.attested", "client", client_id, json!({}))
+        .await?;
+    tx.commit().await?;
+    Ok(json!({ "attested": true }))
 }
 
 pub async fn org_by_slug(db: &Db, slug: &str) -> anyhow::Result<crate::domain::org::Org> {

@@ -31,12 +31,16 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let (operations, rules) = crate::operations::build(&state);
     let docs = crate::docs::router(&state, &rules);
+    let (pilot_api, _) = crate::pilot::api::build(&state);
     Router::new()
         .route("/healthz", get(live))
         .route("/readyz", get(ready))
         .merge(crate::console::router())
         .merge(crate::oauth::router())
+        .merge(crate::pilot::pages())
+        .merge(crate::html::router())
         .merge(operations)
+        .merge(pilot_api)
         .merge(docs)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

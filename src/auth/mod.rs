@@ -3,7 +3,31 @@
 
 pub mod bearer;
 pub mod operations;
+pub mod pilot;
+pub mod pilot_session;
 pub mod staff;
 
 pub use operations::OpsCaller;
+pub use pilot::PilotCaller;
 pub use staff::Staff;
+
+use std::future::Future;
+
+use axum::http::{HeaderMap, Method};
+
+use crate::app::AppState;
+use crate::domain::scope::Scope;
+use crate::http::ApiError;
+
+/// A bearer-token caller a scoped router guards its routes with.
+pub trait Caller: Clone + Send + Sync + 'static {
+    fn authenticate(
+        state: &AppState,
+        headers: &HeaderMap,
+    ) -> impl Future<Output = Result<Self, ApiError>> + Send;
+
+    fn require(&self, scope: Scope) -> Result<(), ApiError>;
+
+    /// Whether a route of `method` may need `scope` (a router refuses nonsense).
+    fn allows(method: &Method, scope: Scope) -> bool;
+}

@@ -26,13 +26,10 @@ pub struct OpsCaller {
     pub scopes: Scopes,
 }
 
-impl OpsCaller {
+impl super::Caller for OpsCaller {
     /// Checks the bearer token on every request (no cache: a revoked token
     /// fails on the very next request).
-    pub async fn authenticate(
-        state: &AppState,
-        headers: &HeaderMap,
-    ) -> Result<OpsCaller, ApiError> {
+    async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<OpsCaller, ApiError> {
         let token = bearer::token(headers).ok_or_else(bearer::missing)?;
         match tokens::find_active(&state.db, token).await? {
             Some(found) if found.kind == ClientKind::Operations => Ok(OpsCaller {
@@ -47,7 +44,7 @@ impl OpsCaller {
         }
     }
 
-    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
+    fn require(&self, scope: Scope) -> Result<(), ApiError> {
         if self.scopes.contains(scope) {
             Ok(())
         } else {
@@ -55,6 +52,14 @@ impl OpsCaller {
         }
     }
 
+    /// Every GET needs `ops:read`; writes need a write scope.
+    fn allows(method: &axum::http::Method, scope: Scope) -> bool {
+        (method == axum::http::Method::GET) == (scope == Scope::OpsRead)
+            && crate::domain::scope::OPERATIONS.contains(&scope)
+    }
+}
+
+impl OpsCaller {
     /// How the caller is named in audit entries and comments.
     pub fn actor(&self) -> String {
         match &self.credential {

@@ -10,8 +10,10 @@ use axum_extra::extract::CookieJar;
 use crate::app::AppState;
 use crate::domain::org::Org;
 use crate::domain::staff::{Permission, Permissions};
+use crate::domain::StaffId;
 use crate::http::ApiError;
 use crate::security;
+use crate::storage::sessions::SessionKind;
 use crate::storage::staff::StaffUser;
 use crate::storage::{orgs, sessions, staff};
 
@@ -65,7 +67,9 @@ impl FromRequestParts<AppState> for Staff {
         if token.is_empty() {
             return Err(signed_out());
         }
-        let (staff_id, csrf) = sessions::find(&state.db, &token).await?.ok_or_else(signed_out)?;
+        let session =
+            sessions::find(&state.db, SessionKind::Staff, &token).await?.ok_or_else(signed_out)?;
+        let (staff_id, csrf) = (StaffId(session.subject), session.csrf_token);
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
             if !security::constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {

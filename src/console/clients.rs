@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::auth::Staff;
-use crate::domain::scope::{Scopes, OPERATIONS};
+use crate::domain::client;
 use crate::domain::staff::Permission::{ApiSettingsManage, ApiSettingsView};
 use crate::http::error::FieldError;
 use crate::http::extract::{Data, Json, Path, Query};
@@ -58,10 +58,20 @@ fn not_found(id: i64) -> ApiError {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewClientInput {
+    /// `operations` (client credentials) or `pilot` (authorization code + PKCE).
     kind: String,
     name: String,
     #[serde(default)]
     scopes: Vec<String>,
+    /// Pilot clients: where pilots are sent back to.
+    #[serde(default)]
+    redirect_uris: Vec<String>,
+    /// Pilot clients: an https link to the app's privacy policy.
+    privacy_policy_url: Option<String>,
+    /// Pilot clients: a public client (a mobile or desktop app) has no secret
+    /// and must use PKCE.
+    #[serde(default)]
+    public: bool,
 }
 
 /// A client with its secret: the only answer that ever carries it.
@@ -72,34 +82,10 @@ pub struct WithSecret {
     client_secret: Option<String>,
 }
 
-fn check_name(name: &str, errors: &mut Vec<FieldError>) {
-    if name.trim().is_empty() || name.chars().count() > 100 {
-        errors
-            .push(FieldError { field: "name".into(), message: "must be 1-100 characters".into() });
-    }
-}
-
-/// Operations scopes from a body; unknown ones are named in the 422.
-fn operations_scopes(list: &[String], errors: &mut Vec<FieldError>) -> Scopes {
-    match Scopes::from_list(list) {
-        Ok(scopes) => {
-            let foreign = scopes.outside(&OPERATIONS);
-            if !foreign.is_empty() {
-                errors.push(FieldError {
-                    field: "scopes".into(),
-                    message: format!("not Operations scopes: {}", foreign.join(", ")),
-                });
-            }
-            scopes
-        }
-        Err(unknown) => {
-            errors.push(FieldError {
-                field: "scopes".into(),
-                message: format!("unknown scopes: {}", unknown.join(", ")),
-            });
-            Scopes::default()
-        }
-    }
+fn invalid(problems: client::Problems) -> ApiError {
+    ApiError::invalid(
+        problems.into_iter().map(|(field, message)| FieldError { field, message }).collect(),
+    )
 }
 
 async fn audit(
@@ -120,38 +106,40 @@ pub async fn create(
     Json(input): Json<NewClientInput>,
 ) -> Result<(StatusCode, Data<WithSecret>), ApiError> {
     staff.require_api_settings(ApiSettingsManage)?;
-    let mut errors = vec![];
-    check_name(&input.name, &mut errors);
-    let kind = match input.kind.parse::<ClientKind>() {
-        Ok(ClientKind::Operations) => ClientKind::Operations,
-        _ => {
-            errors.push(FieldError { field: "kind".into(), message: "must be operations".into() });
-            ClientKind::Operations
-        }
+    let kind = input
+        .kind
+        .parse::<ClientKind>()
+        .map_err(|_| ApiError::invalid_field("kind", "must be operations or pilot"))?;
+    let registration = client::Registration {
+        name: input.name,
+        scopes: input.scopes,
+        redirect_uris: input.redirect_uris,
+        privacy_policy_url: input.privacy_policy_url,
     };
-    let scopes = operations_scopes(&input.scopes, &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+    let checked = match kind {
+        ClientKind::Operations if input.public => {
+            return Err(ApiError::invalid_field(
+                "public",
+                "Operations clients always have a secret",
+            ))
+        }
+        ClientKind::Operations => client::check_operations(&registration),
+        ClientKind::Pilot => client::check_pilot(&registration),
     }
+    .map_err(invalid)?;
     let new = NewClient {
         kind,
-        name: input.name.trim(),
-        scopes: &scopes,
-        redirect_uris: &[],
-        privacy_policy_url: None,
-        confidential: true,
+        name: &checked.name,
+        scopes: &checked.scopes,
+        redirect_uris: &checked.redirect_uris,
+        privacy_policy_url: checked.privacy_policy_url.as_deref(),
+        confidential: !input.public,
     };
     let mut tx = state.db.begin().await?;
     let (id, secret) = clients::create(&mut tx, staff.org.id, &new).await?;
     let client = clients::get(&mut tx, staff.org.id, id).await?.ok_or_else(|| not_found(id))?;
-    audit(
-        &mut tx,
-        &staff,
-        "client.created",
-        &client,
-        json!({ "name": client.name, "kind": kind.as_str(), "scopes": scopes }),
-    )
-    .await?;
+    let detail = json!({ "name": client.name, "kind": kind.as_str(), "scopes": checked.scopes, "redirect_uris": checked.redirect_uris });
+    audit(&mut tx, &staff, "client.created", &client, detail).await?;
     tx.commit().await?;
     let client_secret = secret.map(|s| s.expose().to_string());
     Ok((StatusCode::CREATED, Data { data: WithSecret { client, client_secret } }))
@@ -162,8 +150,12 @@ pub async fn create(
 pub struct ClientChanges {
     name: Option<String>,
     scopes: Option<Vec<String>>,
+    redirect_uris: Option<Vec<String>>,
+    privacy_policy_url: Option<String>,
 }
 
+/// Edits a client. Changing a Pilot client's redirect URIs, scopes or privacy
+/// policy keeps it attested only when the owner does it.
 pub async fn edit(
     State(state): State<AppState>,
     staff: Staff,
@@ -172,26 +164,71 @@ pub async fn edit(
 ) -> Result<Data<Client>, ApiError> {
     staff.require_api_settings(ApiSettingsManage)?;
     let mut tx = state.db.begin().await?;
-    let client = clients::get(&mut tx, staff.org.id, id).await?.ok_or_else(|| not_found(id))?;
-    let mut errors = vec![];
-    let name = input.name.unwrap_or_else(|| client.name.clone());
-    check_name(&name, &mut errors);
-    let scopes = match &input.scopes {
-        Some(list) => operations_scopes(list, &mut errors),
-        None => client.scopes.0.clone(),
+    let current = clients::get(&mut tx, staff.org.id, id).await?.ok_or_else(|| not_found(id))?;
+    let sensitive = input.scopes.is_some()
+        || input.redirect_uris.is_some()
+        || input.privacy_policy_url.is_some();
+    let registration = client::Registration {
+        name: input.name.unwrap_or_else(|| current.name.clone()),
+        scopes: input
+            .scopes
+            .unwrap_or_else(|| current.scopes.0.iter().map(|s| s.to_string()).collect()),
+        redirect_uris: input.redirect_uris.unwrap_or_else(|| current.redirect_uris.0.clone()),
+        privacy_policy_url: input.privacy_policy_url.or_else(|| current.privacy_policy_url.clone()),
     };
-    if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+    let checked = match current.kind {
+        ClientKind::Operations => client::check_operations(&registration),
+        ClientKind::Pilot => client::check_pilot(&registration),
     }
-    clients::rename_and_rescope(&mut tx, staff.org.id, id, name.trim(), &scopes).await?;
-    audit(
-        &mut tx,
-        &staff,
-        "client.updated",
-        &client,
-        json!({ "name": name.trim(), "scopes": scopes }),
-    )
-    .await?;
+    .map_err(invalid)?;
+    let org = staff.org.id;
+    clients::rename_and_rescope(&mut tx, org, id, &checked.name, &checked.scopes).await?;
+    let policy = checked.privacy_policy_url.as_deref();
+    clients::set_registration(&mut tx, org, id, &checked.redirect_uris, policy).await?;
+    let reattest = current.kind == ClientKind::Pilot
+        && sensitive
+        && !staff.permissions.is_owner()
+        && current.attested_at.is_some();
+    if reattest {
+        clients::withdraw_attestation(&mut tx, org, id).await?;
+    }
+    let detail = json!({ "name": checked.name, "scopes": checked.scopes, "redirect_uris": checked.redirect_uris, "attestation_withdrawn": reattest });
+    audit(&mut tx, &staff, "client.updated", &current, detail).await?;
+    let updated = clients::get(&mut tx, org, id).await?.ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    Ok(Data { data: updated })
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attestation {
+    /// The owner confirms having reviewed the app's privacy policy.
+    privacy_policy_reviewed: bool,
+}
+
+/// The owner approves a Pilot client; until then no pilot can authorise it.
+pub async fn attest(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Json(input): Json<Attestation>,
+) -> Result<Data<Client>, ApiError> {
+    staff.require_api_settings(ApiSettingsView)?;
+    staff.require_owner()?;
+    if !input.privacy_policy_reviewed {
+        return Err(ApiError::invalid_field(
+            "privacy_policy_reviewed",
+            "review the privacy policy, then confirm",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    let client = clients::get(&mut tx, staff.org.id, id).await?.ok_or_else(|| not_found(id))?;
+    if client.kind != ClientKind::Pilot {
+        return Err(ApiError::conflict("only Pilot clients are attested"));
+    }
+    clients::attest(&mut tx, staff.org.id, id, staff.user.id).await?;
+    let detail = json!({ "privacy_policy_url": client.privacy_policy_url });
+    audit(&mut tx, &staff, "client.attested", &client, detail).await?;
     let updated = clients::get(&mut tx, staff.org.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     Ok(Data { data: updated })
@@ -224,6 +261,9 @@ async fn set_revoked(
     staff.require_api_settings(ApiSettingsManage)?;
     let mut tx = state.db.begin().await?;
     let client = clients::get(&mut tx, staff.org.id, id).await?.ok_or_else(|| not_found(id))?;
+    if !revoked && client.kind == ClientKind::Pilot && client.attested_at.is_none() {
+        return Err(ApiError::conflict("a Pilot client goes live when the owner attests it"));
+    }
     clients::set_revoked(&mut tx, staff.org.id, id, revoked).await?;
     let action = if revoked { "client.revoked" } else { "client.restored" };
     audit(&mut tx, staff, action, &client, json!({})).await?;

@@ -23,5 +23,6 @@ pub fn router() -> Router<AppState> {
         .route("/console/api/clients/{id}/reset-secret", post(clients::reset_secret))
         .route("/console/api/clients/{id}/revoke", post(clients::revoke))
         .route("/console/api/clients/{id}/restore", post(clients::restore))
+        .route("/console/api/clients/{id}/attest", post(clients::attest))
         .route("/console/api/audit", get(clients::audit_trail))
 }

@@ -14,7 +14,7 @@ use crate::domain::org::Org;
 use crate::domain::{StaffId, Timestamp};
 use crate::http::extract::{Data, Json};
 use crate::http::ApiError;
-use crate::storage::sessions;
+use crate::storage::sessions::{self, SessionKind};
 
 const SESSION_HOURS: i64 = 12;
 
@@ -74,7 +74,8 @@ pub async fn sign_in(
         .await?
         .ok_or_else(|| ApiError::internal("staff user without an org"))?;
     let expires = Timestamp(chrono::Utc::now() + Duration::hours(SESSION_HOURS));
-    let session = sessions::create(&state.db, org.id, user.id, expires).await?;
+    let session =
+        sessions::create(&state.db, SessionKind::Staff, org.id, user.id.0, expires).await?;
     let cookie = Cookie::build((SESSION_COOKIE, session.token.expose().to_string()))
         .http_only(true)
         .secure(true)
@@ -98,7 +99,7 @@ pub async fn sign_out(
     jar: CookieJar,
 ) -> Result<(StatusCode, CookieJar), ApiError> {
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        sessions::delete(&state.db, cookie.value()).await?;
+        sessions::delete(&state.db, SessionKind::Staff, cookie.value()).await?;
     }
     Ok((StatusCode::NO_CONTENT, jar.remove(Cookie::build(SESSION_COOKIE).path("/"))))
 }

@@ -1,7 +1,9 @@
 //! The domain: Airside's types and rules, with no HTTP and no SQL in them.
 
+pub mod client;
 pub mod geo;
 pub mod ids;
+pub mod oauth;
 pub mod org;
 pub mod pilot;
 pub mod pirep;

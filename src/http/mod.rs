@@ -5,5 +5,6 @@ pub mod error;
 pub mod extract;
 pub mod pagination;
 pub mod request_id;
+pub mod scoped;
 
 pub use error::ApiError;

@@ -6,6 +6,7 @@ use axum::Router;
 
 use crate::app::AppState;
 
+mod authorize;
 mod client_auth;
 mod error;
 mod metadata;
@@ -15,6 +16,7 @@ pub use error::OAuthError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/oauth/authorize", get(authorize::show).post(authorize::decide))
         .route("/oauth/token", post(token::token))
         .route("/oauth/revoke", post(token::revoke))
         .route("/oauth/introspect", post(token::introspect))

@@ -11,11 +11,16 @@ use serde_json::json;
 use super::client_auth::{self, Offered};
 use super::OAuthError;
 use crate::app::AppState;
+use crate::domain::oauth::{pkce_challenge, valid_verifier};
 use crate::domain::scope::{Scopes, OPERATIONS};
-use crate::domain::OrgId;
+use crate::domain::{OrgId, PilotId, Timestamp};
+use crate::security::{self, Secret};
 use crate::storage::clients::{Client, ClientKind};
+use crate::storage::grants::{self, Redeemed, Rotated};
 use crate::storage::orgs;
+use crate::storage::pilots::Pilot;
 use crate::storage::tokens::{self, ACCESS_TOKEN_SECONDS};
+use crate::storage::{clients, resource};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct TokenRequest {
@@ -23,6 +28,10 @@ pub struct TokenRequest {
     scope: Option<String>,
     client_id: Option<String>,
     client_secret: Option<String>,
+    code: Option<String>,
+    redirect_uri: Option<String>,
+    code_verifier: Option<String>,
+    refresh_token: Option<String>,
 }
 
 fn form<T: Default>(form: Result<Form<T>, FormRejection>) -> Result<T, OAuthError> {
@@ -53,6 +62,8 @@ pub async fn token(
         Some("client_credentials") => {
             client_credentials(&state, offered, request.scope.as_deref()).await
         }
+        Some("authorization_code") => authorization_code(&state, offered, &request).await,
+        Some("refresh_token") => refresh(&state, offered, &request).await,
         Some(other) => Err(OAuthError::unsupported_grant_type(other)),
         None => Err(OAuthError::invalid_request("grant_type is required")),
     }
@@ -98,7 +109,7 @@ async fn client_credentials(
     }
     let scopes = granted_scopes(&client, scope)?;
     let mut conn = state.db.writer().acquire().await?;
-    let token = tokens::issue(&mut conn, org, client.id, &scopes, None).await?;
+    let token = tokens::issue(&mut conn, org, client.id, &scopes, None, None).await?;
     let body = json!({
         "access_token": token.expose(),
         "token_type": "Bearer",
@@ -176,4 +187,157 @@ pub async fn introspect(
         body["sub"] = json!(format!("pilot:{pilot}"));
     }
     Ok(no_store(Json(body).into_response()))
+}
+
+/// A Pilot client at the token endpoint: confidential ones prove their
+/// secret; public ones name themselves and rely on PKCE.
+async fn pilot_client(
+    state: &AppState,
+    offered: Option<Offered>,
+) -> Result<(OrgId, Client), OAuthError> {
+    let (org, client) = match offered {
+        Some(Offered { secret: Some(_), .. }) => client_auth::authenticate(state, offered).await?,
+        Some(Offered { client_id, secret: None }) => {
+            match clients::by_client_id(&state.db, &client_id).await? {
+                Some((org, client)) if !client.confidential.0 && !client.revoked.0 => (org, client),
+                _ => {
+                    tracing::warn!(client_id = %client_id, "public client authentication failed");
+                    return Err(OAuthError::invalid_client());
+                }
+            }
+        }
+        None => return Err(OAuthError::invalid_client()),
+    };
+    if client.kind != ClientKind::Pilot {
+        return Err(OAuthError::unauthorized_client("only Pilot clients use this grant"));
+    }
+    Ok((org, client))
+}
+
+fn pilot_tokens_body(access: &Secret, refresh: &Secret, scopes: &Scopes) -> Response {
+    let body = json!({
+        "access_token": access.expose(),
+        "token_type": "Bearer",
+        "expires_in": ACCESS_TOKEN_SECONDS,
+        "refresh_token": refresh.expose(),
+        "scope": scopes.to_text(),
+    });
+    no_store(Json(body).into_response())
+}
+
+async fn pilot_may_sign_in(state: &AppState, org: OrgId, pilot: i64) -> Result<bool, OAuthError> {
+    let found = resource::get::<Pilot>(&state.db, org, pilot).await?;
+    Ok(found.is_some_and(|p| p.state.can_authenticate()))
+}
+
+fn expired(at: &str) -> bool {
+    Timestamp::try_from(at.to_string()).map(|t| t <= Timestamp::now()).unwrap_or(true)
+}
+
+async fn authorization_code(
+    state: &AppState,
+    offered: Option<Offered>,
+    request: &TokenRequest,
+) -> Result<Response, OAuthError> {
+    let (org, client) = pilot_client(state, offered).await?;
+    let code = request
+        .code
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| OAuthError::invalid_request("code is required"))?;
+    let verifier = request.code_verifier.as_deref().unwrap_or("");
+    let mut tx = state.db.begin().await?;
+    let code = match grants::redeem_code(&mut tx, code).await? {
+        Redeemed::Fresh(code) => code,
+        Redeemed::Replayed(code) => {
+            // Someone else may hold what the first use issued: end it all.
+            tokens::revoke_family(&mut tx, &code.family).await?;
+            tx.commit().await?;
+            tracing::warn!(client_id = %client.client_id, "authorization code replayed: its tokens are revoked");
+            return Err(OAuthError::invalid_grant(
+                "the code was used already; the tokens it gave are revoked",
+            ));
+        }
+        Redeemed::Unknown => return Err(OAuthError::invalid_grant("unknown code")),
+    };
+    // The code is spent whatever happens next.
+    tx.commit().await?;
+    if code.client_id != client.id || code.org_id != org.0 {
+        return Err(OAuthError::invalid_grant("the code was issued to another client"));
+    }
+    if expired(&code.expires_at) {
+        return Err(OAuthError::invalid_grant("the code has expired"));
+    }
+    if request.redirect_uri.as_deref() != Some(code.redirect_uri.as_str()) {
+        return Err(OAuthError::invalid_grant(
+            "redirect_uri differs from the one the code was issued for",
+        ));
+    }
+    let proof = pkce_challenge(verifier);
+    if !valid_verifier(verifier)
+        || !security::constant_time_eq(proof.as_bytes(), code.code_challenge.as_bytes())
+    {
+        return Err(OAuthError::invalid_grant("code_verifier does not match the code_challenge"));
+    }
+    if !pilot_may_sign_in(state, org, code.pilot_id).await? {
+        return Err(OAuthError::invalid_grant("the pilot can no longer sign in"));
+    }
+    let scopes = code.scopes.0;
+    let pilot = PilotId(code.pilot_id);
+    let mut tx = state.db.begin().await?;
+    let access =
+        tokens::issue(&mut tx, org, client.id, &scopes, Some(pilot), Some(&code.family)).await?;
+    let refresh =
+        grants::issue_refresh(&mut tx, org, client.id, pilot, &scopes, &code.family).await?;
+    tx.commit().await?;
+    Ok(pilot_tokens_body(&access, &refresh, &scopes))
+}
+
+async fn refresh(
+    state: &AppState,
+    offered: Option<Offered>,
+    request: &TokenRequest,
+) -> Result<Response, OAuthError> {
+    let (org, client) = pilot_client(state, offered).await?;
+    let presented = request
+        .refresh_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| OAuthError::invalid_request("refresh_token is required"))?;
+    let mut tx = state.db.begin().await?;
+    let old = match grants::spend_refresh(&mut tx, presented).await? {
+        Rotated::Fresh(old) => old,
+        Rotated::Reused(old) => {
+            tokens::revoke_family(&mut tx, &old.family).await?;
+            tx.commit().await?;
+            tracing::warn!(client_id = %client.client_id, "refresh token reused: its family is revoked");
+            return Err(OAuthError::invalid_grant(
+                "the refresh token was used already; the whole family is revoked",
+            ));
+        }
+        Rotated::Unknown => return Err(OAuthError::invalid_grant("unknown refresh token")),
+    };
+    if old.client_id != client.id || old.org_id != org.0 {
+        return Err(OAuthError::invalid_grant("the refresh token belongs to another client"));
+    }
+    if expired(&old.expires_at) {
+        return Err(OAuthError::invalid_grant("the refresh token has expired"));
+    }
+    if !pilot_may_sign_in(state, org, old.pilot_id).await? {
+        return Err(OAuthError::invalid_grant("the pilot can no longer sign in"));
+    }
+    let held = old.scopes.0;
+    let scopes = match request.scope.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => held,
+        Some(text) => match Scopes::parse(text) {
+            Ok(asked) if asked.is_subset_of(&held) => asked,
+            _ => return Err(OAuthError::invalid_scope("a refresh may only narrow the scopes")),
+        },
+    };
+    let pilot = PilotId(old.pilot_id);
+    let access =
+        tokens::issue(&mut tx, org, client.id, &scopes, Some(pilot), Some(&old.family)).await?;
+    let next = grants::issue_refresh(&mut tx, org, client.id, pilot, &scopes, &old.family).await?;
+    tx.commit().await?;
+    Ok(pilot_tokens_body(&access, &next, &scopes))
 }

@@ -203,11 +203,13 @@ pub async fn set_revoked(
 }
 
 pub async fn delete(conn: &mut AnyConnection, org: OrgId, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM oauth_tokens WHERE org_id = $1 AND client_id = $2")
-        .bind(org.0)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    for table in ["oauth_tokens", "refresh_tokens", "authorization_codes", "consents"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE org_id = $1 AND client_id = $2"))
+            .bind(org.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
     sqlx::query("DELETE FROM oauth_clients WHERE org_id = $1 AND id = $2")
         .bind(org.0)
         .bind(id)
@@ -245,4 +247,85 @@ pub async fn authenticate(
         return Ok(None);
     }
     Ok(Some((OrgId(org_id), client)))
+}
+
+/// A client by its public id, with its org.
+pub async fn by_client_id(
+    db: &Db,
+    client_id: &str,
+) -> Result<Option<(OrgId, Client)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct WithOrg {
+        org_id: i64,
+        #[sqlx(flatten)]
+        client: Client,
+    }
+    let row: Option<WithOrg> = sqlx::query_as(&format!(
+        "SELECT org_id, {} FROM oauth_clients WHERE client_id = $1",
+        Client::COLUMNS
+    ))
+    .bind(client_id)
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(row.map(|r| (OrgId(r.org_id), r.client)))
+}
+
+/// The owner's approval of a Pilot client: recorded, and the client goes live.
+pub async fn attest(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    id: i64,
+    owner: StaffId,
+) -> Result<(), sqlx::Error> {
+    let now = Timestamp::now().to_db();
+    sqlx::query(
+        "UPDATE oauth_clients SET attested_by = $1, attested_at = $2, revoked = 0, updated_at = $2 \
+         WHERE org_id = $3 AND id = $4",
+    )
+    .bind(owner.0)
+    .bind(now)
+    .bind(org.0)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A Pilot client's registration changed without the owner: it must be attested again.
+pub async fn withdraw_attestation(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE oauth_clients SET attested_by = NULL, attested_at = NULL, revoked = 1, updated_at = $1 \
+         WHERE org_id = $2 AND id = $3",
+    )
+    .bind(Timestamp::now().to_db())
+    .bind(org.0)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    super::tokens::revoke_all_of_client(conn, id).await
+}
+
+pub async fn set_registration(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    id: i64,
+    redirect_uris: &[String],
+    privacy_policy_url: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE oauth_clients SET redirect_uris = $1, privacy_policy_url = $2, updated_at = $3 \
+         WHERE org_id = $4 AND id = $5",
+    )
+    .bind(redirect_uris.join("\n"))
+    .bind(privacy_policy_url)
+    .bind(Timestamp::now().to_db())
+    .bind(org.0)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

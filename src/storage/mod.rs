@@ -17,6 +17,7 @@ pub mod badges;
 pub mod bookings;
 pub mod clients;
 pub mod fleet;
+pub mod grants;
 pub mod hubs;
 pub mod orgs;
 pub mod outbox;

@@ -1,31 +1,65 @@
-//! Staff console sessions.
+//! Browser sessions: staff in the console, pilots on the consent and
+//! connected-apps pages. The cookie holds a random token; we keep its hash.
 
-use crate::domain::{OrgId, StaffId, Timestamp};
+use crate::domain::{OrgId, Timestamp};
 use crate::security::{self, Secret};
 
 use super::Db;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Staff,
+    Pilot,
+}
+
+impl SessionKind {
+    fn table(self) -> &'static str {
+        match self {
+            SessionKind::Staff => "staff_sessions",
+            SessionKind::Pilot => "pilot_sessions",
+        }
+    }
+
+    fn subject(self) -> &'static str {
+        match self {
+            SessionKind::Staff => "staff_id",
+            SessionKind::Pilot => "pilot_id",
+        }
+    }
+}
+
 pub struct NewSession {
     /// Goes in the cookie; only its hash is stored.
     pub token: Secret,
-    /// Sent back by the page on every change (double-submit CSRF defence).
+    /// Sent back by the page on every change (CSRF defence).
+    pub csrf_token: String,
+}
+
+/// A live session: who, of which org, and its CSRF token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub org: OrgId,
+    pub subject: i64,
     pub csrf_token: String,
 }
 
 pub async fn create(
     db: &Db,
+    kind: SessionKind,
     org: OrgId,
-    staff: StaffId,
+    subject: i64,
     expires_at: Timestamp,
 ) -> Result<NewSession, sqlx::Error> {
     let token = security::new_token("");
     let csrf_token = security::new_token("").expose().to_string();
-    sqlx::query(
-        "INSERT INTO staff_sessions (org_id, staff_id, token_hash, csrf_token, created_at, expires_at) \
+    sqlx::query(&format!(
+        "INSERT INTO {} (org_id, {}, token_hash, csrf_token, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
-    )
+        kind.table(),
+        kind.subject()
+    ))
     .bind(org.0)
-    .bind(staff.0)
+    .bind(subject)
     .bind(security::sha256_hex(token.expose()))
     .bind(&csrf_token)
     .bind(Timestamp::now().to_db())
@@ -35,20 +69,24 @@ pub async fn create(
     Ok(NewSession { token, csrf_token })
 }
 
-/// The live session a cookie token names: (staff id, CSRF token).
-pub async fn find(db: &Db, token: &str) -> Result<Option<(StaffId, String)>, sqlx::Error> {
-    let row: Option<(i64, String)> = sqlx::query_as(
-        "SELECT staff_id, csrf_token FROM staff_sessions WHERE token_hash = $1 AND expires_at > $2",
-    )
+pub async fn find(db: &Db, kind: SessionKind, token: &str) -> Result<Option<Session>, sqlx::Error> {
+    if token.is_empty() {
+        return Ok(None);
+    }
+    let row: Option<(i64, i64, String)> = sqlx::query_as(&format!(
+        "SELECT org_id, {}, csrf_token FROM {} WHERE token_hash = $1 AND expires_at > $2",
+        kind.subject(),
+        kind.table()
+    ))
     .bind(security::sha256_hex(token))
     .bind(Timestamp::now().to_db())
     .fetch_optional(db.reader())
     .await?;
-    Ok(row.map(|(staff, csrf)| (StaffId(staff), csrf)))
+    Ok(row.map(|(org, subject, csrf_token)| Session { org: OrgId(org), subject, csrf_token }))
 }
 
-pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
+pub async fn delete(db: &Db, kind: SessionKind, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!("DELETE FROM {} WHERE token_hash = $1", kind.table()))
         .bind(security::sha256_hex(token))
         .execute(db.writer())
         .await?;

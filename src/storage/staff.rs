@@ -68,3 +68,10 @@ pub async fn by_id(db: &Db, id: StaffId) -> Result<Option<StaffUser>, sqlx::Erro
         .fetch_optional(db.reader())
         .await
 }
+
+pub async fn owner(db: &Db, org: OrgId) -> Result<Option<StaffUser>, sqlx::Error> {
+    sqlx::query_as("SELECT * FROM staff_users WHERE org_id = $1 AND is_owner = 1")
+        .bind(org.0)
+        .fetch_optional(db.reader())
+        .await
+}

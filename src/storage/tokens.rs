@@ -26,18 +26,21 @@ pub struct AccessToken {
     pub expires_at: Timestamp,
 }
 
+/// Issues an access token. Pilot tokens carry the `family` of the code that
+/// began them, so a replayed code or refresh token can end them all.
 pub async fn issue(
     conn: &mut AnyConnection,
     org: OrgId,
     client: i64,
     scopes: &Scopes,
     pilot: Option<PilotId>,
+    family: Option<&str>,
 ) -> Result<Secret, sqlx::Error> {
     let token = security::new_token("at_");
     let now = chrono::Utc::now();
     sqlx::query(
-        "INSERT INTO oauth_tokens (org_id, client_id, token_hash, scopes, pilot_id, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO oauth_tokens (org_id, client_id, token_hash, scopes, pilot_id, created_at, expires_at, family) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(org.0)
     .bind(client)
@@ -46,6 +49,7 @@ pub async fn issue(
     .bind(pilot.map(|p| p.0))
     .bind(Timestamp(now).to_db())
     .bind(Timestamp(now + chrono::Duration::seconds(ACCESS_TOKEN_SECONDS)).to_db())
+    .bind(family)
     .execute(conn)
     .await?;
     Ok(token)
@@ -53,7 +57,8 @@ pub async fn issue(
 
 type TokenRow = (i64, i64, String, String, String, Option<i64>, String, String);
 
-/// The live token `token` names: not revoked, not expired, its client not revoked.
+/// The live token `token` names: not revoked, not expired, its client not
+/// revoked, and for a pilot's token, the pilot still allowed to sign in.
 pub async fn find_active(db: &Db, token: &str) -> Result<Option<AccessToken>, sqlx::Error> {
     if token.is_empty() {
         return Ok(None);
@@ -61,7 +66,9 @@ pub async fn find_active(db: &Db, token: &str) -> Result<Option<AccessToken>, sq
     let row: Option<TokenRow> = sqlx::query_as(
         "SELECT t.org_id, t.client_id, c.client_id, c.kind, t.scopes, t.pilot_id, t.created_at, t.expires_at \
          FROM oauth_tokens t JOIN oauth_clients c ON c.id = t.client_id \
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND c.revoked = 0",
+         LEFT JOIN pilots p ON p.id = t.pilot_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND c.revoked = 0 \
+         AND (t.pilot_id IS NULL OR p.state IN ('active', 'on_leave'))",
     )
     .bind(security::sha256_hex(token))
     .bind(Timestamp::now().to_db())
@@ -99,16 +106,56 @@ pub async fn revoke(db: &Db, client: i64, token: &str) -> Result<(), sqlx::Error
     Ok(())
 }
 
+/// Ends every access and refresh token of a client.
 pub async fn revoke_all_of_client(
     conn: &mut AnyConnection,
     client: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE oauth_tokens SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL",
-    )
-    .bind(Timestamp::now().to_db())
-    .bind(client)
-    .execute(conn)
-    .await?;
+    let now = Timestamp::now().to_db();
+    for table in ["oauth_tokens", "refresh_tokens"] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL"
+        ))
+        .bind(&now)
+        .bind(client)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Ends every access and refresh token of a family (a replayed code or
+/// refresh token means someone else may hold them).
+pub async fn revoke_family(conn: &mut AnyConnection, family: &str) -> Result<(), sqlx::Error> {
+    let now = Timestamp::now().to_db();
+    for table in ["oauth_tokens", "refresh_tokens"] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET revoked_at = $1 WHERE family = $2 AND revoked_at IS NULL"
+        ))
+        .bind(&now)
+        .bind(family)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Ends every token one client holds for one pilot (consent withdrawn).
+pub async fn revoke_pilot_client(
+    conn: &mut AnyConnection,
+    pilot: PilotId,
+    client: i64,
+) -> Result<(), sqlx::Error> {
+    let now = Timestamp::now().to_db();
+    for table in ["oauth_tokens", "refresh_tokens"] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET revoked_at = $1 WHERE pilot_id = $2 AND client_id = $3 AND revoked_at IS NULL"
+        ))
+        .bind(&now)
+        .bind(pilot.0)
+        .bind(client)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }

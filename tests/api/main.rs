@@ -10,3 +10,4 @@ mod foundation;
 mod oauth;
 mod operations;
 mod ops_helpers;
+mod pilot_flow;

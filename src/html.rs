@@ -1,0 +1,69 @@
+//! Server-rendered pages (maud): one layout, one stylesheet served by the
+//! binary, and headers that keep pages out of frames and caches.
+
+use axum::http::header::{self, HeaderValue};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use maud::{html, Markup, DOCTYPE};
+
+pub const STYLESHEET: &str = include_str!("../assets/airside.css");
+
+pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new().route(
+        "/assets/airside.css",
+        get(|| async {
+            (
+                [
+                    (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                    (header::CACHE_CONTROL, "public, max-age=3600"),
+                ],
+                STYLESHEET,
+            )
+        }),
+    )
+}
+
+/// A page: the org's name above the title, the body below.
+pub fn page(title: &str, org: Option<&str>, wide: bool, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Airside" }
+                link rel="stylesheet" href="/assets/airside.css";
+            }
+            body {
+                main class=(if wide { "card wide" } else { "card" }) {
+                    @if let Some(org) = org { p class="org" { (org) } }
+                    h1 { (title) }
+                    (body)
+                }
+                footer { "Powered by Airside" }
+            }
+        }
+    }
+}
+
+/// An HTML answer. Pages hold forms and codes: never framed (clickjacking),
+/// never cached, never leaking the URL as a referrer.
+pub fn respond(status: StatusCode, markup: Markup) -> Response {
+    let mut response = (status, markup).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"),
+    );
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+/// A page that says what went wrong and sends nobody anywhere.
+pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    respond(status, page(title, None, false, html! { p class="error" { (message) } }))
+}

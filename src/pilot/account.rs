@@ -1,0 +1,205 @@
+//! Pilot pages: sign in (as the consent flow needs), and "Connected apps",
+//! where a pilot sees and withdraws what they allowed.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::CookieJar;
+use maud::html;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::pilot_session::{PilotSession, LOGIN_CSRF_COOKIE, PILOT_COOKIE};
+use crate::domain::org::Org;
+use crate::domain::Timestamp;
+use crate::html::{error_page, page, respond};
+use crate::security;
+use crate::storage::sessions::{self, SessionKind};
+use crate::storage::{grants, orgs, pilots};
+
+const SESSION_HOURS: i64 = 12;
+
+fn cookie(name: &'static str, value: String, hours: i64) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .max_age(time::Duration::hours(hours))
+        .build()
+}
+
+/// The sign-in form, with a fresh CSRF token in a cookie and in the form.
+pub fn login_page(org: &Org, next: &str, error: Option<&str>, status: StatusCode) -> Response {
+    let csrf = security::new_token("").expose().to_string();
+    let body = html! {
+        @if let Some(error) = error { p class="error" { (error) } }
+        form method="post" action="/account/login" {
+            input type="hidden" name="org" value=(org.slug);
+            input type="hidden" name="next" value=(next);
+            input type="hidden" name="csrf_token" value=(csrf);
+            label for="login" { "Pilot ID or email" }
+            input type="text" id="login" name="login" autocomplete="username" required;
+            label for="password" { "Password" }
+            input type="password" id="password" name="password" autocomplete="current-password" required;
+            div class="actions" { button type="submit" { "Sign in" } }
+        }
+    };
+    let jar = CookieJar::new().add(cookie(LOGIN_CSRF_COOKIE, csrf, 1));
+    (jar, respond(status, page("Sign in", Some(&org.name), false, body))).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    org: String,
+    next: Option<String>,
+    csrf_token: Option<String>,
+    login: String,
+    password: String,
+}
+
+/// Only paths on this server: never an open redirect.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/account/apps".to_string(),
+    }
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let Ok(Some(org)) = orgs::by_slug(&state.db, &form.org).await else {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Unknown organisation",
+            "Start again from the app.",
+        );
+    };
+    let next = safe_next(form.next.as_deref());
+    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
+    let sent = form.csrf_token.unwrap_or_default();
+    if expected.is_empty() || !security::constant_time_eq(expected.as_bytes(), sent.as_bytes()) {
+        return login_page(
+            &org,
+            &next,
+            Some("The form expired. Please sign in again."),
+            StatusCode::FORBIDDEN,
+        );
+    }
+    let refused = |message| login_page(&org, &next, Some(message), StatusCode::UNAUTHORIZED);
+    let pilot = match pilots::by_login(&state.db, org.id, &form.login).await {
+        Ok(pilot) => pilot,
+        Err(_) => return refused("Signing in is not possible right now. Try again shortly."),
+    };
+    let hash = pilot.as_ref().map(|p| p.password_hash.clone()).unwrap_or_default();
+    let password = form.password;
+    let matches = tokio::task::spawn_blocking(move || security::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    let Some(pilot) = pilot.filter(|_| matches) else {
+        tracing::warn!(org = %org.slug, reason = "wrong login or password", "pilot sign-in refused");
+        return refused("Wrong pilot ID, email or password.");
+    };
+    if !pilot.state.can_authenticate() {
+        tracing::warn!(org = %org.slug, pilot = %pilot.ident, reason = "pilot may not sign in", "pilot sign-in refused");
+        return refused("This pilot account cannot sign in. Contact your airline's staff.");
+    }
+    let expires = Timestamp(chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS));
+    let Ok(session) =
+        sessions::create(&state.db, SessionKind::Pilot, org.id, pilot.id.0, expires).await
+    else {
+        return refused("Signing in is not possible right now. Try again shortly.");
+    };
+    let jar = jar.remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/")).add(cookie(
+        PILOT_COOKIE,
+        session.token.expose().to_string(),
+        SESSION_HOURS,
+    ));
+    (jar, Redirect::to(&next)).into_response()
+}
+
+pub async fn apps(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Ok(Some(session)) = PilotSession::find(&state, &headers, None).await else {
+        return error_page(
+            StatusCode::UNAUTHORIZED,
+            "Sign in first",
+            "Sign in through an app, then come back here.",
+        );
+    };
+    let (apps, org) = match (
+        grants::connected_apps(&state.db, session.pilot.id).await,
+        orgs::by_id(&state.db, session.org).await,
+    ) {
+        (Ok(apps), Ok(Some(org))) => (apps, org),
+        _ => {
+            return error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Try again",
+                "The page could not be loaded.",
+            )
+        }
+    };
+    let body = html! {
+        @if apps.is_empty() {
+            p class="muted" { "No app can use your account." }
+        } @else {
+            table {
+                tr { th { "App" } th { "May" } th {} }
+                @for app in &apps {
+                    tr {
+                        td { (app.name) @if let Some(policy) = &app.privacy_policy_url { br; a class="muted" href=(policy) rel="noopener noreferrer" { "Privacy policy" } } }
+                        td { (app.scopes.0.to_text()) }
+                        td {
+                            form method="post" action=(format!("/account/apps/{}/withdraw", app.client_id)) {
+                                input type="hidden" name="csrf_token" value=(session.csrf_token);
+                                button type="submit" class="danger" { "Withdraw" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    respond(StatusCode::OK, page("Connected apps", Some(&org.name), true, body))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    csrf_token: Option<String>,
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(client): Path<i64>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let Ok(Some(session)) = PilotSession::find(&state, &headers, None).await else {
+        return error_page(
+            StatusCode::UNAUTHORIZED,
+            "Sign in first",
+            "Sign in through an app, then come back here.",
+        );
+    };
+    if !session.csrf_matches(form.csrf_token.as_deref().unwrap_or("")) {
+        return error_page(StatusCode::FORBIDDEN, "Form expired", "Reload the page and try again.");
+    }
+    let done = async {
+        let mut tx = state.db.begin().await?;
+        grants::withdraw(&mut tx, session.pilot.id, client).await?;
+        tx.commit().await
+    };
+    match done.await {
+        Ok(()) => Redirect::to("/account/apps").into_response(),
+        Err(_) => error_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Try again",
+            "The app could not be disconnected.",
+        ),
+    }
+}

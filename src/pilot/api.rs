@@ -1,0 +1,351 @@
+//! The Pilot API (`/api/v3/pilot/*`): what a third-party app may read and do
+//! for the pilot who consented, and nothing of anyone else.
+
+use axum::extract::State;
+use axum::http::{Method, StatusCode};
+use axum::Router;
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::auth::PilotCaller;
+use crate::domain::scope::Scope::{Identity, PilotActivities, PilotFlights, PilotProfile};
+use crate::domain::{PilotId, Timestamp};
+use crate::http::extract::{Data, Json, Path};
+use crate::http::pagination::{List, Paging};
+use crate::http::scoped::{doc, RouteRule, ScopedRouter};
+use crate::http::ApiError;
+use crate::storage::activities::{ActivityEvent, Challenge, Roster, Tour, TourLeg};
+use crate::storage::bookings::{self, Booking};
+use crate::storage::page::PageRequest;
+use crate::storage::pilots::Pilot;
+use crate::storage::pireps::Pirep;
+use crate::storage::resource::{self, Filter, Resource};
+use crate::storage::{airlines, orgs, ranks};
+
+pub const BASE: &str = "/api/v3/pilot";
+
+pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
+    use Method as M;
+    let (router, rules) = ScopedRouter::<PilotCaller>::new(state)
+        .action(M::GET, "/me", Identity, me, doc("Who the pilot is").one::<Me>(200))
+        .action(
+            M::GET,
+            "/profile",
+            PilotProfile,
+            profile,
+            doc("The pilot's profile, rank, hours, points and badges").one::<Profile>(200),
+        )
+        .action(
+            M::GET,
+            "/pireps",
+            PilotFlights,
+            list_own::<Pirep>,
+            doc("The pilot's PIREPs").many::<Pirep>(),
+        )
+        .action(
+            M::GET,
+            "/pireps/{id}",
+            PilotFlights,
+            get_own::<Pirep>,
+            doc("One of the pilot's PIREPs").one::<Pirep>(200),
+        )
+        .action(
+            M::GET,
+            "/bookings",
+            PilotFlights,
+            list_own::<Booking>,
+            doc("The pilot's bookings").many::<Booking>(),
+        )
+        .action(
+            M::POST,
+            "/bookings",
+            PilotFlights,
+            book,
+            doc("Book a flight").body::<NewBooking>().one::<Booking>(201),
+        )
+        .action(
+            M::DELETE,
+            "/bookings/{id}",
+            PilotFlights,
+            cancel_booking,
+            doc("Cancel one of the pilot's bookings"),
+        )
+        .action(
+            M::GET,
+            "/events",
+            PilotActivities,
+            list_org::<ActivityEvent>,
+            doc("Events").many::<ActivityEvent>(),
+        )
+        .action(
+            M::GET,
+            "/tours",
+            PilotActivities,
+            tours,
+            doc("Tours with the pilot's progress").many::<TourProgress>(),
+        )
+        .action(
+            M::GET,
+            "/rosters",
+            PilotActivities,
+            list_org::<Roster>,
+            doc("Rosters").many::<Roster>(),
+        )
+        .action(
+            M::GET,
+            "/challenges",
+            PilotActivities,
+            list_org::<Challenge>,
+            doc("Challenges").many::<Challenge>(),
+        )
+        .into_parts();
+    (Router::new().nest(BASE, router), rules)
+}
+
+async fn own_pilot(state: &AppState, caller: &PilotCaller) -> Result<Pilot, ApiError> {
+    resource::get::<Pilot>(&state.db, caller.org, caller.pilot.0)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("the pilot is gone"))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OrgView {
+    id: uuid::Uuid,
+    name: String,
+    slug: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Me {
+    id: PilotId,
+    pilot_id: String,
+    first_name: String,
+    last_name: String,
+    airline: String,
+    org: OrgView,
+}
+
+async fn me(State(state): State<AppState>, caller: PilotCaller) -> Result<Data<Me>, ApiError> {
+    let pilot = own_pilot(&state, &caller).await?;
+    let org =
+        orgs::by_id(&state.db, caller.org).await?.ok_or_else(|| ApiError::internal("org gone"))?;
+    let airline =
+        resource::get::<airlines::Airline>(&state.db, caller.org, pilot.airline_id.0).await?;
+    Ok(Data {
+        data: Me {
+            id: pilot.id,
+            pilot_id: pilot.ident,
+            first_name: pilot.first_name,
+            last_name: pilot.last_name,
+            airline: airline.map(|a| a.name).unwrap_or_default(),
+            org: OrgView { id: org.uuid, name: org.name, slug: org.slug },
+        },
+    })
+}
+
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct BadgeAward {
+    id: i64,
+    name: String,
+    awarded_at: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Profile {
+    pilot_id: String,
+    first_name: String,
+    last_name: String,
+    state: crate::domain::pilot::PilotState,
+    rank: Option<String>,
+    hours: f64,
+    flights: i64,
+    points: i64,
+    badges: Vec<BadgeAward>,
+}
+
+async fn profile(
+    State(state): State<AppState>,
+    caller: PilotCaller,
+) -> Result<Data<Profile>, ApiError> {
+    let pilot = own_pilot(&state, &caller).await?;
+    let rank = match pilot.rank_id {
+        Some(rank) => {
+            resource::get::<ranks::Rank>(&state.db, caller.org, rank.0).await?.map(|r| r.name)
+        }
+        None => None,
+    };
+    let badges: Vec<BadgeAward> = sqlx::query_as(
+        "SELECT b.id, b.name, pb.awarded_at FROM pilot_badges pb JOIN badges b ON b.id = pb.badge_id \
+         WHERE pb.org_id = $1 AND pb.pilot_id = $2 ORDER BY pb.awarded_at",
+    )
+    .bind(caller.org.0)
+    .bind(caller.pilot.0)
+    .fetch_all(state.db.reader())
+    .await?;
+    Ok(Data {
+        data: Profile {
+            pilot_id: pilot.ident,
+            first_name: pilot.first_name,
+            last_name: pilot.last_name,
+            state: pilot.state,
+            rank,
+            hours: (pilot.flight_minutes as f64 / 6.0).round() / 10.0,
+            flights: pilot.flights,
+            points: pilot.points,
+            badges,
+        },
+    })
+}
+
+/// The pilot's own rows of a table with a `pilot_id`.
+async fn list_own<R: Resource + Serialize>(
+    State(state): State<AppState>,
+    caller: PilotCaller,
+    paging: Paging,
+) -> Result<List<R>, ApiError> {
+    let mine = [Filter::Int("pilot_id", caller.pilot.0)];
+    let page = resource::list::<R>(&state.db, caller.org, &mine, &paging.request).await?;
+    Ok(paging.list(page))
+}
+
+/// One of the pilot's own rows; anyone else's is not found.
+async fn get_own<R: Resource + Serialize>(
+    State(state): State<AppState>,
+    caller: PilotCaller,
+    Path(id): Path<i64>,
+) -> Result<Data<R>, ApiError> {
+    let mine = [Filter::Int("pilot_id", caller.pilot.0), Filter::Int("id", id)];
+    let page =
+        resource::list::<R>(&state.db, caller.org, &mine, &PageRequest { limit: 1, cursor: None })
+            .await?;
+    page.items
+        .into_iter()
+        .next()
+        .map(|data| Data { data })
+        .ok_or_else(|| ApiError::not_found(format!("you have no {} with id {id}", R::TABLE)))
+}
+
+async fn list_org<R: Resource + Serialize>(
+    State(state): State<AppState>,
+    caller: PilotCaller,
+    paging: Paging,
+) -> Result<List<R>, ApiError> {
+    let page = resource::list::<R>(&state.db, caller.org, &[], &paging.request).await?;
+    Ok(paging.list(page))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewBooking {
+    schedule_id: i64,
+    aircraft_id: Option<i64>,
+}
+
+async fn book(
+    State(state): State<AppState>,
+    caller: PilotCaller,
+    Json(input): Json<NewBooking>,
+) -> Result<(StatusCode, Data<Booking>), ApiError> {
+    let mut tx = state.db.begin().await?;
+    if !resource::exists(&mut tx, caller.org, "schedules", input.schedule_id).await? {
+        return Err(ApiError::invalid_field(
+            "schedule_id",
+            format!("there is no schedule with id {}", input.schedule_id),
+        ));
+    }
+    if let Some(aircraft) = input.aircraft_id {
+        if !resource::exists(&mut tx, caller.org, "aircraft", aircraft).await? {
+            return Err(ApiError::invalid_field(
+                "aircraft_id",
+                format!("there is no aircraft with id {aircraft}"),
+            ));
+        }
+    }
+    let id = bookings::create(
+        &mut tx,
+        caller.org,
+        caller.pilot,
+        crate::domain::ScheduleId(input.schedule_id),
+        input.aircraft_id.map(crate::domain::AircraftId),
+    )
+    .await?;
+    tx.commit().await?;
+    let booking = resource::get::<Booking>(&state.db, caller.org, id.0)
+        .await?
+        .ok_or_else(|| ApiError::internal("booking vanished"))?;
+    Ok((StatusCode::CREATED, Data { data: booking }))
+}
+
+async fn cancel_booking(
+    State(state): State<AppState>,
+    caller: PilotCaller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let deleted =
+        sqlx::query("DELETE FROM bookings WHERE org_id = $1 AND pilot_id = $2 AND id = $3")
+            .bind(caller.org.0)
+            .bind(caller.pilot.0)
+            .bind(id)
+            .execute(state.db.writer())
+            .await?
+            .rows_affected();
+    if deleted == 0 {
+        return Err(ApiError::not_found(format!("you have no booking with id {id}")));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LegProgress {
+    #[serde(flatten)]
+    leg: TourLeg,
+    /// Flown: an accepted PIREP from departure to arrival since the tour began.
+    completed: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TourProgress {
+    #[serde(flatten)]
+    tour: Tour,
+    legs: Vec<LegProgress>,
+    completed_legs: usize,
+}
+
+async fn tours(
+    State(state): State<AppState>,
+    caller: PilotCaller,
+    paging: Paging,
+) -> Result<List<TourProgress>, ApiError> {
+    let page = resource::list::<Tour>(&state.db, caller.org, &[], &paging.request).await?;
+    let mut out = Vec::with_capacity(page.items.len());
+    let all = PageRequest { limit: 200, cursor: None };
+    for tour in &page.items {
+        let legs = resource::list::<TourLeg>(
+            &state.db,
+            caller.org,
+            &[Filter::Int("tour_id", tour.id)],
+            &all,
+        )
+        .await?
+        .items;
+        let mut progress = Vec::with_capacity(legs.len());
+        for leg in legs {
+            let (flown,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM pireps WHERE org_id = $1 AND pilot_id = $2 AND state = 'accepted' \
+                 AND departure_airport_id = $3 AND arrival_airport_id = $4 AND created_at >= $5",
+            )
+            .bind(caller.org.0)
+            .bind(caller.pilot.0)
+            .bind(leg.departure_airport_id.0)
+            .bind(leg.arrival_airport_id.0)
+            .bind(Timestamp::to_db(tour.created_at))
+            .fetch_one(state.db.reader())
+            .await?;
+            progress.push(LegProgress { leg, completed: flown > 0 });
+        }
+        let completed_legs = progress.iter().filter(|l| l.completed).count();
+        out.push(TourProgress { tour: tour.clone(), legs: progress, completed_legs });
+    }
+    let ids = page.map(|_| ());
+    Ok(List { data: out, meta: paging.list(ids).meta })
+}

@@ -1,0 +1,17 @@
+//! The pilot surface: the Pilot API (`/api/v3/pilot/*`, OAuth 2 authorization
+//! code + PKCE) and the pilot's own pages (`/account/*`).
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::app::AppState;
+
+pub mod account;
+pub mod api;
+
+pub fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/account/login", post(account::login))
+        .route("/account/apps", get(account::apps))
+        .route("/account/apps/{client}/withdraw", post(account::withdraw))
+}

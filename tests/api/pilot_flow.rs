@@ -1,0 +1,683 @@
+//! The Pilot API's authorization-code flow with PKCE, through the real pages.
+
+use airside::domain::oauth::pkce_challenge;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::harness::{each_backend, problem, Backend, TestApp};
+
+const REDIRECT: &str = "https://tracker.example/callback";
+
+pub struct PilotApp {
+    pub client_id: String,
+    pub id: i64,
+}
+
+async fn owner(app: &TestApp) -> (String, String) {
+    crate::console_session::sign_in(app, "owner@demo.test").await
+}
+
+async fn console(
+    app: &TestApp,
+    who: &(String, String),
+    method: Method,
+    path: &str,
+    body: Value,
+) -> reqwest::Response {
+    app.http
+        .request(method, app.url(path))
+        .header("cookie", &who.0)
+        .header("x-csrf-token", &who.1)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A public Pilot client of `demo`, attested by the owner unless `attest` is false.
+pub async fn pilot_app(app: &TestApp, attest: bool) -> PilotApp {
+    let owner = owner(app).await;
+    let body = json!({
+        "kind": "pilot", "name": "Tracker", "public": true,
+        "scopes": ["identity", "pilot.profile", "pilot.flights"],
+        "redirect_uris": [REDIRECT, "http://127.0.0.1:7777/cb"],
+        "privacy_policy_url": "https://tracker.example/privacy",
+    });
+    let created = console(app, &owner, Method::POST, "/console/api/clients", body).await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["data"]["revoked"], true, "Pilot clients start revoked");
+    assert_eq!(created["data"]["client_secret"], Value::Null, "public clients have no secret");
+    let id = created["data"]["id"].as_i64().unwrap();
+    if attest {
+        let attested = console(
+            app,
+            &owner,
+            Method::POST,
+            &format!("/console/api/clients/{id}/attest"),
+            json!({ "privacy_policy_reviewed": true }),
+        )
+        .await;
+        assert_eq!(attested.status(), 200);
+    }
+    PilotApp { client_id: created["data"]["client_id"].as_str().unwrap().to_string(), id }
+}
+
+pub fn verifier() -> String {
+    format!("v{}", "erifier-0123456789-abcdefghijklmnopqrstuvwxyz".repeat(2))
+}
+
+pub fn authorize_url(client_id: &str, extra: &[(&str, &str)]) -> String {
+    let challenge = pkce_challenge(&verifier());
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("response_type", "code"),
+        ("client_id", client_id),
+        ("redirect_uri", REDIRECT),
+        ("scope", "identity pilot.flights"),
+        ("state", "xyz-123"),
+        ("code_challenge", &challenge),
+        ("code_challenge_method", "S256"),
+    ];
+    for (k, v) in extra {
+        pairs.retain(|(key, _)| key != k);
+        if !v.is_empty() {
+            pairs.push((k, v));
+        }
+    }
+    format!("/oauth/authorize?{}", serde_urlencoded::to_string(&pairs).unwrap())
+}
+
+fn field(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start =
+        html.find(&marker).unwrap_or_else(|| panic!("no {name} field in {html}")) + marker.len();
+    let end = html[start..].find('"').unwrap() + start;
+    html[start..end].replace("&amp;", "&").replace("&quot;", "\"")
+}
+
+fn set_cookie(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie"))
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// Signs a pilot in through the login page the authorize URL shows; returns the pilot cookie.
+pub async fn sign_in_pilot(
+    app: &TestApp,
+    authorize: &str,
+    login: &str,
+) -> Result<String, reqwest::Response> {
+    let page = app.get(authorize).await;
+    assert_eq!(page.status(), 200);
+    let csrf_cookie = set_cookie(&page, "airside_login_csrf");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Sign in"), "{html}");
+    let form = [
+        ("org", field(&html, "org")),
+        ("next", field(&html, "next")),
+        ("csrf_token", field(&html, "csrf_token")),
+        ("login", login.to_string()),
+        ("password", "airside-demo".to_string()),
+    ];
+    let response = app
+        .http
+        .post(app.url("/account/login"))
+        .header("cookie", csrf_cookie)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    if response.status() != 303 {
+        return Err(response);
+    }
+    assert_eq!(response.headers()["location"].to_str().unwrap(), field(&html, "next"));
+    Ok(set_cookie(&response, "airside_pilot"))
+}
+
+/// Consents on the page and returns where the app is sent (the 303 Location).
+pub async fn consent(app: &TestApp, authorize: &str, cookie: &str, decision: &str) -> String {
+    let page = app.http.get(app.url(authorize)).header("cookie", cookie).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["x-frame-options"], "DENY");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Allow Tracker?") && html.contains("https://tracker.example/privacy"),
+        "{html}"
+    );
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(authorize.split_once('?').unwrap().1).unwrap();
+    let mut form = query;
+    form.push(("csrf_token".into(), field(&html, "csrf_token")));
+    form.push(("decision".into(), decision.into()));
+    let response = app
+        .http
+        .post(app.url("/oauth/authorize"))
+        .header("cookie", cookie)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    response.headers()["location"].to_str().unwrap().to_string()
+}
+
+fn query_of(location: &str) -> std::collections::HashMap<String, String> {
+    let url = url::Url::parse(location).unwrap();
+    url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+async fn token_request(app: &TestApp, form: &[(&str, &str)]) -> reqwest::Response {
+    app.http.post(app.url("/oauth/token")).form(form).send().await.unwrap()
+}
+
+pub async fn exchange(
+    app: &TestApp,
+    client_id: &str,
+    code: &str,
+    verifier: &str,
+) -> reqwest::Response {
+    token_request(
+        app,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier),
+            ("client_id", client_id),
+        ],
+    )
+    .await
+}
+
+/// The whole flow for AIR0001: (access token, refresh token, code).
+pub async fn tokens_for_air0001(app: &TestApp, pilot_app: &PilotApp) -> (String, String, String) {
+    let authorize = authorize_url(&pilot_app.client_id, &[]);
+    let cookie = sign_in_pilot(app, &authorize, "AIR0001").await.unwrap();
+    let location = consent(app, &authorize, &cookie, "allow").await;
+    let query = query_of(&location);
+    let code = query["code"].clone();
+    let granted: Value =
+        exchange(app, &pilot_app.client_id, &code, &verifier()).await.json().await.unwrap();
+    (
+        granted["access_token"].as_str().unwrap().to_string(),
+        granted["refresh_token"].as_str().unwrap().to_string(),
+        code,
+    )
+}
+
+async fn api(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+    app.http.get(app.url(&format!("/api/v3/pilot{path}"))).bearer_auth(token).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_pilot_authorises_an_app_which_calls_the_api_and_refreshes() {
+    each_backend(|app| async move {
+        let pilot_app = pilot_app(&app, true).await;
+        let authorize = authorize_url(&pilot_app.client_id, &[]);
+        let cookie = sign_in_pilot(&app, &authorize, "air0001@demo.test").await.unwrap();
+        let location = consent(&app, &authorize, &cookie, "allow").await;
+        assert!(location.starts_with(REDIRECT), "{location}");
+        let query = query_of(&location);
+        assert_eq!(query["state"], "xyz-123");
+        assert_eq!(query["iss"], format!("http://{}", app.addr));
+
+        let response = exchange(&app, &pilot_app.client_id, &query["code"], &verifier()).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        let granted: Value = response.json().await.unwrap();
+        assert_eq!(granted["scope"], "identity pilot.flights");
+        let access = granted["access_token"].as_str().unwrap().to_string();
+        let refresh = granted["refresh_token"].as_str().unwrap().to_string();
+
+        let me: Value = api(&app, &access, "/me").await.json().await.unwrap();
+        assert_eq!(me["data"]["pilot_id"], "AIR0001");
+        assert_eq!(me["data"]["org"]["slug"], "demo");
+        let bookings: Value = api(&app, &access, "/bookings").await.json().await.unwrap();
+        assert_eq!(bookings["data"].as_array().unwrap().len(), 3, "AIR0001's three bookings");
+        // Not granted: pilot.profile was registered but not asked for.
+        assert_eq!(
+            problem(api(&app, &access, "/profile").await, 403).await["scope"],
+            "pilot.profile"
+        );
+
+        // The second visit skips the consent page: it is remembered.
+        let again =
+            app.http.get(app.url(&authorize)).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(again.status(), 303);
+        assert!(query_of(again.headers()["location"].to_str().unwrap()).contains_key("code"));
+
+        // Refresh rotates; the old refresh token is spent.
+        let rotated: Value = token_request(
+            &app,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &refresh),
+                ("client_id", &pilot_app.client_id),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let new_access = rotated["access_token"].as_str().unwrap().to_string();
+        let new_refresh = rotated["refresh_token"].as_str().unwrap().to_string();
+        assert_ne!(new_refresh, refresh);
+        assert_eq!(api(&app, &new_access, "/me").await.status(), 200);
+
+        // Reuse of the spent one: refused, and the whole family ends.
+        let reused = token_request(
+            &app,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &refresh),
+                ("client_id", &pilot_app.client_id),
+            ],
+        )
+        .await;
+        assert_eq!(reused.status(), 400);
+        assert_eq!(reused.json::<Value>().await.unwrap()["error"], "invalid_grant");
+        assert_eq!(api(&app, &new_access, "/me").await.status(), 401);
+        assert_eq!(api(&app, &access, "/me").await.status(), 401);
+        let after = token_request(
+            &app,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &new_refresh),
+                ("client_id", &pilot_app.client_id),
+            ],
+        )
+        .await;
+        assert_eq!(after.json::<Value>().await.unwrap()["error"], "invalid_grant");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_real_oauth_library_exchanges_the_code_and_refreshes() {
+    use oauth2::basic::BasicClient;
+    use oauth2::{
+        AuthorizationCode, ClientId, PkceCodeVerifier, RedirectUrl, RefreshToken, TokenResponse,
+        TokenUrl,
+    };
+
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let pilot_app = pilot_app(&app, true).await;
+    let authorize = authorize_url(&pilot_app.client_id, &[]);
+    let cookie = sign_in_pilot(&app, &authorize, "AIR0001").await.unwrap();
+    let code = query_of(&consent(&app, &authorize, &cookie, "allow").await)["code"].clone();
+
+    let client = BasicClient::new(ClientId::new(pilot_app.client_id.clone()))
+        .set_token_uri(TokenUrl::new(app.url("/oauth/token")).unwrap())
+        .set_redirect_uri(RedirectUrl::new(REDIRECT.into()).unwrap());
+    let http = oauth2::reqwest::ClientBuilder::new()
+        .redirect(oauth2::reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let tokens = client
+        .exchange_code(AuthorizationCode::new(code))
+        .set_pkce_verifier(PkceCodeVerifier::new(verifier()))
+        .request_async(&http)
+        .await
+        .expect("the oauth2 crate accepts our code exchange");
+    assert_eq!(api(&app, tokens.access_token().secret(), "/me").await.status(), 200);
+    let refreshed = client
+        .exchange_refresh_token(&RefreshToken::new(
+            tokens.refresh_token().unwrap().secret().clone(),
+        ))
+        .request_async(&http)
+        .await
+        .expect("and our refresh");
+    assert_eq!(api(&app, refreshed.access_token().secret(), "/me").await.status(), 200);
+}
+
+#[tokio::test]
+async fn an_unattested_app_gets_an_error_page_and_no_redirect() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let pilot_app = pilot_app(&app, false).await;
+    let response = app.get(&authorize_url(&pilot_app.client_id, &[])).await;
+    assert_eq!(response.status(), 403);
+    assert!(response.headers().get("location").is_none());
+    assert!(response.text().await.unwrap().contains("has not approved Tracker"));
+    // Only the owner attests; restoring does not bypass it.
+    let manager = crate::console_session::sign_in(&app, "manager@demo.test").await;
+    let body = json!({ "privacy_policy_reviewed": true });
+    problem(
+        console(
+            &app,
+            &manager,
+            Method::POST,
+            &format!("/console/api/clients/{}/attest", pilot_app.id),
+            body,
+        )
+        .await,
+        403,
+    )
+    .await;
+    problem(
+        console(
+            &app,
+            &manager,
+            Method::POST,
+            &format!("/console/api/clients/{}/restore", pilot_app.id),
+            json!({}),
+        )
+        .await,
+        409,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_wrong_redirect_uri_or_unknown_client_is_never_redirected() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let pilot_app = pilot_app(&app, true).await;
+    for url in [
+        authorize_url(&pilot_app.client_id, &[("redirect_uri", "https://evil.example/callback")]),
+        authorize_url(
+            &pilot_app.client_id,
+            &[("redirect_uri", "https://tracker.example/callback/extra")],
+        ),
+        authorize_url(&pilot_app.client_id, &[("redirect_uri", "")]),
+        authorize_url("pil_unknown", &[]),
+    ] {
+        let response = app.get(&url).await;
+        assert_eq!(response.status(), 400, "{url}");
+        assert!(response.headers().get("location").is_none(), "{url}");
+    }
+    // Loopback redirect URIs may use any port (RFC 8252 §7.3).
+    let loopback = app
+        .get(&authorize_url(&pilot_app.client_id, &[("redirect_uri", "http://127.0.0.1:51234/cb")]))
+        .await;
+    assert_eq!(loopback.status(), 200, "shows the login page");
+}
+
+#[tokio::test]
+async fn registering_http_or_fragment_redirects_is_refused() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let owner = owner(&app).await;
+    let body = json!({
+        "kind": "pilot", "name": "Bad", "scopes": ["identity"],
+        "redirect_uris": ["http://tracker.example/cb", "https://tracker.example/cb#x"],
+        "privacy_policy_url": "http://tracker.example/privacy",
+    });
+    let body =
+        problem(console(&app, &owner, Method::POST, "/console/api/clients", body).await, 422).await;
+    let fields: Vec<&str> =
+        body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["redirect_uris[0]", "redirect_uris[1]", "privacy_policy_url"]);
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("RFC 8252"));
+}
+
+#[tokio::test]
+async fn pkce_is_required_s256_only_and_checked() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let pilot_app = pilot_app(&app, true).await;
+    for (extra, expected) in [
+        (vec![("code_challenge", "")], "code_challenge is required (PKCE)"),
+        (
+            vec![("code_challenge_method", "plain")],
+            "code_challenge_method must be S256; plain is not accepted",
+        ),
+        (
+            vec![("code_challenge_method", "")],
+            "code_challenge_method must be S256; plain is not accepted",
+        ),
+    ] {
+        let response = app.get(&authorize_url(&pilot_app.client_id, &extra)).await;
+        assert_eq!(response.status(), 303, "{extra:?}");
+        let query = query_of(response.headers()["location"].to_str().unwrap());
+        assert_eq!(query["error"], "invalid_request");
+        assert_eq!(query["error_description"], expected);
+        assert_eq!(query["state"], "xyz-123");
+        assert!(query.contains_key("iss"));
+    }
+    // A wrong verifier: refused, and the code is spent.
+    let authorize = authorize_url(&pilot_app.client_id, &[]);
+    let cookie = sign_in_pilot(&app, &authorize, "AIR0001").await.unwrap();
+    let code = query_of(&consent(&app, &authorize, &cookie, "allow").await)["code"].clone();
+    let wrong = exchange(&app, &pilot_app.client_id, &code, &format!("x{}", verifier())).await;
+    assert_eq!(wrong.json::<Value>().await.unwrap()["error"], "invalid_grant");
+    let right = exchange(&app, &pilot_app.client_id, &code, &verifier()).await;
+    assert_eq!(right.json::<Value>().await.unwrap()["error"], "invalid_grant");
+}
+
+#[tokio::test]
+async fn a_replayed_code_is_refused_and_revokes_what_it_gave() {
+    each_backend(|app| async move {
+        let pilot_app = pilot_app(&app, true).await;
+        let (access, refresh, code) = tokens_for_air0001(&app, &pilot_app).await;
+        assert_eq!(api(&app, &access, "/me").await.status(), 200);
+        let replay = exchange(&app, &pilot_app.client_id, &code, &verifier()).await;
+        assert_eq!(replay.status(), 400);
+        assert_eq!(replay.json::<Value>().await.unwrap()["error"], "invalid_grant");
+        assert_eq!(api(&app, &access, "/me").await.status(), 401);
+        let refreshed = token_request(
+            &app,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &refresh),
+                ("client_id", &pilot_app.client_id),
+            ],
+        )
+        .await;
+        assert_eq!(refreshed.json::<Value>().await.unwrap()["error"], "invalid_grant");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_expired_code_is_refused() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let pilot_app = pilot_app(&app, true).await;
+    let authorize = authorize_url(&pilot_app.client_id, &[]);
+    let cookie = sign_in_pilot(&app, &authorize, "AIR0001").await.unwrap();
+    let code = query_of(&consent(&app, &authorize, &cookie, "allow").await)["code"].clone();
+    // Sixty seconds pass.
+    let past =
+        airside::domain::Timestamp(chrono::Utc::now() - chrono::Duration::seconds(1)).to_db();
+    sqlx::query("UPDATE authorization_codes SET expires_at = $1")
+        .bind(past)
+        .execute(app.db.writer())
+        .await
+        .unwrap();
+    let response = exchange(&app, &pilot_app.client_id, &code, &verifier()).await;
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_grant");
+    assert_eq!(body["error_description"], "the code has expired");
+}
+
+#[tokio::test]
+async fn asking_for_more_scopes_than_registered_is_refused() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let pilot_app = pilot_app(&app, true).await;
+    for scope in ["identity pilot.activities", "ops:read", "identity nonsense"] {
+        let response = app.get(&authorize_url(&pilot_app.client_id, &[("scope", scope)])).await;
+        assert_eq!(response.status(), 303, "{scope}");
+        assert_eq!(
+            query_of(response.headers()["location"].to_str().unwrap())["error"],
+            "invalid_scope"
+        );
+    }
+    // A refresh cannot widen either.
+    let (_, refresh, _) = tokens_for_air0001(&app, &pilot_app).await;
+    let wider = token_request(
+        &app,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &refresh),
+            ("client_id", &pilot_app.client_id),
+            ("scope", "identity pilot.flights pilot.profile"),
+        ],
+    )
+    .await;
+    assert_eq!(wider.json::<Value>().await.unwrap()["error"], "invalid_scope");
+}
+
+#[tokio::test]
+async fn a_token_sees_only_its_own_pilot() {
+    each_backend(|app| async move {
+        let pilot_app = pilot_app(&app, true).await;
+        let (access, _, _) = tokens_for_air0001(&app, &pilot_app).await;
+        let demo = airside::storage::orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+        let (theirs,): (i64,) = sqlx::query_as("SELECT MIN(p.id) FROM pireps p JOIN pilots x ON x.id = p.pilot_id WHERE p.org_id = $1 AND x.ident <> 'AIR0001'")
+            .bind(demo.0)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        problem(api(&app, &access, &format!("/pireps/{theirs}")).await, 404).await;
+        let mine: Value = api(&app, &access, "/pireps?limit=200").await.json().await.unwrap();
+        let pilot_ids: std::collections::BTreeSet<i64> = mine["data"].as_array().unwrap().iter().map(|p| p["pilot_id"].as_i64().unwrap()).collect();
+        assert_eq!(pilot_ids.len(), 1, "only AIR0001's PIREPs");
+        let (their_booking,): (i64,) = sqlx::query_as("SELECT MIN(b.id) FROM bookings b JOIN pilots x ON x.id = b.pilot_id WHERE x.ident <> 'AIR0001' AND b.org_id = $1")
+            .bind(demo.0)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        let cancel = app.http.delete(app.url(&format!("/api/v3/pilot/bookings/{their_booking}"))).bearer_auth(&access).send().await.unwrap();
+        problem(cancel, 404).await;
+        let still: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bookings WHERE id = $1").bind(their_booking).fetch_one(app.db.reader()).await.unwrap();
+        assert_eq!(still, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_banned_pilot_cannot_sign_in_and_their_tokens_stop() {
+    each_backend(|app| async move {
+        let pilot_app = pilot_app(&app, true).await;
+        let (access, refresh, _) = tokens_for_air0001(&app, &pilot_app).await;
+        let authorize = authorize_url(&pilot_app.client_id, &[]);
+        let refused = sign_in_pilot(&app, &authorize, "AIR0019").await.unwrap_err();
+        assert_eq!(refused.status(), 401, "AIR0019 is banned in the demo");
+        assert!(refused.text().await.unwrap().contains("cannot sign in"));
+
+        sqlx::query("UPDATE pilots SET state = 'banned' WHERE ident = 'AIR0001'")
+            .execute(app.db.writer())
+            .await
+            .unwrap();
+        assert_eq!(api(&app, &access, "/me").await.status(), 401);
+        let refreshed = token_request(
+            &app,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &refresh),
+                ("client_id", &pilot_app.client_id),
+            ],
+        )
+        .await;
+        assert_eq!(refreshed.json::<Value>().await.unwrap()["error"], "invalid_grant");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_consent_form_needs_its_csrf_token() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let pilot_app = pilot_app(&app, true).await;
+    let authorize = authorize_url(&pilot_app.client_id, &[]);
+    let cookie = sign_in_pilot(&app, &authorize, "AIR0001").await.unwrap();
+    let mut form: Vec<(String, String)> =
+        serde_urlencoded::from_str(authorize.split_once('?').unwrap().1).unwrap();
+    form.push(("decision".into(), "allow".into()));
+    let response = app
+        .http
+        .post(app.url("/oauth/authorize"))
+        .header("cookie", &cookie)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert!(response.headers().get("location").is_none());
+    form.push(("csrf_token".into(), "forged".into()));
+    let response = app
+        .http
+        .post(app.url("/oauth/authorize"))
+        .header("cookie", &cookie)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let codes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM authorization_codes")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(codes, 0);
+    // Saying no sends the app access_denied.
+    let location = consent(&app, &authorize, &cookie, "deny").await;
+    assert_eq!(query_of(&location)["error"], "access_denied");
+}
+
+#[tokio::test]
+async fn withdrawing_consent_and_revoking_the_app_stop_its_tokens() {
+    each_backend(|app| async move {
+        let pilot_app = pilot_app(&app, true).await;
+        let authorize = authorize_url(&pilot_app.client_id, &[]);
+        let cookie = sign_in_pilot(&app, &authorize, "AIR0001").await.unwrap();
+        let code = query_of(&consent(&app, &authorize, &cookie, "allow").await)["code"].clone();
+        let granted: Value =
+            exchange(&app, &pilot_app.client_id, &code, &verifier()).await.json().await.unwrap();
+        let access = granted["access_token"].as_str().unwrap().to_string();
+
+        let page = app
+            .http
+            .get(app.url("/account/apps"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Tracker") && page.contains("identity pilot.flights"), "{page}");
+        let csrf = field(&page, "csrf_token");
+        let withdrawn = app
+            .http
+            .post(app.url(&format!("/account/apps/{}/withdraw", pilot_app.id)))
+            .header("cookie", &cookie)
+            .form(&[("csrf_token", csrf)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(withdrawn.status(), 303);
+        assert_eq!(api(&app, &access, "/me").await.status(), 401);
+        let page = app
+            .http
+            .get(app.url("/account/apps"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("No app can use your account."));
+
+        // Consent again, then the org revokes the app: its tokens stop.
+        let code = query_of(&consent(&app, &authorize, &cookie, "allow").await)["code"].clone();
+        let granted: Value =
+            exchange(&app, &pilot_app.client_id, &code, &verifier()).await.json().await.unwrap();
+        let access = granted["access_token"].as_str().unwrap().to_string();
+        assert_eq!(api(&app, &access, "/me").await.status(), 200);
+        let owner = owner(&app).await;
+        console(
+            &app,
+            &owner,
+            Method::POST,
+            &format!("/console/api/clients/{}/revoke", pilot_app.id),
+            json!({}),
+        )
+        .await;
+        assert_eq!(api(&app, &access, "/me").await.status(), 401);
+    })
+    .await;
+}
