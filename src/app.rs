@@ -30,8 +30,8 @@ pub struct AppState {
 
 pub fn router(state: AppState) -> Router {
     let (operations, rules) = crate::operations::build(&state);
-    let docs = crate::docs::router(&state, &rules);
-    let (pilot_api, _) = crate::pilot::api::build(&state);
+    let (pilot_api, pilot_rules) = crate::pilot::api::build(&state);
+    let docs = crate::docs::router(&state, &rules, &pilot_rules);
     Router::new()
         .route("/healthz", get(live))
         .route("/readyz", get(ready))

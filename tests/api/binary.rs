@@ -363,3 +363,79 @@ async fn no_secret_or_token_reaches_the_logs() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn admin_creates_and_attests_pilot_clients() {
+    each_empty_database(|db| async move {
+        let (ok, _) = admin(
+            &db,
+            &[
+                "org",
+                "create",
+                "--name",
+                "Blue",
+                "--slug",
+                "blue",
+                "--owner-email",
+                "boss@blue.test",
+                "--owner-password",
+                "a-long-password",
+            ],
+        );
+        assert!(ok);
+        let (ok, client) = admin(
+            &db,
+            &[
+                "client",
+                "create",
+                "--org",
+                "blue",
+                "--kind",
+                "pilot",
+                "--name",
+                "Tracker",
+                "--scope",
+                "identity",
+                "--redirect-uri",
+                "myapp://callback",
+                "--privacy-policy-url",
+                "https://t.example/privacy",
+                "--public",
+            ],
+        );
+        assert!(ok, "{client}");
+        assert_eq!(client["client_secret"], Value::Null);
+        let client_id = client["client_id"].as_str().unwrap();
+        let (ok, attested) =
+            admin(&db, &["client", "attest", "--org", "blue", "--client-id", client_id]);
+        assert!(ok, "{attested}");
+        assert_eq!(attested, serde_json::json!({ "attested": true }));
+
+        let (ok, refused) = admin(
+            &db,
+            &[
+                "client",
+                "create",
+                "--org",
+                "blue",
+                "--kind",
+                "pilot",
+                "--name",
+                "Bad",
+                "--scope",
+                "identity",
+                "--redirect-uri",
+                "http://bad.example/cb",
+                "--privacy-policy-url",
+                "https://t.example/privacy",
+            ],
+        );
+        assert!(!ok);
+        assert!(refused["error"].as_str().unwrap().contains("redirect_uris[0]"), "{refused}");
+        let (ok, refused) =
+            admin(&db, &["client", "attest", "--org", "blue", "--client-id", "pil_nope"]);
+        assert!(!ok);
+        assert_eq!(refused["error"], "no client pil_nope in org blue");
+    })
+    .await;
+}

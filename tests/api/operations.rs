@@ -788,46 +788,64 @@ fn refs(value: &Value, into: &mut Vec<String>) {
 }
 
 #[tokio::test]
-async fn the_openapi_document_matches_the_router() {
+async fn the_openapi_documents_match_the_routers() {
     let app = TestApp::spawn_empty(&crate::harness::Backend::Sqlite).await;
     let state = AppState { db: app.db.clone(), config: Arc::new(Config::default()) };
-    let (_, rules) = airside::operations::build(&state);
-    let doc: Value = app.get("/docs/operations/openapi.json").await.json().await.unwrap();
-    assert_eq!(doc["openapi"], "3.1.0");
-
-    let mut documented = BTreeSet::new();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        for (method, operation) in item.as_object().unwrap() {
-            documented.insert((method.to_uppercase(), path.clone()));
-            let scopes = &operation["security"][0]["oauth2"];
-            let rule = rules
-                .iter()
-                .find(|r| {
-                    r.method.as_str() == method.to_uppercase()
-                        && format!("{}{}", airside::operations::BASE, r.path) == *path
-                })
-                .unwrap_or_else(|| panic!("{method} {path} is documented but not routed"));
-            assert_eq!(scopes, &json!([rule.scope.as_str()]), "{method} {path}");
-            assert!(
-                operation["responses"]["401"].is_object()
-                    && operation["responses"]["403"].is_object()
-            );
+    let surfaces = [
+        (
+            "operations",
+            airside::operations::BASE,
+            airside::operations::build(&state).1,
+            "clientCredentials",
+            5,
+        ),
+        (
+            "pilot",
+            airside::pilot::api::BASE,
+            airside::pilot::api::build(&state).1,
+            "authorizationCode",
+            4,
+        ),
+    ];
+    for (surface, base, rules, flow, scope_count) in surfaces {
+        let doc: Value =
+            app.get(&format!("/docs/{surface}/openapi.json")).await.json().await.unwrap();
+        assert_eq!(doc["openapi"], "3.1.0");
+        let mut documented = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                documented.insert((method.to_uppercase(), path.clone()));
+                let rule = rules
+                    .iter()
+                    .find(|r| {
+                        r.method.as_str() == method.to_uppercase()
+                            && format!("{base}{}", r.path) == *path
+                    })
+                    .unwrap_or_else(|| panic!("{method} {path} is documented but not routed"));
+                assert_eq!(
+                    operation["security"][0]["oauth2"],
+                    json!([rule.scope.as_str()]),
+                    "{method} {path}"
+                );
+                assert!(
+                    operation["responses"]["401"].is_object()
+                        && operation["responses"]["403"].is_object()
+                );
+            }
         }
-    }
-    let routed: BTreeSet<(String, String)> = rules
-        .iter()
-        .map(|r| (r.method.to_string(), format!("{}{}", airside::operations::BASE, r.path)))
-        .collect();
-    assert_eq!(documented, routed);
+        let routed: BTreeSet<(String, String)> =
+            rules.iter().map(|r| (r.method.to_string(), format!("{base}{}", r.path))).collect();
+        assert_eq!(documented, routed, "{surface}");
 
-    let mut used = vec![];
-    refs(&doc["paths"], &mut used);
-    refs(&doc["components"], &mut used);
-    let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for name in used {
-        assert!(schemas.contains_key(&name), "$ref to missing schema {name}");
+        let mut used = vec![];
+        refs(&doc["paths"], &mut used);
+        refs(&doc["components"], &mut used);
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for name in used {
+            assert!(schemas.contains_key(&name), "{surface}: $ref to missing schema {name}");
+        }
+        let flows = &doc["components"]["securitySchemes"]["oauth2"]["flows"][flow];
+        assert!(flows["tokenUrl"].as_str().unwrap().ends_with("/oauth/token"), "{surface}");
+        assert_eq!(flows["scopes"].as_object().unwrap().len(), scope_count, "{surface}");
     }
-    let flows = &doc["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"];
-    assert!(flows["tokenUrl"].as_str().unwrap().ends_with("/oauth/token"));
-    assert_eq!(flows["scopes"].as_object().unwrap().len(), 5);
 }

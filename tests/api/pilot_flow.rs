@@ -149,7 +149,7 @@ pub async fn consent(app: &TestApp, authorize: &str, cookie: &str, decision: &st
     assert_eq!(page.headers()["x-frame-options"], "DENY");
     let html = page.text().await.unwrap();
     assert!(
-        html.contains("Allow Tracker?") && html.contains("https://tracker.example/privacy"),
+        html.contains("would like to:") && html.contains("https://tracker.example/privacy"),
         "{html}"
     );
     let query: Vec<(String, String)> =
@@ -680,4 +680,111 @@ async fn withdrawing_consent_and_revoking_the_app_stop_its_tokens() {
         assert_eq!(api(&app, &access, "/me").await.status(), 401);
     })
     .await;
+}
+
+#[tokio::test]
+async fn activities_show_the_pilots_tour_progress() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let owner = owner(&app).await;
+    let body = json!({
+        "kind": "pilot", "name": "Activities", "public": true, "scopes": ["pilot.activities"],
+        "redirect_uris": [REDIRECT], "privacy_policy_url": "https://tracker.example/privacy",
+    });
+    let created: Value = console(&app, &owner, Method::POST, "/console/api/clients", body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["data"]["id"].as_i64().unwrap();
+    console(
+        &app,
+        &owner,
+        Method::POST,
+        &format!("/console/api/clients/{id}/attest"),
+        json!({ "privacy_policy_reviewed": true }),
+    )
+    .await;
+    let client_id = created["data"]["client_id"].as_str().unwrap();
+    let authorize = authorize_url(client_id, &[("scope", "pilot.activities")]);
+    let cookie = sign_in_pilot(&app, &authorize, "AIR0001").await.unwrap();
+    let code = query_of(&consent(&app, &authorize, &cookie, "allow").await)["code"].clone();
+    let granted: Value = exchange(&app, client_id, &code, &verifier()).await.json().await.unwrap();
+    let token = granted["access_token"].as_str().unwrap();
+
+    // AIR0001 flies the first leg of the Nordic Capitals tour (EGLL to ENGM).
+    let demo = airside::storage::orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+    let (pilot, egll, engm): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT id FROM pilots WHERE ident = 'AIR0001'), (SELECT id FROM airports WHERE icao = 'EGLL' AND org_id = $1), (SELECT id FROM airports WHERE icao = 'ENGM' AND org_id = $1)",
+    )
+    .bind(demo.0)
+    .fetch_one(app.db.reader())
+    .await
+    .unwrap();
+    sqlx::query("UPDATE pireps SET departure_airport_id = $1, arrival_airport_id = $2, created_at = $3 WHERE id = (SELECT MIN(id) FROM pireps WHERE pilot_id = $4 AND state = 'accepted')")
+        .bind(egll)
+        .bind(engm)
+        .bind(airside::domain::Timestamp::now().to_db())
+        .bind(pilot)
+        .execute(app.db.writer())
+        .await
+        .unwrap();
+    let tours: Value = api(&app, token, "/tours").await.json().await.unwrap();
+    let tour = &tours["data"][0];
+    assert_eq!(tour["name"], "Nordic Capitals");
+    assert_eq!(tour["legs"].as_array().unwrap().len(), 4);
+    assert_eq!(tour["legs"][0]["completed"], true);
+    assert_eq!(tour["completed_legs"], 1);
+    for path in ["/events", "/rosters", "/challenges"] {
+        let list: Value = api(&app, token, path).await.json().await.unwrap();
+        assert_eq!(list["data"].as_array().unwrap().len(), 1, "{path}");
+    }
+    assert_eq!(problem(api(&app, token, "/me").await, 403).await["scope"], "identity");
+}
+
+#[tokio::test]
+async fn a_non_owner_changing_an_attested_app_sends_it_back_for_attestation() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let pilot_app = pilot_app(&app, true).await;
+    let (access, _, _) = tokens_for_air0001(&app, &pilot_app).await;
+    let manager = crate::console_session::sign_in(&app, "manager@demo.test").await;
+    let path = format!("/console/api/clients/{}", pilot_app.id);
+
+    let renamed: Value =
+        console(&app, &manager, Method::PATCH, &path, json!({ "name": "Tracker Pro" }))
+            .await
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(renamed["data"]["revoked"], false, "a new name alone keeps the attestation");
+    let changed: Value = console(
+        &app,
+        &manager,
+        Method::PATCH,
+        &path,
+        json!({ "redirect_uris": ["https://tracker.example/new"] }),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(changed["data"]["revoked"], true);
+    assert_eq!(changed["data"]["attested_at"], Value::Null);
+    assert_eq!(api(&app, &access, "/me").await.status(), 401);
+
+    let owner = owner(&app).await;
+    console(
+        &app,
+        &owner,
+        Method::POST,
+        &format!("{path}/attest"),
+        json!({ "privacy_policy_reviewed": true }),
+    )
+    .await;
+    let by_owner: Value =
+        console(&app, &owner, Method::PATCH, &path, json!({ "scopes": ["identity"] }))
+            .await
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(by_owner["data"]["revoked"], false, "the owner's own change stays attested");
 }

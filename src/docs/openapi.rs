@@ -1,4 +1,4 @@
-//! The Operations API's OpenAPI document, built from the router's rules.
+//! OpenAPI documents built from a scoped router's rules (Operations, Pilot).
 
 use std::collections::BTreeMap;
 
@@ -6,7 +6,7 @@ use utoipa::openapi::path::{OperationBuilder, ParameterBuilder, ParameterIn};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
 use utoipa::openapi::security::{
-    ClientCredentials, Flow, OAuth2, Scopes, SecurityRequirement, SecurityScheme,
+    AuthorizationCode, ClientCredentials, Flow, OAuth2, Scopes, SecurityRequirement, SecurityScheme,
 };
 use utoipa::openapi::{
     ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathItem,
@@ -14,9 +14,9 @@ use utoipa::openapi::{
 };
 use utoipa::ToSchema;
 
-use crate::domain::scope::OPERATIONS;
+use crate::domain::scope::{Scope, OPERATIONS, PILOT};
 use crate::operations::routes::{schema_of, Answer};
-use crate::operations::{RouteRule, BASE};
+use crate::operations::RouteRule;
 use crate::storage::resource::FilterKind;
 
 /// An RFC 9457 problem, as every error answers.
@@ -39,17 +39,61 @@ struct ListMeta {
     prev_cursor_url: Option<String>,
 }
 
-fn scope_description(scope: &str) -> &'static str {
+fn scope_description(scope: Scope) -> &'static str {
     match scope {
-        "ops:read" => "Every GET",
-        "ops:config:write" => "Fleet, aircraft, airports, hubs, ranks, badges, routes",
-        "ops:flights:write" => "Bookings, PIREP comments, points, notes, pilot data",
-        "ops:moderation:write" => {
+        Scope::OpsRead => "Every GET",
+        Scope::OpsConfigWrite => "Fleet, aircraft, airports, hubs, ranks, badges, routes",
+        Scope::OpsFlightsWrite => "Bookings, PIREP comments, points, notes, pilot data",
+        Scope::OpsModerationWrite => {
             "Accept, reject, invalidate PIREPs; ban, delete pilots; registrations, transfers"
         }
-        _ => "Events, tours, rosters, focus airports, community goals, challenges",
+        Scope::OpsActivitiesWrite => {
+            "Events, tours, rosters, focus airports, community goals, challenges"
+        }
+        Scope::Identity => "Who the pilot is",
+        Scope::PilotProfile => "The pilot's profile, rank, hours, points, badges",
+        Scope::PilotFlights => "The pilot's PIREPs and bookings",
+        Scope::PilotActivities => "Events, tours and progress, rosters, challenges",
     }
 }
+
+/// Which API a document describes.
+pub struct Surface {
+    pub title: &'static str,
+    pub description: &'static str,
+    pub base: &'static str,
+    /// The OAuth flow its tokens come from.
+    pub flow: fn(issuer: &str, scopes: Scopes) -> Flow,
+    pub scopes: &'static [Scope],
+}
+
+pub const OPERATIONS_API: Surface = Surface {
+    title: "Airside Operations API",
+    description: "Server-to-server access to an organisation's operations: OAuth 2 client \
+        credentials, scoped. Lists are cursor-paginated; errors are RFC 9457 problem+json.",
+    base: crate::operations::BASE,
+    flow: |issuer, scopes| {
+        Flow::ClientCredentials(ClientCredentials::new(format!("{issuer}/oauth/token"), scopes))
+    },
+    scopes: &OPERATIONS,
+};
+
+pub const PILOT_API: Surface = Surface {
+    title: "Airside Pilot API",
+    description: "What a third-party app may read and do for the pilot who consented: OAuth 2 \
+        authorization code with PKCE (S256). Lists are cursor-paginated; errors are RFC 9457 \
+        problem+json.",
+    base: crate::pilot::api::BASE,
+    flow: |issuer, scopes| {
+        Flow::AuthorizationCode(AuthorizationCode::with_refresh_url(
+            format!("{issuer}/oauth/authorize"),
+            format!("{issuer}/oauth/token"),
+            scopes,
+            format!("{issuer}/oauth/token"),
+        ))
+    },
+    scopes: &PILOT,
+};
 
 fn json(schema: RefOr<Schema>) -> utoipa::openapi::Content {
     ContentBuilder::new().schema(Some(schema)).build()
@@ -63,7 +107,7 @@ fn problem_response(description: &str) -> utoipa::openapi::Response {
         .build()
 }
 
-pub fn document(rules: &[RouteRule], issuer: &str) -> OpenApi {
+pub fn document(surface: &Surface, rules: &[RouteRule], issuer: &str) -> OpenApi {
     let mut schemas: Vec<(String, RefOr<Schema>)> = vec![];
     schema_of::<Problem>(&mut schemas);
     let meta = schema_of::<ListMeta>(&mut schemas);
@@ -169,7 +213,7 @@ pub fn document(rules: &[RouteRule], issuer: &str) -> OpenApi {
             .response("409", problem_response("Conflicts with the current state"))
             .response("422", problem_response("Invalid fields, each named"));
         paths
-            .entry(format!("{BASE}{}", rule.path))
+            .entry(format!("{}{}", surface.base, rule.path))
             .or_default()
             .push((rule.method.clone(), operation.build()));
     }
@@ -191,14 +235,9 @@ pub fn document(rules: &[RouteRule], issuer: &str) -> OpenApi {
     }
 
     let scopes = Scopes::from_iter(
-        OPERATIONS
-            .iter()
-            .map(|s| (s.as_str().to_string(), scope_description(s.as_str()).to_string())),
+        surface.scopes.iter().map(|s| (s.as_str().to_string(), scope_description(*s).to_string())),
     );
-    let oauth = OAuth2::new([Flow::ClientCredentials(ClientCredentials::new(
-        format!("{issuer}/oauth/token"),
-        scopes,
-    ))]);
+    let oauth = OAuth2::new([(surface.flow)(issuer, scopes)]);
     let mut components =
         ComponentsBuilder::new().security_scheme("oauth2", SecurityScheme::OAuth2(oauth));
     for (name, schema) in schemas {
@@ -207,9 +246,9 @@ pub fn document(rules: &[RouteRule], issuer: &str) -> OpenApi {
     OpenApiBuilder::new()
         .info(
             InfoBuilder::new()
-                .title("Airside Operations API")
+                .title(surface.title)
                 .version(env!("CARGO_PKG_VERSION"))
-                .description(Some("Server-to-server access to an organisation's operations: OAuth 2 client credentials, scoped. Lists are cursor-paginated; errors are RFC 9457 problem+json.")),
+                .description(Some(surface.description)),
         )
         .servers(Some([ServerBuilder::new().url(issuer).build()]))
         .paths(builder.build())
