@@ -788,3 +788,60 @@ async fn a_non_owner_changing_an_attested_app_sends_it_back_for_attestation() {
             .unwrap();
     assert_eq!(by_owner["data"]["revoked"], false, "the owner's own change stays attested");
 }
+
+#[tokio::test]
+async fn a_confidential_app_must_prove_its_secret() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let owner = owner(&app).await;
+    let body = json!({
+        "kind": "pilot", "name": "Web tracker", "scopes": ["identity"],
+        "redirect_uris": [REDIRECT], "privacy_policy_url": "https://tracker.example/privacy",
+    });
+    let created: Value = console(&app, &owner, Method::POST, "/console/api/clients", body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["data"]["id"].as_i64().unwrap();
+    let client_id = created["data"]["client_id"].as_str().unwrap().to_string();
+    let secret = created["data"]["client_secret"]
+        .as_str()
+        .expect("confidential clients get a secret")
+        .to_string();
+    console(
+        &app,
+        &owner,
+        Method::POST,
+        &format!("/console/api/clients/{id}/attest"),
+        json!({ "privacy_policy_reviewed": true }),
+    )
+    .await;
+
+    let authorize = authorize_url(&client_id, &[("scope", "identity")]);
+    let cookie = sign_in_pilot(&app, &authorize, "AIR0001").await.unwrap();
+    let code = query_of(&consent(&app, &authorize, &cookie, "allow").await)["code"].clone();
+    let without = exchange(&app, &client_id, &code, &verifier()).await;
+    assert_eq!(without.status(), 401);
+    assert_eq!(without.json::<Value>().await.unwrap()["error"], "invalid_client");
+
+    // Consent is remembered now: straight back with a new code.
+    let again = app.http.get(app.url(&authorize)).header("cookie", &cookie).send().await.unwrap();
+    let code = query_of(again.headers()["location"].to_str().unwrap())["code"].clone();
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", &verifier()),
+    ];
+    let with = app
+        .http
+        .post(app.url("/oauth/token"))
+        .basic_auth(&client_id, Some(&secret))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with.status(), 200);
+    let token = with.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string();
+    assert_eq!(api(&app, &token, "/me").await.status(), 200);
+}
