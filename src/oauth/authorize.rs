@@ -299,7 +299,13 @@ pub async fn show(
             "/oauth/authorize?{}",
             serde_urlencoded::to_string(authorize_pairs(&params)).unwrap_or_default()
         );
-        return account::login_page(&valid.org, &next, None, StatusCode::OK);
+        return account::login_page(
+            &valid.org,
+            Some(&valid.client.name),
+            &next,
+            None,
+            StatusCode::OK,
+        );
     };
     // A consent already given for these scopes is remembered.
     match grants::consent(&state.db, session.pilot.id, valid.client.id).await {

@@ -32,9 +32,17 @@ fn cookie(name: &'static str, value: String, hours: i64) -> Cookie<'static> {
 }
 
 /// The sign-in form, with a fresh CSRF token in a cookie and in the form.
-pub fn login_page(org: &Org, next: &str, error: Option<&str>, status: StatusCode) -> Response {
+/// `app`, when signing in on an app's behalf, is named on the page.
+pub fn login_page(
+    org: &Org,
+    app: Option<&str>,
+    next: &str,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
     let csrf = security::new_token("").expose().to_string();
     let body = html! {
+        @if let Some(app) = app { p { "Sign in with your " (org.name) " pilot account to continue to " strong { (app) } "." } }
         @if let Some(error) = error { p class="error" { (error) } }
         form method="post" action="/account/login" {
             input type="hidden" name="org" value=(org.slug);
@@ -86,12 +94,13 @@ pub async fn login(
     if expected.is_empty() || !security::constant_time_eq(expected.as_bytes(), sent.as_bytes()) {
         return login_page(
             &org,
+            None,
             &next,
             Some("The form expired. Please sign in again."),
             StatusCode::FORBIDDEN,
         );
     }
-    let refused = |message| login_page(&org, &next, Some(message), StatusCode::UNAUTHORIZED);
+    let refused = |message| login_page(&org, None, &next, Some(message), StatusCode::UNAUTHORIZED);
     let pilot = match pilots::by_login(&state.db, org.id, &form.login).await {
         Ok(pilot) => pilot,
         Err(_) => return refused("Signing in is not possible right now. Try again shortly."),
