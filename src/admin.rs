@@ -11,7 +11,7 @@ use crate::domain::pilot::{parse_pilot_ident, PilotState};
 use crate::domain::staff::Permissions;
 use crate::security;
 use crate::storage::clients::{self, ClientKind};
-use crate::storage::{self, airlines, audit, orgs, pilots, staff, Db};
+use crate::storage::{self, airlines, api_tokens, audit, org_keys, orgs, pilots, staff, Db};
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
@@ -25,10 +25,45 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: PilotCommand,
     },
+    /// Legacy API tokens (unrestricted Operations API credentials).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Org API keys for the Public API.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
     /// OAuth clients.
     Client {
         #[command(subcommand)]
         command: ClientCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; prints it (shown this once).
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Create an org API key; prints it (shown this once) and the org's id.
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+        /// A `public.*:read` scope; repeat for several.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
     },
 }
 
@@ -155,6 +190,48 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<Value> {
             let registration =
                 client::Registration { name, scopes, redirect_uris, privacy_policy_url };
             create_client(db, &org, &kind, registration, public).await
+        }
+        AdminCommand::Token { command: TokenCommand::Create { org, name } } => {
+            let org = org_by_slug(db, &org).await?;
+            if name.trim().is_empty() {
+                bail!("name must not be empty");
+            }
+            let mut tx = db.begin().await?;
+            let (id, token) = api_tokens::create(&mut tx, org.id, name.trim()).await?;
+            audit::record(
+                &mut tx,
+                org.id,
+                "admin-cli",
+                "token.created",
+                "api_token",
+                &id.to_string(),
+                json!({ "name": name }),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(json!({ "token": token.expose(), "id": id }))
+        }
+        AdminCommand::Key { command: KeyCommand::Create { org, name, scopes } } => {
+            let org = org_by_slug(db, &org).await?;
+            let scopes = crate::console::credentials::public_scopes(&scopes)
+                .map_err(|e| anyhow!("{}", e.problem().detail))?;
+            if name.trim().is_empty() {
+                bail!("name must not be empty");
+            }
+            let mut tx = db.begin().await?;
+            let (id, key) = org_keys::create(&mut tx, org.id, name.trim(), &scopes).await?;
+            audit::record(
+                &mut tx,
+                org.id,
+                "admin-cli",
+                "key.created",
+                "org_key",
+                &id.to_string(),
+                json!({ "name": name, "scopes": scopes }),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(json!({ "key": key.expose(), "org_id": org.uuid, "id": id }))
         }
         AdminCommand::Client { command: ClientCommand::Attest { org, client_id } } => {
             attest_client(db, &org, &client_id).await

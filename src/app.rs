@@ -31,6 +31,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let (operations, rules) = crate::operations::build(&state);
     let (pilot_api, pilot_rules) = crate::pilot::api::build(&state);
+    let (public_api, _public_rules) = crate::public::build(&state);
     let docs = crate::docs::router(&state, &rules, &pilot_rules);
     Router::new()
         .route("/healthz", get(live))
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::html::router())
         .merge(operations)
         .merge(pilot_api)
+        .merge(public_api)
         .merge(docs)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

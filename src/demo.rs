@@ -134,9 +134,10 @@ pub async fn seed(db: &Db) -> anyhow::Result<String> {
         seed_staff(&mut tx, org.id, demo.slug, &hash).await?;
         if demo.slug == "demo" {
             seed_airline(&mut tx, org.id, &hash).await.context("seeding the demo airline")?;
+        } else if demo.kind == OrgKind::FlightSchool {
+            seed_school(&mut tx, org.id, &hash).await.context("seeding the demo school")?;
         } else {
-            let icao = if demo.kind == OrgKind::FlightSchool { "AFA" } else { "TRL" };
-            airlines::create(&mut tx, org.id, &icao[..2], icao, demo.name).await?;
+            airlines::create(&mut tx, org.id, "TR", "TRL", demo.name).await?;
         }
         tx.commit().await?;
         report.push_str(&format!(
@@ -641,6 +642,381 @@ async fn seed_requests_and_activities(
         ],
     )
     .await?;
+    Ok(())
+}
+
+/// The flight school: students, a small fleet with maintenance in every
+/// state, training programs and signoffs, compliance, finance, invoices,
+/// work orders, training records, planning and a few events.
+pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<()> {
+    use crate::storage::resource::{insert, Value::*};
+    let now = Utc::now();
+    let today = now.date_naive();
+    let stamp = |t: chrono::DateTime<Utc>| Text(Timestamp(t).to_db());
+    let day = |offset: i64| Text((today + Duration::days(offset)).to_string());
+    let airline = airlines::create(tx, org, "AF", "AFA", "Airside Flight Academy").await?;
+    let base = airports::create(
+        tx,
+        org,
+        &airports::NewAirport {
+            icao: "EGKB",
+            iata: Some("BQH"),
+            name: "London Biggin Hill",
+            city: Some("London"),
+            country: Some("GB"),
+            latitude: 51.3308,
+            longitude: 0.0325,
+        },
+    )
+    .await?;
+    let subfleet = fleet::create_subfleet(
+        tx,
+        org,
+        &fleet::NewSubfleet {
+            airline,
+            type_code: "C172",
+            name: "Cessna 172S",
+            passengers: 3,
+            cargo_kg: 50,
+            min_rank: None,
+        },
+    )
+    .await?;
+    let mut aircraft = vec![];
+    for (reg, hours) in [("G-AFAA", 4_210.0), ("G-AFAB", 2_980.0), ("G-AFAC", 6_395.0)] {
+        let new = fleet::NewAircraft {
+            subfleet,
+            registration: reg,
+            name: &format!("Cessna 172S {reg}"),
+            icao: "C172",
+            airport: Some(base),
+            airframe_hours: hours,
+        };
+        aircraft.push(fleet::create_aircraft(tx, org, &new).await?.0);
+    }
+    // (aircraft, item, due in days, due at hours): overdue, upcoming and ok.
+    for (a, name, days, hours) in [
+        (0, "Annual inspection", Some(-10), None),
+        (0, "100-hour check", None, Some(4_215.0)),
+        (1, "ELT battery", Some(200), None),
+        (1, "100-hour check", None, Some(3_060.0)),
+        (2, "Oil change", None, Some(6_390.0)),
+        (2, "Transponder check", Some(12), None),
+    ] {
+        insert(
+            tx,
+            org,
+            "maintenance_items",
+            &[
+                ("aircraft_id", Int(aircraft[a])),
+                ("name", Text(name.into())),
+                ("due_on", days.map(day).unwrap_or(Null)),
+                ("due_hours", hours.map(Float).unwrap_or(Null)),
+                ("created_at", stamp(now)),
+            ],
+        )
+        .await?;
+    }
+    for (a, title, status, opened) in [
+        (0, "Annual inspection", "open", -2),
+        (2, "Oil change", "in_progress", -1),
+        (1, "Replace brake pads", "closed", -40),
+        (0, "Pitot heat inoperative", "closed", -15),
+    ] {
+        insert(
+            tx,
+            org,
+            "work_orders",
+            &[
+                ("aircraft_id", Int(aircraft[a])),
+                ("title", Text(title.into())),
+                ("status", Text(status.into())),
+                ("opened_at", stamp(now + Duration::days(opened))),
+                (
+                    "closed_at",
+                    if status == "closed" { stamp(now + Duration::days(opened + 3)) } else { Null },
+                ),
+            ],
+        )
+        .await?;
+    }
+
+    let mut students = vec![];
+    for (n, (first, last)) in [
+        ("Maya", "Chen"),
+        ("Leo", "Fischer"),
+        ("Zara", "Ahmed"),
+        ("Ben", "Okoro"),
+        ("Ida", "Novak"),
+        ("Tom", "Reyes"),
+        ("Ava", "Singh"),
+        ("Max", "Dubois"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let number = n as i64 + 1;
+        let email = format!("stu{number:04}@demo-school.test");
+        let new = pilots::NewPilot {
+            airline,
+            airline_icao: "AFA",
+            number,
+            first_name: first,
+            last_name: last,
+            email: &email,
+            password_hash: hash,
+            state: PilotState::Active,
+            rank: None,
+            hub: None,
+            airport: Some(base),
+        };
+        students.push(pilots::create(tx, org, &new).await?.0);
+    }
+    let staff: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM staff_users WHERE org_id = $1 ORDER BY id")
+            .bind(org.0)
+            .fetch_all(&mut **tx)
+            .await?;
+
+    let mut programs = vec![];
+    for (name, items) in [
+        (
+            "Private Pilot Licence",
+            &[
+                "Pre-flight",
+                "Effects of controls",
+                "Circuits",
+                "First solo",
+                "Navigation",
+                "Skills test",
+            ][..],
+        ),
+        (
+            "Instrument Rating",
+            &["Basic instrument flight", "Holds", "Approaches", "Skills test"][..],
+        ),
+    ] {
+        let program = insert(
+            tx,
+            org,
+            "training_programs",
+            &[("name", Text(name.into())), ("created_at", stamp(now - Duration::days(400)))],
+        )
+        .await?;
+        let mut ids = vec![];
+        for (i, item) in items.iter().enumerate() {
+            ids.push(
+                insert(
+                    tx,
+                    org,
+                    "training_items",
+                    &[
+                        ("program_id", Int(program)),
+                        ("position", Int(i as i64 + 1)),
+                        ("name", Text((*item).into())),
+                    ],
+                )
+                .await?,
+            );
+        }
+        programs.push((program, ids));
+    }
+    for (s, student) in students.iter().enumerate() {
+        let (program, items) = &programs[s % 2];
+        insert(
+            tx,
+            org,
+            "enrolments",
+            &[
+                ("program_id", Int(*program)),
+                ("student_id", Int(*student)),
+                ("started_at", stamp(now - Duration::days(120))),
+            ],
+        )
+        .await?;
+        // Students progress at different paces; signoffs spread over months.
+        for (i, item) in items.iter().enumerate().take(1 + s % items.len()) {
+            insert(
+                tx,
+                org,
+                "signoffs",
+                &[
+                    ("student_id", Int(*student)),
+                    ("program_id", Int(*program)),
+                    ("item_id", Int(*item)),
+                    (
+                        "signed_by",
+                        Text(if i % 2 == 0 { "Olivia Owner".into() } else { "Max Manager".into() }),
+                    ),
+                    ("signed_at", stamp(now - Duration::days(90 - (i as i64) * 25 - s as i64))),
+                ],
+            )
+            .await?;
+        }
+        let (kind, valid) = match s % 3 {
+            0 => ("Class 2 medical", Some(300)),
+            1 => ("Class 2 medical", Some(20)),
+            _ => ("Class 2 medical", Some(-5)),
+        };
+        let status = if valid.unwrap_or(0) < 0 {
+            "expired"
+        } else if valid.unwrap_or(0) <= 30 {
+            "expiring"
+        } else {
+            "valid"
+        };
+        insert(
+            tx,
+            org,
+            "compliance_records",
+            &[
+                ("subject_type", Text("pilot".into())),
+                ("subject_id", Int(*student)),
+                ("record_type", Text(kind.into())),
+                ("valid_until", valid.map(day).unwrap_or(Null)),
+                ("status", Text(status.into())),
+                ("created_at", stamp(now)),
+                ("updated_at", stamp(now)),
+            ],
+        )
+        .await?;
+        if s < 3 {
+            insert(
+                tx,
+                org,
+                "vtrs",
+                &[
+                    ("student_id", Int(*student)),
+                    ("title", Text("First solo certificate".into())),
+                    ("issued_on", day(-30 - s as i64)),
+                    ("file_name", Text(format!("first-solo-{}.pdf", s + 1))),
+                    ("size_bytes", Int(48_213 + s as i64)),
+                    (
+                        "content",
+                        Text("%PDF-1.7 CERTIFICATE CONTENT: never served by the API".into()),
+                    ),
+                ],
+            )
+            .await?;
+        }
+    }
+    for a in &aircraft {
+        insert(
+            tx,
+            org,
+            "compliance_records",
+            &[
+                ("subject_type", Text("aircraft".into())),
+                ("subject_id", Int(*a)),
+                ("record_type", Text("Airworthiness review certificate".into())),
+                ("valid_until", day(180)),
+                ("status", Text("valid".into())),
+                ("created_at", stamp(now)),
+                ("updated_at", stamp(now)),
+            ],
+        )
+        .await?;
+    }
+    for m in 0..6 {
+        let first = (today - Duration::days(30 * m)).format("%Y-%m").to_string();
+        insert(
+            tx,
+            org,
+            "finance_summaries",
+            &[
+                ("period", Text(first)),
+                ("revenue_cents", Int(4_250_000 + m * 130_000)),
+                ("costs_cents", Int(3_100_000 + m * 90_000)),
+                ("currency", Text("GBP".into())),
+                ("created_at", stamp(now)),
+            ],
+        )
+        .await?;
+    }
+    for (i, student) in students.iter().enumerate().take(6) {
+        let status = ["paid", "open", "overdue"][i % 3];
+        let lines = [
+            ("Dual instruction, C172", 1.5, 23_500),
+            ("Landing fees", 2.0, 1_800),
+            ("Ground school", 1.0, 6_000),
+        ];
+        let lines = &lines[..2 + i % 2];
+        let total: i64 = lines.iter().map(|(_, q, u)| (q * *u as f64).round() as i64).sum();
+        let invoice = insert(
+            tx,
+            org,
+            "invoices",
+            &[
+                ("number", Text(format!("AFA-2026-{:04}", i + 1))),
+                ("student_id", Int(*student)),
+                ("issued_on", day(-20 - i as i64)),
+                ("due_on", day(10 - 10 * (i as i64 % 3))),
+                ("status", Text(status.into())),
+                ("currency", Text("GBP".into())),
+                ("total_cents", Int(total)),
+                ("created_at", stamp(now)),
+            ],
+        )
+        .await?;
+        for (description, quantity, unit) in lines {
+            insert(
+                tx,
+                org,
+                "invoice_lines",
+                &[
+                    ("invoice_id", Int(invoice)),
+                    ("description", Text((*description).into())),
+                    ("quantity", Float(*quantity)),
+                    ("unit_cents", Int(*unit)),
+                    ("amount_cents", Int((quantity * *unit as f64).round() as i64)),
+                ],
+            )
+            .await?;
+        }
+    }
+    for i in 0..10_i64 {
+        let starts = now + Duration::days(i - 3) + Duration::hours(9 + (i % 3) * 2);
+        let (kind, id) = match i % 3 {
+            0 => ("aircraft", aircraft[(i as usize / 3) % 3]),
+            1 => ("simulator", 1),
+            _ => ("classroom", 2),
+        };
+        insert(
+            tx,
+            org,
+            "planning_sessions",
+            &[
+                ("starts_at", stamp(starts)),
+                ("ends_at", stamp(starts + Duration::minutes(90))),
+                ("instructor_id", Int(staff[(i as usize) % staff.len().min(2)])),
+                ("student_id", Int(students[i as usize % students.len()])),
+                ("resource_type", Text(kind.into())),
+                ("resource_id", Int(id)),
+                (
+                    "title",
+                    Text(
+                        match kind {
+                            "aircraft" => "Dual flight",
+                            "simulator" => "Simulator session",
+                            _ => "Ground school",
+                        }
+                        .into(),
+                    ),
+                ),
+                ("created_at", stamp(now)),
+            ],
+        )
+        .await?;
+    }
+    crate::storage::outbox::emit(
+        tx,
+        org,
+        "training.signoff.recorded",
+        serde_json::json!({ "student_id": students[0], "program_id": programs[0].0 }),
+    )
+    .await?;
+    crate::storage::outbox::emit(tx, org, "compliance.updated", serde_json::json!({ "subject_type": "pilot", "subject_id": students[2], "status": "expired" })).await?;
+    crate::storage::outbox::emit(tx, org, "maintenance.alert", serde_json::json!({ "aircraft_id": aircraft[0], "item": "Annual inspection", "status": "overdue" })).await?;
     Ok(())
 }
 

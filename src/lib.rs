@@ -19,5 +19,6 @@ pub mod http;
 pub mod oauth;
 pub mod operations;
 pub mod pilot;
+pub mod public;
 pub mod security;
 pub mod storage;

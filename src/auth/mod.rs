@@ -5,10 +5,12 @@ pub mod bearer;
 pub mod operations;
 pub mod pilot;
 pub mod pilot_session;
+pub mod public;
 pub mod staff;
 
 pub use operations::OpsCaller;
 pub use pilot::PilotCaller;
+pub use public::PublicCaller;
 pub use staff::Staff;
 
 use std::future::Future;

@@ -7,16 +7,19 @@ use axum::http::HeaderMap;
 
 use super::bearer;
 use crate::app::AppState;
+use crate::domain::scope::OPERATIONS;
 use crate::domain::scope::{Scope, Scopes};
 use crate::domain::OrgId;
 use crate::http::ApiError;
 use crate::storage::clients::ClientKind;
-use crate::storage::tokens;
+use crate::storage::{api_tokens, tokens};
 
 #[derive(Debug, Clone)]
 pub enum OpsCredential {
     /// An OAuth Operations client (client credentials).
     Client { id: i64, client_id: String },
+    /// A legacy API token: unrestricted.
+    LegacyToken { id: i64 },
 }
 
 #[derive(Debug, Clone)]
@@ -31,6 +34,22 @@ impl super::Caller for OpsCaller {
     /// fails on the very next request).
     async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<OpsCaller, ApiError> {
         let token = bearer::token(headers).ok_or_else(bearer::missing)?;
+        if token.starts_with(api_tokens::PREFIX) {
+            return match api_tokens::find(&state.db, token).await? {
+                Some((org, id)) => Ok(OpsCaller {
+                    org,
+                    credential: OpsCredential::LegacyToken { id },
+                    scopes: Scopes::new(OPERATIONS.to_vec()),
+                }),
+                None => {
+                    tracing::warn!(
+                        reason = "unknown or deleted legacy token",
+                        "operations API: 401"
+                    );
+                    Err(bearer::invalid())
+                }
+            };
+        }
         match tokens::find_active(&state.db, token).await? {
             Some(found) if found.kind == ClientKind::Operations => Ok(OpsCaller {
                 org: found.org,
@@ -64,6 +83,7 @@ impl OpsCaller {
     pub fn actor(&self) -> String {
         match &self.credential {
             OpsCredential::Client { client_id, .. } => format!("client:{client_id}"),
+            OpsCredential::LegacyToken { id } => format!("token:{id}"),
         }
     }
 }

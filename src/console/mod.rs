@@ -7,6 +7,7 @@ use axum::Router;
 use crate::app::AppState;
 
 mod clients;
+pub mod credentials;
 mod session;
 
 pub fn router() -> Router<AppState> {
@@ -25,4 +26,9 @@ pub fn router() -> Router<AppState> {
         .route("/console/api/clients/{id}/restore", post(clients::restore))
         .route("/console/api/clients/{id}/attest", post(clients::attest))
         .route("/console/api/audit", get(clients::audit_trail))
+        .route("/console/api/tokens", get(credentials::list_tokens).post(credentials::create_token))
+        .route("/console/api/tokens/{id}", axum::routing::delete(credentials::delete_token))
+        .route("/console/api/keys", get(credentials::list_keys).post(credentials::create_key))
+        .route("/console/api/keys/{id}", axum::routing::delete(credentials::delete_key))
+        .route("/console/api/keys/{id}/revoke", post(credentials::revoke_key))
 }

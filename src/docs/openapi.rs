@@ -54,6 +54,7 @@ fn scope_description(scope: Scope) -> &'static str {
         Scope::PilotProfile => "The pilot's profile, rank, hours, points, badges",
         Scope::PilotFlights => "The pilot's PIREPs and bookings",
         Scope::PilotActivities => "Events, tours and progress, rosters, challenges",
+        public => public.as_str().trim_start_matches("public.").trim_end_matches(":read"),
     }
 }
 

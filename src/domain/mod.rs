@@ -3,6 +3,7 @@
 pub mod client;
 pub mod geo;
 pub mod ids;
+pub mod maintenance;
 pub mod oauth;
 pub mod org;
 pub mod pilot;

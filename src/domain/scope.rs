@@ -42,6 +42,27 @@ pub enum Scope {
     PilotFlights,
     #[serde(rename = "pilot.activities")]
     PilotActivities,
+    // Org API keys (the read-only Public API).
+    #[serde(rename = "public.pilots:read")]
+    PublicPilots,
+    #[serde(rename = "public.flights:read")]
+    PublicFlights,
+    #[serde(rename = "public.fleet:read")]
+    PublicFleet,
+    #[serde(rename = "public.compliance:read")]
+    PublicCompliance,
+    #[serde(rename = "public.training:read")]
+    PublicTraining,
+    #[serde(rename = "public.finance:read")]
+    PublicFinance,
+    #[serde(rename = "public.maintenance:read")]
+    PublicMaintenance,
+    #[serde(rename = "public.vtr:read")]
+    PublicVtr,
+    #[serde(rename = "public.planning:read")]
+    PublicPlanning,
+    #[serde(rename = "public.events:read")]
+    PublicEvents,
 }
 
 text_enum!(Scope {
@@ -54,6 +75,16 @@ text_enum!(Scope {
     Scope::PilotProfile => "pilot.profile",
     Scope::PilotFlights => "pilot.flights",
     Scope::PilotActivities => "pilot.activities",
+    Scope::PublicPilots => "public.pilots:read",
+    Scope::PublicFlights => "public.flights:read",
+    Scope::PublicFleet => "public.fleet:read",
+    Scope::PublicCompliance => "public.compliance:read",
+    Scope::PublicTraining => "public.training:read",
+    Scope::PublicFinance => "public.finance:read",
+    Scope::PublicMaintenance => "public.maintenance:read",
+    Scope::PublicVtr => "public.vtr:read",
+    Scope::PublicPlanning => "public.planning:read",
+    Scope::PublicEvents => "public.events:read",
 });
 
 pub const OPERATIONS: [Scope; 5] = [
@@ -62,6 +93,20 @@ pub const OPERATIONS: [Scope; 5] = [
     Scope::OpsFlightsWrite,
     Scope::OpsModerationWrite,
     Scope::OpsActivitiesWrite,
+];
+
+/// Org API keys' scopes, one per family of Public API endpoints.
+pub const PUBLIC: [Scope; 10] = [
+    Scope::PublicPilots,
+    Scope::PublicFlights,
+    Scope::PublicFleet,
+    Scope::PublicCompliance,
+    Scope::PublicTraining,
+    Scope::PublicFinance,
+    Scope::PublicMaintenance,
+    Scope::PublicVtr,
+    Scope::PublicPlanning,
+    Scope::PublicEvents,
 ];
 
 pub const PILOT: [Scope; 4] =

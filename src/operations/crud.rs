@@ -89,7 +89,8 @@ pub trait Writable: Resource + Serialize + 'static {
     fn update(input: Self::Update) -> Result<Vec<Col>, ApiError>;
 }
 
-fn filters<R: Resource>(query: &HashMap<String, String>) -> Result<Vec<Filter>, ApiError> {
+/// The filters a list request asks for, from `R::FILTERS`; a bad value is a 400.
+pub fn filters<R: Resource>(query: &HashMap<String, String>) -> Result<Vec<Filter>, ApiError> {
     let mut out = vec![];
     for (param, column, kind) in R::FILTERS {
         let Some(value) = query.get(*param) else { continue };

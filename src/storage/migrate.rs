@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "core", include_str!("../../migrations/0001_core.sql")),
     (2, "operations", include_str!("../../migrations/0002_operations.sql")),
     (3, "pilot_api", include_str!("../../migrations/0003_pilot_api.sql")),
+    (4, "public_api", include_str!("../../migrations/0004_public_api.sql")),
 ];
 
 #[derive(Debug)]

@@ -12,6 +12,7 @@ pub mod activities;
 pub mod airlines;
 pub mod airports;
 pub mod announcements;
+pub mod api_tokens;
 pub mod audit;
 pub mod badges;
 pub mod bookings;
@@ -19,6 +20,7 @@ pub mod clients;
 pub mod fleet;
 pub mod grants;
 pub mod hubs;
+pub mod org_keys;
 pub mod orgs;
 pub mod outbox;
 pub mod pilots;
@@ -26,6 +28,7 @@ pub mod pireps;
 pub mod ranks;
 pub mod registrations;
 pub mod schedules;
+pub mod school;
 pub mod sessions;
 pub mod staff;
 pub mod tokens;
@@ -195,4 +198,26 @@ impl From<i64> for Flag {
     fn from(value: i64) -> Self {
         Flag(value != 0)
     }
+}
+
+/// Records that a credential was used, at most once a minute: "last used" is
+/// for people, and a write per request would cost every request.
+pub async fn touch(
+    db: &Db,
+    table: &str,
+    id: i64,
+    last_used: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let now = chrono::Utc::now();
+    let stale = last_used
+        .and_then(|t| crate::domain::Timestamp::try_from(t.to_string()).ok())
+        .is_none_or(|t| now - t.0 > chrono::Duration::seconds(60));
+    if stale {
+        sqlx::query(&format!("UPDATE {table} SET last_used_at = $1 WHERE id = $2"))
+            .bind(crate::domain::Timestamp(now).to_db())
+            .bind(id)
+            .execute(db.writer())
+            .await?;
+    }
+    Ok(())
 }

@@ -31,6 +31,10 @@ pub enum FilterKind {
 pub enum Filter {
     Int(&'static str, i64),
     Text(&'static str, String),
+    /// `column >= value` (text: times and dates sort as text).
+    AtLeast(&'static str, String),
+    /// `column < value`.
+    Before(&'static str, String),
 }
 
 impl Filter {
@@ -39,6 +43,12 @@ impl Filter {
             Filter::Int(column, value) => sql.push(" AND ").push(column).push(" = ").bind(*value),
             Filter::Text(column, value) => {
                 sql.push(" AND ").push(column).push(" = ").bind(value.clone())
+            }
+            Filter::AtLeast(column, value) => {
+                sql.push(" AND ").push(column).push(" >= ").bind(value.clone())
+            }
+            Filter::Before(column, value) => {
+                sql.push(" AND ").push(column).push(" < ").bind(value.clone())
             }
         };
     }

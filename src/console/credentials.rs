@@ -1,0 +1,213 @@
+//! Legacy API tokens (Settings → API) and org API keys (Settings →
+//! Integrations), as staff manage them. Values are shown once; every change
+//! is audited.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::app::AppState;
+use crate::auth::Staff;
+use crate::domain::scope::{Scopes, PUBLIC};
+use crate::domain::staff::Permission::{ApiSettingsManage, ApiSettingsView};
+use crate::http::extract::{Data, Json, Path};
+use crate::http::pagination::{List, Paging};
+use crate::http::ApiError;
+use crate::storage::api_tokens::{self, ApiToken};
+use crate::storage::org_keys::{self, OrgKey};
+use crate::storage::{audit, resource, Tx};
+
+async fn record(
+    tx: &mut Tx,
+    staff: &Staff,
+    action: &str,
+    kind: &str,
+    id: i64,
+    detail: serde_json::Value,
+) -> Result<(), ApiError> {
+    let actor = format!("staff:{}", staff.user.email);
+    audit::record(tx, staff.org.id, &actor, action, kind, &id.to_string(), detail).await?;
+    Ok(())
+}
+
+fn check_name(name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::invalid_field("name", "must be 1-100 characters"));
+    }
+    Ok(name.to_string())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    name: String,
+}
+
+/// A token with its value: the only answer that ever carries it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TokenOnce {
+    #[serde(flatten)]
+    token: ApiToken,
+    value: String,
+}
+
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    staff: Staff,
+    paging: Paging,
+) -> Result<List<ApiToken>, ApiError> {
+    staff.require_api_settings(ApiSettingsView)?;
+    Ok(paging
+        .list(resource::list::<ApiToken>(&state.db, staff.org.id, &[], &paging.request).await?))
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    staff: Staff,
+    Json(input): Json<NewToken>,
+) -> Result<(StatusCode, Data<TokenOnce>), ApiError> {
+    staff.require_api_settings(ApiSettingsManage)?;
+    let name = check_name(&input.name)?;
+    let mut tx = state.db.begin().await?;
+    let (id, value) = api_tokens::create(&mut tx, staff.org.id, &name).await?;
+    record(&mut tx, &staff, "token.created", "api_token", id, json!({ "name": name })).await?;
+    tx.commit().await?;
+    let token = resource::get::<ApiToken>(&state.db, staff.org.id, id)
+        .await?
+        .ok_or_else(|| ApiError::internal("token vanished"))?;
+    Ok((StatusCode::CREATED, Data { data: TokenOnce { token, value: value.expose().to_string() } }))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Confirmation {
+    /// Deleting is final: send `true` to confirm.
+    #[serde(default)]
+    confirm: bool,
+}
+
+/// Deletes a token once confirmed; it stops working on the next request.
+pub async fn delete_token(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    crate::http::extract::OptionalJson(input): crate::http::extract::OptionalJson<Confirmation>,
+) -> Result<StatusCode, ApiError> {
+    staff.require_api_settings(ApiSettingsManage)?;
+    if !input.unwrap_or_default().confirm {
+        return Err(ApiError::invalid_field(
+            "confirm",
+            "deleting a token is final: send {\"confirm\": true}",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    if !resource::delete(&mut tx, staff.org.id, "api_tokens", id).await? {
+        return Err(ApiError::not_found(format!("no API token with id {id}")));
+    }
+    record(&mut tx, &staff, "token.deleted", "api_token", id, json!({})).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewKey {
+    name: String,
+    /// `public.*:read` scopes.
+    scopes: Vec<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct KeyOnce {
+    #[serde(flatten)]
+    key: OrgKey,
+    value: String,
+}
+
+pub fn public_scopes(list: &[String]) -> Result<Scopes, ApiError> {
+    let scopes = Scopes::from_list(list).map_err(|unknown| {
+        ApiError::invalid_field("scopes", format!("unknown scopes: {}", unknown.join(", ")))
+    })?;
+    let foreign = scopes.outside(&PUBLIC);
+    if !foreign.is_empty() {
+        return Err(ApiError::invalid_field(
+            "scopes",
+            format!("not Public API scopes: {}", foreign.join(", ")),
+        ));
+    }
+    if scopes.is_empty() {
+        return Err(ApiError::invalid_field("scopes", "name at least one public.*:read scope"));
+    }
+    Ok(scopes)
+}
+
+pub async fn list_keys(
+    State(state): State<AppState>,
+    staff: Staff,
+    paging: Paging,
+) -> Result<List<OrgKey>, ApiError> {
+    staff.require_api_settings(ApiSettingsView)?;
+    Ok(paging.list(resource::list::<OrgKey>(&state.db, staff.org.id, &[], &paging.request).await?))
+}
+
+pub async fn create_key(
+    State(state): State<AppState>,
+    staff: Staff,
+    Json(input): Json<NewKey>,
+) -> Result<(StatusCode, Data<KeyOnce>), ApiError> {
+    staff.require_api_settings(ApiSettingsManage)?;
+    let name = check_name(&input.name)?;
+    let scopes = public_scopes(&input.scopes)?;
+    let mut tx = state.db.begin().await?;
+    let (id, value) = org_keys::create(&mut tx, staff.org.id, &name, &scopes).await?;
+    record(
+        &mut tx,
+        &staff,
+        "key.created",
+        "org_key",
+        id,
+        json!({ "name": name, "scopes": scopes }),
+    )
+    .await?;
+    tx.commit().await?;
+    let key = resource::get::<OrgKey>(&state.db, staff.org.id, id)
+        .await?
+        .ok_or_else(|| ApiError::internal("key vanished"))?;
+    Ok((StatusCode::CREATED, Data { data: KeyOnce { key, value: value.expose().to_string() } }))
+}
+
+pub async fn revoke_key(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Data<OrgKey>, ApiError> {
+    staff.require_api_settings(ApiSettingsManage)?;
+    let mut tx = state.db.begin().await?;
+    if !resource::exists(&mut tx, staff.org.id, "org_keys", id).await? {
+        return Err(ApiError::not_found(format!("no API key with id {id}")));
+    }
+    org_keys::revoke(&mut tx, staff.org.id, id).await?;
+    record(&mut tx, &staff, "key.revoked", "org_key", id, json!({})).await?;
+    tx.commit().await?;
+    let key = resource::get::<OrgKey>(&state.db, staff.org.id, id)
+        .await?
+        .ok_or_else(|| ApiError::internal("key vanished"))?;
+    Ok(Data { data: key })
+}
+
+pub async fn delete_key(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    staff.require_api_settings(ApiSettingsManage)?;
+    let mut tx = state.db.begin().await?;
+    if !resource::delete(&mut tx, staff.org.id, "org_keys", id).await? {
+        return Err(ApiError::not_found(format!("no API key with id {id}")));
+    }
+    record(&mut tx, &staff, "key.deleted", "org_key", id, json!({})).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

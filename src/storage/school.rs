@@ -1,0 +1,247 @@
+//! Flight-school records: compliance, training, finance, maintenance, VTRs
+//! and planning. Rows as the Public API shows them.
+
+use serde::Serialize;
+
+use super::page::{Keyed, Order};
+use super::resource::{FilterKind, Resource};
+use crate::domain::Timestamp;
+
+macro_rules! keyed_by_id {
+    ($($row:ty),*) => {$(
+        impl Keyed for $row {
+            fn key(&self) -> i64 {
+                self.id
+            }
+        }
+    )*};
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ComplianceRecord {
+    pub id: i64,
+    /// `pilot` or `aircraft`.
+    pub subject_type: String,
+    pub subject_id: i64,
+    pub record_type: String,
+    pub valid_until: Option<String>,
+    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub updated_at: Timestamp,
+}
+
+impl Resource for ComplianceRecord {
+    const TABLE: &'static str = "compliance_records";
+    const COLUMNS: &'static str =
+        "id, subject_type, subject_id, record_type, valid_until, status, updated_at";
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
+        ("subject_type", "subject_type", FilterKind::Text),
+        ("status", "status", FilterKind::Text),
+    ];
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Signoff {
+    pub id: i64,
+    pub student_id: i64,
+    pub program_id: i64,
+    pub item_id: i64,
+    pub item: String,
+    pub signed_by: String,
+    pub signed_at: String,
+}
+
+impl Resource for Signoff {
+    const TABLE: &'static str = "signoffs";
+    const FROM: &'static str =
+        "signoffs JOIN training_items ON training_items.id = signoffs.item_id";
+    const COLUMNS: &'static str =
+        "signoffs.id, signoffs.student_id, signoffs.program_id, signoffs.item_id, \
+         training_items.name AS item, signoffs.signed_by, signoffs.signed_at";
+    const ORDER: Order = Order::NewestFirst;
+}
+
+/// A student's progress through a program.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct TrainingProgress {
+    pub id: i64,
+    pub student_id: i64,
+    pub program_id: i64,
+    pub program: String,
+    pub items: i64,
+    pub signed_off: i64,
+    pub started_at: String,
+    pub completed_at: Option<String>,
+}
+
+impl Resource for TrainingProgress {
+    const TABLE: &'static str = "enrolments";
+    const FROM: &'static str =
+        "enrolments JOIN training_programs ON training_programs.id = enrolments.program_id";
+    const COLUMNS: &'static str = "enrolments.id, enrolments.student_id, enrolments.program_id, \
+         training_programs.name AS program, \
+         (SELECT COUNT(*) FROM training_items i WHERE i.program_id = enrolments.program_id) AS items, \
+         (SELECT COUNT(*) FROM signoffs s WHERE s.program_id = enrolments.program_id AND s.student_id = enrolments.student_id) AS signed_off, \
+         enrolments.started_at, enrolments.completed_at";
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
+        ("student", "enrolments.student_id", FilterKind::Int),
+        ("program", "enrolments.program_id", FilterKind::Int),
+    ];
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct FinanceSummary {
+    pub id: i64,
+    /// `YYYY-MM`.
+    pub period: String,
+    pub revenue_cents: i64,
+    pub costs_cents: i64,
+    pub currency: String,
+}
+
+impl Resource for FinanceSummary {
+    const TABLE: &'static str = "finance_summaries";
+    const COLUMNS: &'static str = "id, period, revenue_cents, costs_cents, currency";
+    const ORDER: Order = Order::NewestFirst;
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Invoice {
+    pub id: i64,
+    pub number: String,
+    pub student_id: Option<i64>,
+    pub issued_on: String,
+    pub due_on: String,
+    pub status: String,
+    pub currency: String,
+    pub total_cents: i64,
+}
+
+impl Resource for Invoice {
+    const TABLE: &'static str = "invoices";
+    const COLUMNS: &'static str =
+        "id, number, student_id, issued_on, due_on, status, currency, total_cents";
+    const ORDER: Order = Order::NewestFirst;
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =
+        &[("status", "status", FilterKind::Text)];
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct InvoiceLine {
+    pub id: i64,
+    pub description: String,
+    pub quantity: f64,
+    pub unit_cents: i64,
+    pub amount_cents: i64,
+}
+
+impl Resource for InvoiceLine {
+    const TABLE: &'static str = "invoice_lines";
+    const COLUMNS: &'static str = "id, description, quantity, unit_cents, amount_cents";
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct MaintenanceItem {
+    pub id: i64,
+    pub aircraft_id: i64,
+    pub name: String,
+    pub due_on: Option<String>,
+    pub due_hours: Option<f64>,
+}
+
+impl Resource for MaintenanceItem {
+    const TABLE: &'static str = "maintenance_items";
+    const COLUMNS: &'static str = "id, aircraft_id, name, due_on, due_hours";
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct WorkOrder {
+    pub id: i64,
+    pub aircraft_id: i64,
+    pub title: String,
+    pub status: String,
+    pub opened_at: String,
+    pub closed_at: Option<String>,
+}
+
+impl Resource for WorkOrder {
+    const TABLE: &'static str = "work_orders";
+    const COLUMNS: &'static str = "id, aircraft_id, title, status, opened_at, closed_at";
+    const ORDER: Order = Order::NewestFirst;
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =
+        &[("status", "status", FilterKind::Text), ("aircraft", "aircraft_id", FilterKind::Int)];
+}
+
+/// A virtual training record: metadata only. The certificate's content is
+/// never selected, so it cannot leak.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Vtr {
+    pub id: i64,
+    pub student_id: i64,
+    pub title: String,
+    pub issued_on: String,
+    pub file_name: String,
+    pub size_bytes: i64,
+}
+
+impl Resource for Vtr {
+    const TABLE: &'static str = "vtrs";
+    const COLUMNS: &'static str = "id, student_id, title, issued_on, file_name, size_bytes";
+    const ORDER: Order = Order::NewestFirst;
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =
+        &[("student", "student_id", FilterKind::Int)];
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PlanningRow {
+    pub id: i64,
+    pub title: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub instructor_id: Option<i64>,
+    pub student_id: Option<i64>,
+    pub resource_type: String,
+    pub resource_id: i64,
+}
+
+impl Resource for PlanningRow {
+    const TABLE: &'static str = "planning_sessions";
+    const COLUMNS: &'static str =
+        "id, title, starts_at, ends_at, instructor_id, student_id, resource_type, resource_id";
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
+        ("instructor", "instructor_id", FilterKind::Int),
+        ("student", "student_id", FilterKind::Int),
+    ];
+}
+
+/// An entry of the org's event log (the webhook outbox), newest first.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    pub uuid: String,
+    pub event_type: String,
+    pub payload: String,
+    pub created_at: String,
+}
+
+impl Resource for EventRow {
+    const TABLE: &'static str = "events";
+    const COLUMNS: &'static str = "id, uuid, event_type, payload, created_at";
+    const ORDER: Order = Order::NewestFirst;
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =
+        &[("type", "event_type", FilterKind::Text)];
+}
+
+keyed_by_id!(
+    ComplianceRecord,
+    Signoff,
+    TrainingProgress,
+    FinanceSummary,
+    Invoice,
+    InvoiceLine,
+    MaintenanceItem,
+    WorkOrder,
+    Vtr,
+    PlanningRow,
+    EventRow
+);
