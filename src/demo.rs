@@ -710,8 +710,8 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
             &[
                 ("aircraft_id", Int(aircraft[a])),
                 ("name", Text(name.into())),
-                ("due_on", days.map(day).unwrap_or(Null)),
-                ("due_hours", hours.map(Float).unwrap_or(Null)),
+                ("due_on", days.map(day).unwrap_or(NullText)),
+                ("due_hours", hours.map(Float).unwrap_or(NullFloat)),
                 ("created_at", stamp(now)),
             ],
         )
@@ -734,7 +734,11 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
                 ("opened_at", stamp(now + Duration::days(opened))),
                 (
                     "closed_at",
-                    if status == "closed" { stamp(now + Duration::days(opened + 3)) } else { Null },
+                    if status == "closed" {
+                        stamp(now + Duration::days(opened + 3))
+                    } else {
+                        NullText
+                    },
                 ),
             ],
         )
@@ -873,7 +877,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
                 ("subject_type", Text("pilot".into())),
                 ("subject_id", Int(*student)),
                 ("record_type", Text(kind.into())),
-                ("valid_until", valid.map(day).unwrap_or(Null)),
+                ("valid_until", valid.map(day).unwrap_or(NullText)),
                 ("status", Text(status.into())),
                 ("created_at", stamp(now)),
                 ("updated_at", stamp(now)),

@@ -31,7 +31,7 @@ pub fn text(name: &'static str, value: impl Into<String>) -> Col {
 }
 
 pub fn opt_text(name: &'static str, value: Option<String>) -> Col {
-    Col { name, value: value.map(Value::Text).unwrap_or(Value::Null), refers_to: None }
+    Col { name, value: value.map(Value::Text).unwrap_or(Value::NullText), refers_to: None }
 }
 
 pub fn int(name: &'static str, value: i64) -> Col {
@@ -44,7 +44,7 @@ pub fn float(name: &'static str, value: f64) -> Col {
 
 /// A reference to a row of `table` in the caller's org.
 pub fn reference(name: &'static str, table: &'static str, id: Option<i64>) -> Col {
-    Col { name, value: id.map(Value::Int).unwrap_or(Value::Null), refers_to: Some(table) }
+    Col { name, value: id.map(Value::Int).unwrap_or(Value::NullInt), refers_to: Some(table) }
 }
 
 pub fn timestamp(name: &'static str, value: Timestamp) -> Col {

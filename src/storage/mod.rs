@@ -221,3 +221,30 @@ pub async fn touch(
     }
     Ok(())
 }
+
+/// A float parameter that may be NULL. sqlx 0.8's Any driver sends a NULL of
+/// `f64`'s kind to PostgreSQL as FLOAT4 (and `f32`'s as FLOAT8; see
+/// `sqlx-core/src/any/arguments.rs`); PostgreSQL caches a statement with its
+/// first parameter types, so a later 8-byte value would then be misread.
+/// Binding floats that may be NULL through this type sends FLOAT8 both ways.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NullableFloat(pub Option<f64>);
+
+impl sqlx::Type<sqlx::Any> for NullableFloat {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <f64 as sqlx::Type<sqlx::Any>>::type_info()
+    }
+}
+
+impl<'q> sqlx::Encode<'q, sqlx::Any> for NullableFloat {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        match self.0 {
+            Some(value) => <f64 as sqlx::Encode<'q, sqlx::Any>>::encode_by_ref(&value, buf),
+            // Deliberately f32: the driver maps this NULL to FLOAT8.
+            None => <Option<f32> as sqlx::Encode<'q, sqlx::Any>>::encode_by_ref(&None, buf),
+        }
+    }
+}

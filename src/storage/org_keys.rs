@@ -75,13 +75,24 @@ pub async fn find(db: &Db, key: &str) -> Result<Option<FoundKey>, sqlx::Error> {
     if !key.starts_with(PREFIX) {
         return Ok(None);
     }
-    let row: Option<(i64, i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        org_id: i64,
+        id: i64,
+        scopes: String,
+        revoked_at: Option<String>,
+        last_used_at: Option<String>,
+    }
+    let row: Option<Row> = sqlx::query_as(
         "SELECT org_id, id, scopes, revoked_at, last_used_at FROM org_keys WHERE key_hash = $1",
     )
     .bind(security::sha256_hex(key))
     .fetch_optional(db.reader())
     .await?;
-    let Some((org, id, scopes, revoked, last_used)) = row else { return Ok(None) };
+    let Some(Row { org_id: org, id, scopes, revoked_at: revoked, last_used_at: last_used }) = row
+    else {
+        return Ok(None);
+    };
     if revoked.is_none() {
         super::touch(db, "org_keys", id, last_used.as_deref()).await?;
     }

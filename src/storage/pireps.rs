@@ -104,8 +104,8 @@ pub async fn insert(
     .bind(new.source)
     .bind(new.distance_nm)
     .bind(new.flight_minutes)
-    .bind(new.landing_rate)
-    .bind(new.fuel_used)
+    .bind(super::NullableFloat(new.landing_rate))
+    .bind(super::NullableFloat(new.fuel_used))
     .bind(new.points)
     .bind(new.created_at.to_db())
     .bind(new.submitted_at.map(|t| t.to_db()))
@@ -274,7 +274,7 @@ pub async fn add_position(
     .bind(p.longitude)
     .bind(p.heading)
     .bind(p.altitude)
-    .bind(p.ground_speed)
+    .bind(super::NullableFloat(p.ground_speed))
     .execute(conn)
     .await?
     .rows_affected();

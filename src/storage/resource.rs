@@ -94,12 +94,18 @@ macro_rules! keyed {
 pub(crate) use keyed;
 
 /// A value to write. Column names come from code, never from input.
+///
+/// NULLs carry their column's type: PostgreSQL statements are prepared (and
+/// cached) with the parameter types of their first use, so a column must be
+/// bound with the same type every time.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Int(i64),
     Float(f64),
     Text(String),
-    Null,
+    NullInt,
+    NullFloat,
+    NullText,
 }
 
 impl Value {
@@ -108,7 +114,9 @@ impl Value {
             Value::Int(v) => sql.bind(*v),
             Value::Float(v) => sql.bind(*v),
             Value::Text(v) => sql.bind(v.clone()),
-            Value::Null => sql.bind(Option::<i64>::None),
+            Value::NullInt => sql.bind(Option::<i64>::None),
+            Value::NullFloat => sql.bind(super::NullableFloat(None)),
+            Value::NullText => sql.bind(Option::<String>::None),
         };
     }
 }

@@ -63,7 +63,13 @@ async fn demo_seed_is_idempotent_and_complete() {
             orgs::by_slug(&app.db, "demo-trial").await.unwrap().unwrap().plan.as_str(),
             "trial"
         );
-        assert_eq!(before[2], 20, "20 demo pilots");
+        let airline_pilots: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM pilots WHERE org_id = $1")
+                .bind(demo.id.0)
+                .fetch_one(app.db.reader())
+                .await
+                .unwrap();
+        assert_eq!(airline_pilots, 20, "20 demo pilots");
         assert!(before[3] >= 300, "a few hundred PIREPs");
 
         let pilot = pilots::by_login(&app.db, demo.id, "AIR0001").await.unwrap().unwrap();
@@ -272,8 +278,14 @@ async fn pirep_state_changes_follow_the_state_machine_and_count_once() {
 async fn cursor_pagination_walks_1000_rows_once_each_way() {
     each_backend(|app| async move {
         let db = &app.db;
-        let org = orgs::by_slug(db, "demo-school").await.unwrap().unwrap().id;
         let mut tx = db.begin().await.unwrap();
+        let new = orgs::NewOrg {
+            name: "Empty",
+            slug: "empty",
+            kind: airside::domain::org::OrgKind::Airline,
+            plan: airside::domain::org::Plan::Active,
+        };
+        let org = orgs::create(&mut tx, &new).await.unwrap().id;
         for i in 0..1000 {
             let icao = format!("Z{i:03}");
             let new = airports::NewAirport {
@@ -373,4 +385,50 @@ async fn request_ids_are_honoured_when_sane_and_made_otherwise() {
 
     let none = app.get("/healthz").await;
     assert!(uuid::Uuid::parse_str(none.headers()["x-request-id"].to_str().unwrap()).is_ok());
+}
+
+/// PostgreSQL caches a statement with its first parameter types: a column
+/// bound NULL once and a value later must keep one type, or values break.
+#[tokio::test]
+async fn the_same_insert_takes_nulls_and_values_in_any_order() {
+    use airside::storage::resource::{insert, Value};
+    each_backend(|app| async move {
+        let org = orgs::by_slug(&app.db, "demo-school").await.unwrap().unwrap().id;
+        let aircraft: i64 = sqlx::query_scalar("SELECT MIN(id) FROM aircraft WHERE org_id = $1")
+            .bind(org.0)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        // NULLs first: the statement is prepared with the first row's types.
+        let rows = [
+            (Value::Text("2030-01-01".into()), Value::NullFloat),
+            (Value::NullText, Value::Float(12.5)),
+            (Value::Text("2031-01-01".into()), Value::NullFloat),
+            (Value::NullText, Value::Float(7.25)),
+        ];
+        let mut tx = app.db.begin().await.unwrap();
+        let mut ids = vec![];
+        for (due_on, due_hours) in rows.clone() {
+            let row = [
+                ("aircraft_id", Value::Int(aircraft)),
+                ("name", Value::Text("check".into())),
+                ("due_on", due_on),
+                ("due_hours", due_hours),
+                ("created_at", Value::Text("2026-01-01T00:00:00.000000Z".into())),
+            ];
+            ids.push(insert(&mut tx, org, "maintenance_items", &row).await.unwrap());
+        }
+        tx.commit().await.unwrap();
+        for (id, (due_on, due_hours)) in ids.iter().zip(rows) {
+            let (on, hours): (Option<String>, Option<f64>) =
+                sqlx::query_as("SELECT due_on, due_hours FROM maintenance_items WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(app.db.reader())
+                    .await
+                    .unwrap();
+            assert_eq!(on, if let Value::Text(t) = due_on { Some(t) } else { None });
+            assert_eq!(hours, if let Value::Float(f) = due_hours { Some(f) } else { None });
+        }
+    })
+    .await;
 }
