@@ -776,6 +776,47 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
         };
         students.push(pilots::create(tx, org, &new).await?.0);
     }
+    // Training flights: local circuits and a navigation exercise to White Waltham.
+    let waltham = airports::create(
+        tx,
+        org,
+        &airports::NewAirport {
+            icao: "EGLM",
+            iata: None,
+            name: "White Waltham",
+            city: Some("Maidenhead"),
+            country: Some("GB"),
+            latitude: 51.5003,
+            longitude: -0.7744,
+        },
+    )
+    .await?;
+    for (i, student) in students.iter().enumerate().take(6) {
+        let (to, minutes, number) =
+            if i % 2 == 0 { (base, 55, "AFA01") } else { (waltham, 75, "AFA02") };
+        let created = now - Duration::days(3 + i as i64 * 4);
+        let new = pireps::NewPirep {
+            pilot: crate::domain::PilotId(*student),
+            airline,
+            schedule: None,
+            aircraft: Some(AircraftId(aircraft[i % 3])),
+            flight_number: number,
+            departure: base,
+            arrival: to,
+            route: "DCT",
+            flight_level: 25,
+            state: PirepState::Accepted,
+            source: "manual",
+            distance_nm: if to == base { 12.0 } else { 38.0 },
+            flight_minutes: minutes,
+            landing_rate: Some(-180.0),
+            fuel_used: Some(28.0),
+            points: 5,
+            created_at: Timestamp(created),
+            submitted_at: Some(Timestamp(created + Duration::minutes(minutes))),
+        };
+        pireps::insert(tx, org, &new).await?;
+    }
     let staff: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM staff_users WHERE org_id = $1 ORDER BY id")
             .bind(org.0)

@@ -138,6 +138,11 @@ impl TestApp {
         TestApp { addr, db, http, shutdown: Some(tx), _database: database }
     }
 
+    /// The SQLite file, when the test runs on SQLite.
+    pub fn db_path(&self) -> Option<&str> {
+        self._database.url.strip_prefix("sqlite://")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

@@ -11,3 +11,4 @@ mod oauth;
 mod operations;
 mod ops_helpers;
 mod pilot_flow;
+mod public_api;
