@@ -262,6 +262,25 @@ async fn no_secret_or_token_reaches_the_logs() {
         assert!(ok, "{client}");
         let (client_id, secret) =
             (client["client_id"].as_str().unwrap(), client["client_secret"].as_str().unwrap());
+        let (ok, key) = admin(
+            &db,
+            &[
+                "key",
+                "create",
+                "--org",
+                "blue",
+                "--name",
+                "partner",
+                "--scope",
+                "public.fleet:read",
+            ],
+        );
+        assert!(ok, "{key}");
+        let org_key = key["key"].as_str().unwrap().to_string();
+        let org_uuid = key["org_id"].as_str().unwrap().to_string();
+        let (ok, legacy) = admin(&db, &["token", "create", "--org", "blue", "--name", "old bot"]);
+        assert!(ok, "{legacy}");
+        let legacy = legacy["token"].as_str().unwrap().to_string();
 
         // Everything at debug, the most a operator would turn on.
         let mut server = Server::start_logging(&db.url, "debug");
@@ -317,6 +336,17 @@ async fn no_secret_or_token_reaches_the_logs() {
             .send()
             .await
             .unwrap();
+        let public = |key: String| {
+            http.get(format!("{base}/api/v1/public/fleet"))
+                .bearer_auth(key)
+                .header("x-org-id", &org_uuid)
+                .send()
+        };
+        assert_eq!(public(org_key.clone()).await.unwrap().status(), 200);
+        let wrong_key = format!("{org_key}x");
+        assert_eq!(public(wrong_key.clone()).await.unwrap().status(), 401);
+        let old = http.get(format!("{base}/api/v3/operations/aircraft")).bearer_auth(&legacy);
+        assert_eq!(old.send().await.unwrap().status(), 200);
         let login = http
             .post(format!("{base}/console/api/session"))
             .json(&serde_json::json!({ "email": "boss@blue.test", "password": password }))
@@ -357,6 +387,9 @@ async fn no_secret_or_token_reaches_the_logs() {
             ("wrong token", wrong_token.as_str()),
             ("password", password),
             ("session", cookie.as_str()),
+            ("org API key", org_key.as_str()),
+            ("wrong org API key", wrong_key.as_str()),
+            ("legacy token", legacy.as_str()),
         ] {
             assert!(!all.contains(value), "the {what} is in the logs");
         }
