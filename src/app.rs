@@ -77,6 +77,27 @@ pub async fn serve(
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
+/// How often maintenance items are re-checked: dates pass and hours accrue
+/// without any write to the item itself.
+const MAINTENANCE_SWEEP: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// The periodic work of a serving node. Each task's step is a short
+/// transaction, so aborting between steps loses nothing.
+pub fn spawn_background(state: &AppState) -> tokio::task::JoinHandle<()> {
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(MAINTENANCE_SWEEP);
+        loop {
+            every.tick().await;
+            match crate::storage::school::sweep_maintenance(&db).await {
+                Ok(0) => {}
+                Ok(alerts) => tracing::info!(alerts, "maintenance sweep"),
+                Err(error) => tracing::warn!(%error, "maintenance sweep failed"),
+            }
+        }
+    })
+}
+
 /// Resolves on SIGINT or SIGTERM.
 pub async fn shutdown_signal() {
     let interrupt = async {

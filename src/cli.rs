@@ -144,7 +144,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = TcpListener::bind(config.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "airside listening");
     let state = AppState { db: db.clone(), config: Arc::new(config) };
+    let background = app::spawn_background(&state);
     app::serve(listener, state, app::shutdown_signal()).await?;
+    background.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -1053,15 +1053,24 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
         )
         .await?;
     }
-    crate::storage::outbox::emit(
-        tx,
-        org,
-        "training.signoff.recorded",
-        serde_json::json!({ "student_id": students[0], "program_id": programs[0].0 }),
-    )
-    .await?;
-    crate::storage::outbox::emit(tx, org, "compliance.updated", serde_json::json!({ "subject_type": "pilot", "subject_id": students[2], "status": "expired" })).await?;
-    crate::storage::outbox::emit(tx, org, "maintenance.alert", serde_json::json!({ "aircraft_id": aircraft[0], "item": "Annual inspection", "status": "overdue" })).await?;
+    // The event log starts with what recording these rows would have emitted.
+    use crate::operations::crud::emit_record;
+    use crate::storage::school::{ComplianceRecord, Signoff};
+    let latest = "SELECT max(id) FROM signoffs WHERE org_id = $1";
+    let signoff: i64 = sqlx::query_scalar(latest).bind(org.0).fetch_one(&mut **tx).await?;
+    emit_record::<Signoff>(tx, org, signoff, "created", "demo").await?;
+    let expired = "SELECT min(id) FROM compliance_records WHERE org_id = $1 AND status = 'expired'";
+    let record: i64 = sqlx::query_scalar(expired).bind(org.0).fetch_one(&mut **tx).await?;
+    emit_record::<ComplianceRecord>(tx, org, record, "updated", "demo").await?;
+    // Items already due alert now, through the same check the sweep runs.
+    let items: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM maintenance_items WHERE org_id = $1 ORDER BY id")
+            .bind(org.0)
+            .fetch_all(&mut **tx)
+            .await?;
+    for item in items {
+        crate::storage::school::check_maintenance_item(tx, org, item, today).await?;
+    }
     Ok(())
 }
 

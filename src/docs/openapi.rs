@@ -50,6 +50,9 @@ fn scope_description(scope: Scope) -> &'static str {
         Scope::OpsActivitiesWrite => {
             "Events, tours, rosters, focus airports, community goals, challenges"
         }
+        Scope::OpsSchoolWrite => {
+            "Compliance records, signoffs, maintenance items, work orders, planning sessions"
+        }
         Scope::Identity => "Who the pilot is",
         Scope::PilotProfile => "The pilot's profile, rank, hours, points, badges",
         Scope::PilotFlights => "The pilot's PIREPs and bookings",

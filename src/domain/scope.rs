@@ -34,6 +34,9 @@ pub enum Scope {
     /// Events, tours, rosters, focus airports, community goals, challenges.
     #[serde(rename = "ops:activities:write")]
     OpsActivitiesWrite,
+    /// Flight-school records: compliance, signoffs, maintenance, work orders, planning.
+    #[serde(rename = "ops:school:write")]
+    OpsSchoolWrite,
     #[serde(rename = "identity")]
     Identity,
     #[serde(rename = "pilot.profile")]
@@ -71,6 +74,7 @@ text_enum!(Scope {
     Scope::OpsFlightsWrite => "ops:flights:write",
     Scope::OpsModerationWrite => "ops:moderation:write",
     Scope::OpsActivitiesWrite => "ops:activities:write",
+    Scope::OpsSchoolWrite => "ops:school:write",
     Scope::Identity => "identity",
     Scope::PilotProfile => "pilot.profile",
     Scope::PilotFlights => "pilot.flights",
@@ -87,12 +91,13 @@ text_enum!(Scope {
     Scope::PublicEvents => "public.events:read",
 });
 
-pub const OPERATIONS: [Scope; 5] = [
+pub const OPERATIONS: [Scope; 6] = [
     Scope::OpsRead,
     Scope::OpsConfigWrite,
     Scope::OpsFlightsWrite,
     Scope::OpsModerationWrite,
     Scope::OpsActivitiesWrite,
+    Scope::OpsSchoolWrite,
 ];
 
 /// Org API keys' scopes, one per family of Public API endpoints.

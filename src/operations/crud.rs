@@ -80,6 +80,10 @@ pub trait Writable: Resource + Serialize + 'static {
     const REFERENCED_BY: &'static [(&'static str, &'static str)] = &[];
     /// Child rows that belong to this resource and go with it: (table, column).
     const OWNS: &'static [(&'static str, &'static str)] = &[];
+    /// The event a create or change of this resource emits (outbox, same transaction).
+    const EMITS: Option<&'static str> = None;
+    /// The key of the record in that event's data.
+    const EVENT_KEY: &'static str = "record";
     /// Whether rows carry `created_at`.
     const STAMPED: bool = true;
     type Create: DeserializeOwned + Send + 'static;
@@ -87,6 +91,15 @@ pub trait Writable: Resource + Serialize + 'static {
 
     fn create(input: Self::Create) -> Result<Vec<Col>, ApiError>;
     fn update(input: Self::Update) -> Result<Vec<Col>, ApiError>;
+
+    /// Work that belongs in the same transaction as a create or change.
+    fn after_write<'a>(
+        _tx: &'a mut sqlx::AnyConnection,
+        _org: crate::domain::OrgId,
+        _id: i64,
+    ) -> impl std::future::Future<Output = Result<(), sqlx::Error>> + Send + 'a {
+        async { Ok(()) }
+    }
 }
 
 /// The filters a list request asks for, from `R::FILTERS`; a bad value is a 400.
@@ -152,6 +165,34 @@ async fn check_references(
     check.done()
 }
 
+async fn emit<R: Writable>(
+    tx: &mut crate::storage::Tx,
+    caller: &OpsCaller,
+    id: i64,
+    action: &str,
+) -> Result<(), ApiError> {
+    R::after_write(tx, caller.org, id).await?;
+    emit_record::<R>(tx, caller.org, id, action, &caller.actor()).await?;
+    Ok(())
+}
+
+/// Writes `R::EMITS` (if any) for the row `id`, with the row as it now is.
+pub async fn emit_record<R: Writable>(
+    conn: &mut sqlx::AnyConnection,
+    org: crate::domain::OrgId,
+    id: i64,
+    action: &str,
+    by: &str,
+) -> Result<(), sqlx::Error> {
+    let Some(event) = R::EMITS else { return Ok(()) };
+    let record = resource::get_in::<R, _>(&mut *conn, org, id).await?;
+    let mut data = serde_json::Map::new();
+    data.insert("action".into(), action.into());
+    data.insert("by".into(), by.into());
+    data.insert(R::EVENT_KEY.into(), serde_json::to_value(record).unwrap_or_default());
+    crate::storage::outbox::emit(conn, org, event, data.into()).await.map(|_| ())
+}
+
 fn pairs(columns: Vec<Col>) -> Vec<(&'static str, Value)> {
     columns.into_iter().map(|c| (c.name, c.value)).collect()
 }
@@ -168,6 +209,7 @@ pub async fn create<R: Writable>(
     let mut tx = state.db.begin().await?;
     check_references(&mut tx, caller.org, &columns).await?;
     let id = resource::insert(&mut tx, caller.org, R::TABLE, &pairs(columns)).await?;
+    emit::<R>(&mut tx, &caller, id, "created").await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Data { data: fetch::<R>(&state, caller.org, id).await? }))
 }
@@ -186,6 +228,7 @@ pub async fn update<R: Writable>(
     }
     check_references(&mut tx, caller.org, &columns).await?;
     resource::update(&mut tx, caller.org, R::TABLE, id, &pairs(columns)).await?;
+    emit::<R>(&mut tx, &caller, id, "updated").await?;
     tx.commit().await?;
     Ok(Data { data: fetch::<R>(&state, caller.org, id).await? })
 }

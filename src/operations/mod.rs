@@ -8,7 +8,7 @@ use axum::Router;
 use crate::app::AppState;
 use crate::domain::scope::Scope::{
     OpsActivitiesWrite as Activities, OpsConfigWrite as Config, OpsFlightsWrite as Flights,
-    OpsModerationWrite as Moderation, OpsRead as Read,
+    OpsModerationWrite as Moderation, OpsRead as Read, OpsSchoolWrite as School,
 };
 use crate::storage::activities::{
     ActivityEvent, Challenge, CommunityGoal, FocusAirport, Roster, Tour,
@@ -23,6 +23,7 @@ use crate::storage::pireps::Pirep;
 use crate::storage::ranks::Rank;
 use crate::storage::registrations::{Registration, Transfer};
 use crate::storage::schedules::Schedule;
+use crate::storage::school::{ComplianceRecord, MaintenanceItem, PlanningRow, Signoff, WorkOrder};
 
 pub mod activities;
 pub mod config;
@@ -31,6 +32,7 @@ pub mod flights;
 pub mod moderation;
 pub mod network;
 pub mod routes;
+pub mod school;
 
 pub use routes::RouteRule;
 use routes::{doc, ScopedRouter};
@@ -282,7 +284,28 @@ pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
         .get::<Challenge>("/challenges/{id}")
         .create::<Challenge>("/challenges", Activities)
         .update::<Challenge>("/challenges/{id}", Activities)
-        .delete::<Challenge>("/challenges/{id}", Activities);
+        .delete::<Challenge>("/challenges/{id}", Activities)
+        // Flight school.
+        .list::<ComplianceRecord>("/compliance")
+        .get::<ComplianceRecord>("/compliance/{id}")
+        .create::<ComplianceRecord>("/compliance", School)
+        .update::<ComplianceRecord>("/compliance/{id}", School)
+        .list::<Signoff>("/training/signoffs")
+        .create::<Signoff>("/training/signoffs", School)
+        .list::<MaintenanceItem>("/maintenance/items")
+        .get::<MaintenanceItem>("/maintenance/items/{id}")
+        .create::<MaintenanceItem>("/maintenance/items", School)
+        .update::<MaintenanceItem>("/maintenance/items/{id}", School)
+        .delete::<MaintenanceItem>("/maintenance/items/{id}", School)
+        .list::<WorkOrder>("/maintenance/work-orders")
+        .get::<WorkOrder>("/maintenance/work-orders/{id}")
+        .create::<WorkOrder>("/maintenance/work-orders", School)
+        .update::<WorkOrder>("/maintenance/work-orders/{id}", School)
+        .list::<PlanningRow>("/planning/sessions")
+        .get::<PlanningRow>("/planning/sessions/{id}")
+        .create::<PlanningRow>("/planning/sessions", School)
+        .update::<PlanningRow>("/planning/sessions/{id}", School)
+        .delete::<PlanningRow>("/planning/sessions/{id}", School);
     let (router, rules) = r.into_parts();
     (Router::new().nest(BASE, router), rules)
 }

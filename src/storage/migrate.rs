@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "operations", include_str!("../../migrations/0002_operations.sql")),
     (3, "pilot_api", include_str!("../../migrations/0003_pilot_api.sql")),
     (4, "public_api", include_str!("../../migrations/0004_public_api.sql")),
+    (5, "maintenance_alerts", include_str!("../../migrations/0005_maintenance_alerts.sql")),
 ];
 
 #[derive(Debug)]

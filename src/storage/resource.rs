@@ -76,9 +76,21 @@ pub async fn list<R: Resource>(
 }
 
 pub async fn get<R: Resource>(db: &Db, org: OrgId, id: i64) -> Result<Option<R>, sqlx::Error> {
+    get_in(db.reader(), org, id).await
+}
+
+/// `get` on a given connection, e.g. inside the transaction that wrote the row.
+pub async fn get_in<'e, R: Resource, E>(
+    executor: E,
+    org: OrgId,
+    id: i64,
+) -> Result<Option<R>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let mut sql = select::<R>(org);
     sql.push(&format!(" AND {}.id = ", R::TABLE)).bind(id);
-    sql.fetch_optional(db.reader()).await
+    sql.fetch_optional(executor).await
 }
 
 /// Implements `Keyed` for row structs whose `id` is a typed id.

@@ -192,7 +192,8 @@ impl Resource for Vtr {
         &[("student", "student_id", FilterKind::Int)];
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+/// A planning session as stored (the Public API shows it with its resource).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct PlanningRow {
     pub id: i64,
     pub title: String,
@@ -245,3 +246,89 @@ keyed_by_id!(
     PlanningRow,
     EventRow
 );
+
+/// Re-evaluates one maintenance item against today and its aircraft's hours.
+/// When it becomes upcoming or overdue, a `maintenance.alert` is written in
+/// the caller's transaction; a change for the better is recorded silently.
+pub async fn check_maintenance_item(
+    conn: &mut sqlx::AnyConnection,
+    org: crate::domain::OrgId,
+    item: i64,
+    today: chrono::NaiveDate,
+) -> Result<bool, sqlx::Error> {
+    use crate::domain::maintenance::{due_status, DueStatus};
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        name: String,
+        aircraft_id: i64,
+        registration: String,
+        airframe_hours: f64,
+        due_on: Option<String>,
+        due_hours: Option<f64>,
+        last_status: String,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT m.name, m.aircraft_id, a.registration, a.airframe_hours, m.due_on, m.due_hours, m.last_status \
+         FROM maintenance_items m JOIN aircraft a ON a.id = m.aircraft_id WHERE m.org_id = $1 AND m.id = $2",
+    )
+    .bind(org.0)
+    .bind(item)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(false) };
+    let due_on = row
+        .due_on
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d.get(..10).unwrap_or(d), "%Y-%m-%d").ok());
+    let status = due_status(today, row.airframe_hours, due_on, row.due_hours);
+    let text = match status {
+        DueStatus::Overdue => "overdue",
+        DueStatus::Upcoming => "upcoming",
+        DueStatus::Ok => "ok",
+    };
+    if text == row.last_status {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE maintenance_items SET last_status = $1 WHERE org_id = $2 AND id = $3")
+        .bind(text)
+        .bind(org.0)
+        .bind(item)
+        .execute(&mut *conn)
+        .await?;
+    let rank = |s: &str| match s {
+        "overdue" => 0,
+        "upcoming" => 1,
+        _ => 2,
+    };
+    if rank(text) >= rank(&row.last_status) {
+        return Ok(false);
+    }
+    let data = serde_json::json!({
+        "item_id": item,
+        "item": row.name,
+        "aircraft_id": row.aircraft_id,
+        "registration": row.registration,
+        "status": text,
+    });
+    super::outbox::emit(conn, org, "maintenance.alert", data).await?;
+    Ok(true)
+}
+
+/// Checks every maintenance item (time passes; hours accrue). Returns how
+/// many alerts it wrote. Each item in its own short transaction.
+pub async fn sweep_maintenance(db: &super::Db) -> Result<usize, sqlx::Error> {
+    let today = chrono::Utc::now().date_naive();
+    let items: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT org_id, id FROM maintenance_items ORDER BY id")
+            .fetch_all(db.reader())
+            .await?;
+    let mut alerts = 0;
+    for (org, id) in items {
+        let mut tx = db.begin().await?;
+        alerts += usize::from(
+            check_maintenance_item(&mut tx, crate::domain::OrgId(org), id, today).await?,
+        );
+        tx.commit().await?;
+    }
+    Ok(alerts)
+}

@@ -349,7 +349,7 @@ async fn token_endpoint_speaks_rfc_6749() {
     let body: Value = grant(&app, &open.client_id, &open.secret, None).await.json().await.unwrap();
     assert_eq!(
         body["scope"],
-        "ops:read ops:config:write ops:flights:write ops:moderation:write ops:activities:write"
+        "ops:read ops:config:write ops:flights:write ops:moderation:write ops:activities:write ops:school:write"
     );
     let body: Value = grant(&app, &open.client_id, &open.secret, Some("ops:flights:write"))
         .await
@@ -435,6 +435,10 @@ async fn introspection_and_revocation() {
             .as_array()
             .unwrap()
             .contains(&json!("ops:moderation:write")));
+        assert!(metadata["scopes_supported"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("ops:school:write")));
     })
     .await;
 }

@@ -58,6 +58,15 @@ enum Cross {
     OwnOrg,
 }
 
+struct School {
+    compliance: i64,
+    program: i64,
+    item: i64,
+    maintenance: i64,
+    work_order: i64,
+    session: i64,
+}
+
 struct Fixture {
     org: OrgId,
     airline: i64,
@@ -84,6 +93,9 @@ struct Fixture {
     focus: i64,
     goal: i64,
     challenge: i64,
+    /// Flight school: (compliance record, program, training item, maintenance
+    /// item, work order, planning session).
+    school: School,
     /// Rows nothing refers to, for the DELETE routes.
     spare: std::collections::HashMap<&'static str, i64>,
 }
@@ -303,6 +315,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         )
         .await,
     );
+    let school = school_rows(db, org, &mut spare).await;
 
     Fixture {
         org,
@@ -342,8 +355,87 @@ async fn fixture(app: &TestApp) -> Fixture {
         focus: any("focus_airports").await,
         goal: any("community_goals").await,
         challenge: any("challenges").await,
+        school,
         spare,
     }
+}
+
+/// The demo airline has no flight-school rows; these make every school route callable.
+async fn school_rows(
+    db: &airside::storage::Db,
+    org: OrgId,
+    spare: &mut std::collections::HashMap<&'static str, i64>,
+) -> School {
+    use airside::storage::resource::Value::{Float, Int, Text};
+    let now = airside::domain::Timestamp::now().to_db();
+    let aircraft = id_where(db, org, "aircraft", "1 = 1").await;
+    let pilot = id_where(db, org, "pilots", "ident = 'AIR0002'").await;
+    let program = insert(
+        db,
+        org,
+        "training_programs",
+        &[("name", Text("PPL".into())), ("created_at", Text(now.clone()))],
+    )
+    .await;
+    let item = insert(
+        db,
+        org,
+        "training_items",
+        &[("program_id", Int(program)), ("position", Int(1)), ("name", Text("Circuits".into()))],
+    )
+    .await;
+    let compliance = insert(
+        db,
+        org,
+        "compliance_records",
+        &[
+            ("subject_type", Text("pilot".into())),
+            ("subject_id", Int(pilot)),
+            ("record_type", Text("Class 2 medical".into())),
+            ("status", Text("valid".into())),
+            ("created_at", Text(now.clone())),
+            ("updated_at", Text(now.clone())),
+        ],
+    )
+    .await;
+    let maintenance_item = || {
+        vec![
+            ("aircraft_id", Int(aircraft)),
+            ("name", Text("100-hour check".into())),
+            ("due_hours", Float(1.0e6)),
+            ("created_at", Text(now.clone())),
+        ]
+    };
+    let maintenance = insert(db, org, "maintenance_items", &maintenance_item()).await;
+    spare.insert(
+        "maintenance/items",
+        insert(db, org, "maintenance_items", &maintenance_item()).await,
+    );
+    let work_order = insert(
+        db,
+        org,
+        "work_orders",
+        &[
+            ("aircraft_id", Int(aircraft)),
+            ("title", Text("Replace tyre".into())),
+            ("status", Text("open".into())),
+            ("opened_at", Text(now.clone())),
+        ],
+    )
+    .await;
+    let session = || {
+        vec![
+            ("title", Text("Ground school".into())),
+            ("starts_at", Text("2030-01-01T09:00:00Z".into())),
+            ("ends_at", Text("2030-01-01T10:00:00Z".into())),
+            ("resource_type", Text("classroom".into())),
+            ("resource_id", Int(1)),
+            ("created_at", Text(now.clone())),
+        ]
+    };
+    let planning = insert(db, org, "planning_sessions", &session()).await;
+    spare.insert("planning/sessions", insert(db, org, "planning_sessions", &session()).await);
+    School { compliance, program, item, maintenance, work_order, session: planning }
 }
 
 struct Sample {
@@ -357,7 +449,14 @@ struct Sample {
 async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) -> Sample {
     let start = "2030-01-01T00:00:00Z";
     let end = "2030-01-02T00:00:00Z";
-    let resource = template.trim_start_matches('/').split('/').next().unwrap();
+    let mut segments = template.trim_start_matches('/').split('/');
+    let resource = match segments.next().unwrap() {
+        // Grouped resources are named by their first two segments.
+        group @ ("maintenance" | "training" | "planning") => {
+            Box::leak(format!("{group}/{}", segments.next().unwrap()).into_boxed_str())
+        }
+        single => single,
+    };
     let existing = match resource {
         "fleet" => fx.subfleet,
         "aircraft" => fx.aircraft,
@@ -377,6 +476,11 @@ async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) ->
         "focus-airports" => fx.focus,
         "community-goals" => fx.goal,
         "challenges" => fx.challenge,
+        "compliance" => fx.school.compliance,
+        "training/signoffs" => 0,
+        "maintenance/items" => fx.school.maintenance,
+        "maintenance/work-orders" => fx.school.work_order,
+        "planning/sessions" => fx.school.session,
         other => panic!("no fixture for {other}"),
     };
     let table = match resource {
@@ -385,6 +489,11 @@ async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) ->
         "events" => "activity_events",
         "focus-airports" => "focus_airports",
         "community-goals" => "community_goals",
+        "compliance" => "compliance_records",
+        "training/signoffs" => "signoffs",
+        "maintenance/items" => "maintenance_items",
+        "maintenance/work-orders" => "work_orders",
+        "planning/sessions" => "planning_sessions",
         other => Box::leak(other.to_string().into_boxed_str()),
     };
     let with = |id: i64| {
@@ -401,6 +510,9 @@ async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) ->
                 "pilots" => json!({ "first_name": "Renamed" }),
                 "routes" => json!({ "notes": "Renamed" }),
                 "focus-airports" => json!({ "bonus_points": 5 }),
+                "compliance" => json!({ "status": "expiring", "valid_until": "2030-01-01" }),
+                "maintenance/work-orders" => json!({ "status": "closed" }),
+                "planning/sessions" => json!({ "title": "Renamed" }),
                 _ => json!({ "name": "Renamed" }),
             };
             (with(existing), Some(body), Cross::NotFound)
@@ -482,6 +594,37 @@ async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) ->
             template.into(),
             Some(json!({ "name": "Test challenge", "starts_at": start, "ends_at": end })),
             Cross::OwnOrg,
+        ),
+        ("POST", "/compliance") => (
+            template.into(),
+            Some(
+                json!({ "subject_type": "aircraft", "subject_id": fx.aircraft, "record_type": "ARC", "valid_until": "2031-05-01", "status": "valid" }),
+            ),
+            Cross::Invalid,
+        ),
+        ("POST", "/training/signoffs") => (
+            template.into(),
+            Some(
+                json!({ "student_id": fx.pilot, "program_id": fx.school.program, "item_id": fx.school.item, "signed_by": "Ivy Instructor" }),
+            ),
+            Cross::Invalid,
+        ),
+        ("POST", "/maintenance/items") => (
+            template.into(),
+            Some(json!({ "aircraft_id": fx.aircraft, "name": "Annual", "due_on": "2031-01-01" })),
+            Cross::Invalid,
+        ),
+        ("POST", "/maintenance/work-orders") => (
+            template.into(),
+            Some(json!({ "aircraft_id": fx.aircraft, "title": "Fix radio" })),
+            Cross::Invalid,
+        ),
+        ("POST", "/planning/sessions") => (
+            template.into(),
+            Some(
+                json!({ "title": "Dual", "starts_at": start, "ends_at": end, "student_id": fx.pilot, "resource_type": "aircraft", "resource_id": fx.aircraft }),
+            ),
+            Cross::Invalid,
         ),
         ("POST", "/ranks/reorder") => {
             let ids: Vec<i64> = ids_of(&app.db, fx.org, "ranks").await.into_iter().collect();
@@ -797,7 +940,7 @@ async fn the_openapi_documents_match_the_routers() {
             airside::operations::BASE,
             airside::operations::build(&state).1,
             "clientCredentials",
-            5,
+            6,
         ),
         (
             "pilot",

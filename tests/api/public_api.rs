@@ -431,3 +431,127 @@ async fn unknown_public_scopes_are_refused() {
         assert_eq!(body["errors"][0]["field"], "scopes");
     }
 }
+
+/// The org's event log through the Public API, newest first: (type, data).
+async fn events(app: &TestApp, key: &str, org: &str) -> Vec<(String, Value)> {
+    let response = read(app, "/events?limit=100", Some(key), Some(org)).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["type"].as_str().unwrap().to_string(), e["data"].clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn school_writes_emit_their_events_and_stay_in_their_org() {
+    use crate::ops_helpers::{call, ops_client, token};
+    each_backend(|app| async move {
+        let client = ops_client(&app, "demo-school", &[Scope::OpsSchoolWrite]).await;
+        let ops = token(&app, &client, None).await;
+        let (key, _, org) = key(&app, "demo-school", &[Scope::PublicEvents]).await;
+        let base = airside::operations::BASE;
+        let post = |path: &str, body: Value| {
+            let (app, ops, path) = (&app, ops.clone(), format!("{base}{path}"));
+            async move { call(app, Method::POST, &path, Some(&ops), Some(&body)).await }
+        };
+        let student = min_id(&app.db, "pilots", "demo-school").await;
+        let program = min_id(&app.db, "training_programs", "demo-school").await;
+        let item = min_id(&app.db, "training_items", "demo-school").await;
+        let aircraft = min_id(&app.db, "aircraft", "demo-school").await;
+        let before = events(&app, &key, &org).await.len();
+
+        // A signoff: created, and its event carries the signoff.
+        let signoff = json!({ "student_id": student, "program_id": program, "item_id": item, "signed_by": "Ivy Instructor" });
+        let created = post("/training/signoffs", signoff).await;
+        assert_eq!(created.status(), 201);
+        let signoff: Value = created.json().await.unwrap();
+        let log = events(&app, &key, &org).await;
+        assert_eq!(log.len(), before + 1);
+        assert_eq!(log[0].0, "training.signoff.recorded");
+        assert_eq!(log[0].1["signoff"], signoff["data"]);
+        assert_eq!(log[0].1["by"], format!("client:{}", client.client_id));
+
+        // Compliance: create and update each emit, with the record as it is now.
+        let record = json!({ "subject_type": "pilot", "subject_id": student, "record_type": "Class 2 medical", "valid_until": "2031-01-31", "status": "valid" });
+        let created = post("/compliance", record).await;
+        assert_eq!(created.status(), 201);
+        let id = created.json::<Value>().await.unwrap()["data"]["id"].as_i64().unwrap();
+        let changed = call(
+            &app,
+            Method::PATCH,
+            &format!("{base}/compliance/{id}"),
+            Some(&ops),
+            Some(&json!({ "status": "suspended" })),
+        )
+        .await;
+        assert_eq!(changed.status(), 200);
+        let log = events(&app, &key, &org).await;
+        assert_eq!(log.len(), before + 3);
+        assert_eq!((log[1].0.as_str(), &log[1].1["action"]), ("compliance.updated", &json!("created")));
+        assert_eq!((log[0].0.as_str(), &log[0].1["action"]), ("compliance.updated", &json!("updated")));
+        assert_eq!(log[0].1["compliance_record"]["status"], "suspended");
+        assert_eq!(log[0].1["compliance_record"]["id"], id);
+
+        // Maintenance: an item written overdue alerts at once; one far off does not.
+        let today = |days: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string();
+        let yesterday = today(-1);
+        let overdue = post(
+            "/maintenance/items",
+            json!({ "aircraft_id": aircraft, "name": "Magneto check", "due_on": yesterday }),
+        )
+        .await;
+        assert_eq!(overdue.status(), 201);
+        let overdue_id = overdue.json::<Value>().await.unwrap()["data"]["id"].as_i64().unwrap();
+        let later = post(
+            "/maintenance/items",
+            json!({ "aircraft_id": aircraft, "name": "ELT battery", "due_on": "2099-01-01" }),
+        )
+        .await;
+        assert_eq!(later.status(), 201);
+        let later_id = later.json::<Value>().await.unwrap()["data"]["id"].as_i64().unwrap();
+        let log = events(&app, &key, &org).await;
+        assert_eq!(log.len(), before + 4);
+        assert_eq!(log[0].0, "maintenance.alert");
+        assert_eq!(log[0].1["item_id"], overdue_id);
+        assert_eq!(log[0].1["status"], "overdue");
+
+        // Time passes: the item comes due (upcoming), then overdue; the sweep
+        // alerts once at each step and is quiet in between.
+        let sweep = || airside::storage::school::sweep_maintenance(&app.db);
+        let mut expected = before + 4;
+        for (due_on, status) in [(today(0), "upcoming"), (today(-1), "overdue")] {
+            sqlx::query("UPDATE maintenance_items SET due_on = $1 WHERE id = $2")
+                .bind(due_on)
+                .bind(later_id)
+                .execute(app.db.writer())
+                .await
+                .unwrap();
+            assert_eq!(sweep().await.unwrap(), 1, "only the item that changed alerts");
+            assert_eq!(sweep().await.unwrap(), 0);
+            expected += 1;
+            let log = events(&app, &key, &org).await;
+            assert_eq!(log.len(), expected);
+            assert_eq!(log[0].1["item_id"], later_id);
+            assert_eq!(log[0].1["status"], status);
+        }
+
+        // References into another org are refused, and nothing is emitted.
+        let airline_pilot = min_id(&app.db, "pilots", "demo").await;
+        let foreign = json!({ "student_id": airline_pilot, "program_id": program, "item_id": item, "signed_by": "X" });
+        problem(post("/training/signoffs", foreign).await, 422).await;
+        let foreign = json!({ "subject_type": "pilot", "subject_id": airline_pilot, "record_type": "Medical", "status": "valid" });
+        problem(post("/compliance", foreign).await, 422).await;
+        assert_eq!(events(&app, &key, &org).await.len(), expected);
+
+        // The school scope is needed to write; reading is enough to list.
+        let reader = ops_client(&app, "demo-school", &[Scope::OpsRead]).await;
+        let read_only = token(&app, &reader, None).await;
+        let refused = call(&app, Method::POST, &format!("{base}/maintenance/work-orders"), Some(&read_only), Some(&json!({ "aircraft_id": aircraft, "title": "Radio" }))).await;
+        let body = problem(refused, 403).await;
+        assert!(body["detail"].as_str().unwrap_or_default().contains("ops:school:write") || body["scope"] == "ops:school:write", "{body}");
+    })
+    .await;
+}
