@@ -16,6 +16,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::Config;
+use crate::http::request_log::{self, RequestLog};
 use crate::http::{request_id, ApiError};
 use crate::storage::Db;
 
@@ -26,6 +27,15 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    pub request_log: RequestLog,
+}
+
+impl AppState {
+    /// State with its request-log writer running (it stops with the last clone).
+    pub fn new(db: Db, config: Config) -> AppState {
+        let (request_log, _writer) = RequestLog::start(db.clone());
+        AppState { db, config: Arc::new(config), request_log }
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -33,16 +43,20 @@ pub fn router(state: AppState) -> Router {
     let (pilot_api, pilot_rules) = crate::pilot::api::build(&state);
     let (public_api, _public_rules) = crate::public::build(&state);
     let docs = crate::docs::router(&state, &rules, &pilot_rules);
+    // The surfaces whose requests are logged with their route templates.
+    let apis = Router::new()
+        .merge(crate::oauth::router())
+        .merge(operations)
+        .merge(pilot_api)
+        .merge(public_api)
+        .route_layer(middleware::from_fn(request_log::note_route));
     Router::new()
         .route("/healthz", get(live))
         .route("/readyz", get(ready))
         .merge(crate::console::router())
-        .merge(crate::oauth::router())
         .merge(crate::pilot::pages())
         .merge(crate::html::router())
-        .merge(operations)
-        .merge(pilot_api)
-        .merge(public_api)
+        .merge(apis)
         .merge(docs)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -63,6 +77,7 @@ pub fn router(state: AppState) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+        .layer(middleware::from_fn_with_state(state.clone(), request_log::layer))
         .layer(middleware::from_fn(request_id::layer))
         .with_state(state)
 }
@@ -85,7 +100,16 @@ const MAINTENANCE_SWEEP: std::time::Duration = std::time::Duration::from_secs(15
 /// transaction, so aborting between steps loses nothing.
 pub fn spawn_background(state: &AppState) -> tokio::task::JoinHandle<()> {
     let db = state.db.clone();
+    let pruning = request_log::spawn_pruning(db.clone(), state.config.request_log_retention_days);
     tokio::spawn(async move {
+        // Aborting this task ends its siblings too.
+        struct AbortOnDrop(tokio::task::JoinHandle<()>);
+        impl Drop for AbortOnDrop {
+            fn drop(&mut self) {
+                self.0.abort();
+            }
+        }
+        let _pruning = AbortOnDrop(pruning);
         let mut every = tokio::time::interval(MAINTENANCE_SWEEP);
         loop {
             every.tick().await;

@@ -11,6 +11,7 @@ use crate::admin::{self, AdminCommand};
 use crate::app::{self, AppState};
 use crate::config::{Config, DEFAULT_DATABASE_URL, DEFAULT_LISTEN};
 use crate::demo;
+use crate::http::request_log::RequestLog;
 use crate::storage::Db;
 
 #[derive(Debug, Parser)]
@@ -46,6 +47,13 @@ enum Command {
         /// (the OAuth issuer). Default: http:// and the listen address.
         #[arg(long, env = "AIRSIDE_PUBLIC_URL")]
         public_url: Option<String>,
+        /// The address of a reverse proxy whose X-Forwarded-For is believed
+        /// (the request log's client IP). Default: believe none.
+        #[arg(long, env = "AIRSIDE_TRUSTED_PROXY")]
+        trusted_proxy: Option<std::net::IpAddr>,
+        /// Days raw request-log entries are kept; daily counts are kept forever.
+        #[arg(long, env = "AIRSIDE_REQUEST_LOG_RETENTION_DAYS", default_value_t = 30)]
+        request_log_retention_days: u32,
     },
     /// Seed the demo organisations (idempotent) and exit.
     Demo {
@@ -84,8 +92,22 @@ fn init_tracing() {
 
 async fn run(command: Command) -> ExitCode {
     match command {
-        Command::Serve { listen, database, demo, public_url } => {
-            let config = Config { listen, database_url: database.database_url, demo, public_url };
+        Command::Serve {
+            listen,
+            database,
+            demo,
+            public_url,
+            trusted_proxy,
+            request_log_retention_days,
+        } => {
+            let config = Config {
+                listen,
+                database_url: database.database_url,
+                demo,
+                public_url,
+                trusted_proxy,
+                request_log_retention_days,
+            };
             match serve(config).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
@@ -143,10 +165,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let listener = TcpListener::bind(config.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "airside listening");
-    let state = AppState { db: db.clone(), config: Arc::new(config) };
+    let (request_log, log_writer) = RequestLog::start(db.clone());
+    let state = AppState { db: db.clone(), config: Arc::new(config), request_log };
     let background = app::spawn_background(&state);
     app::serve(listener, state, app::shutdown_signal()).await?;
     background.abort();
+    // The writer stops once the last sender is gone, after writing what it holds.
+    let _ = log_writer.await;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

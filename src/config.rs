@@ -14,6 +14,10 @@ pub struct Config {
     /// The URL the outside world reaches this server at (the OAuth issuer).
     /// Default: `http://` and the listen address.
     pub public_url: Option<String>,
+    /// A reverse proxy whose `X-Forwarded-For` names the client.
+    pub trusted_proxy: Option<std::net::IpAddr>,
+    /// Days raw request-log entries are kept.
+    pub request_log_retention_days: u32,
 }
 
 impl Config {
@@ -33,6 +37,8 @@ impl Default for Config {
             database_url: DEFAULT_DATABASE_URL.to_string(),
             demo: false,
             public_url: None,
+            trusted_proxy: None,
+            request_log_retention_days: 30,
         }
     }
 }

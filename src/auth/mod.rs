@@ -30,6 +30,9 @@ pub trait Caller: Clone + Send + Sync + 'static {
 
     fn require(&self, scope: Scope) -> Result<(), ApiError>;
 
+    /// Whose request this is, for the request log and usage counts.
+    fn credential(&self) -> (crate::domain::OrgId, crate::domain::usage::Credential);
+
     /// Whether a route of `method` may need `scope` (a router refuses nonsense).
     fn allows(method: &Method, scope: Scope) -> bool;
 }

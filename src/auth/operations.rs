@@ -9,6 +9,7 @@ use super::bearer;
 use crate::app::AppState;
 use crate::domain::scope::OPERATIONS;
 use crate::domain::scope::{Scope, Scopes};
+use crate::domain::usage::{Credential, CredentialKind};
 use crate::domain::OrgId;
 use crate::http::ApiError;
 use crate::storage::clients::ClientKind;
@@ -69,6 +70,14 @@ impl super::Caller for OpsCaller {
         } else {
             Err(bearer::insufficient_scope(scope))
         }
+    }
+
+    fn credential(&self) -> (OrgId, Credential) {
+        let (kind, id) = match &self.credential {
+            OpsCredential::Client { id, .. } => (CredentialKind::OperationsClient, *id),
+            OpsCredential::LegacyToken { id } => (CredentialKind::LegacyToken, *id),
+        };
+        (self.org, Credential { kind, id, pilot: None })
     }
 
     /// Every GET needs `ops:read`; writes need a write scope.

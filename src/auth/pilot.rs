@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, Method};
 use super::{bearer, Caller};
 use crate::app::AppState;
 use crate::domain::scope::{Scope, Scopes, PILOT};
+use crate::domain::usage::{Credential, CredentialKind};
 use crate::domain::{OrgId, PilotId};
 use crate::http::ApiError;
 use crate::storage::clients::ClientKind;
@@ -49,6 +50,11 @@ impl Caller for PilotCaller {
         } else {
             Err(bearer::insufficient_scope(scope))
         }
+    }
+
+    fn credential(&self) -> (OrgId, Credential) {
+        let kind = CredentialKind::PilotClient;
+        (self.org, Credential { kind, id: self.client, pilot: Some(self.pilot.0) })
     }
 
     fn allows(_: &Method, scope: Scope) -> bool {

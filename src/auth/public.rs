@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, Method};
 use super::{bearer, Caller};
 use crate::app::AppState;
 use crate::domain::scope::{Scope, Scopes, PUBLIC};
+use crate::domain::usage::{Credential, CredentialKind};
 use crate::domain::OrgId;
 use crate::http::ApiError;
 use crate::storage::{org_keys, orgs};
@@ -53,6 +54,10 @@ impl Caller for PublicCaller {
             Err(ApiError::forbidden(format!("this API key lacks the {scope} scope"))
                 .with("scope", serde_json::json!(scope.as_str())))
         }
+    }
+
+    fn credential(&self) -> (OrgId, Credential) {
+        (self.org, Credential { kind: CredentialKind::OrgKey, id: self.key, pilot: None })
     }
 
     fn allows(method: &Method, scope: Scope) -> bool {

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::usage::{counted, Counted};
 use crate::app::AppState;
 use crate::auth::Staff;
 use crate::domain::client;
@@ -29,7 +30,7 @@ pub async fn list(
     staff: Staff,
     paging: Paging,
     Query(filter): Query<ClientFilter>,
-) -> Result<List<Client>, ApiError> {
+) -> Result<List<Counted<Client>>, ApiError> {
     staff.require_api_settings(ApiSettingsView)?;
     let mut filters = vec![];
     if let Some(kind) = filter.kind {
@@ -38,7 +39,8 @@ pub async fn list(
         filters.push(Filter::Text("kind", kind.as_str().to_string()));
     }
     let page = resource::list::<Client>(&state.db, staff.org.id, &filters, &paging.request).await?;
-    Ok(paging.list(page))
+    let kind = |c: &Client| c.kind.credential_kind();
+    Ok(paging.list(counted(&state, staff.org.id, page, |c| c.id, kind).await?))
 }
 
 pub async fn show(

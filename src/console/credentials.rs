@@ -9,8 +9,10 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::auth::Staff;
+use crate::console::usage::{counted, Counted};
 use crate::domain::scope::{Scopes, PUBLIC};
 use crate::domain::staff::Permission::{ApiSettingsManage, ApiSettingsView};
+use crate::domain::usage::CredentialKind;
 use crate::http::extract::{Data, Json, Path};
 use crate::http::pagination::{List, Paging};
 use crate::http::ApiError;
@@ -57,10 +59,11 @@ pub async fn list_tokens(
     State(state): State<AppState>,
     staff: Staff,
     paging: Paging,
-) -> Result<List<ApiToken>, ApiError> {
+) -> Result<List<Counted<ApiToken>>, ApiError> {
     staff.require_api_settings(ApiSettingsView)?;
-    Ok(paging
-        .list(resource::list::<ApiToken>(&state.db, staff.org.id, &[], &paging.request).await?))
+    let page = resource::list::<ApiToken>(&state.db, staff.org.id, &[], &paging.request).await?;
+    let kind = |_: &ApiToken| CredentialKind::LegacyToken;
+    Ok(paging.list(counted(&state, staff.org.id, page, |t| t.id, kind).await?))
 }
 
 pub async fn create_token(
@@ -147,9 +150,11 @@ pub async fn list_keys(
     State(state): State<AppState>,
     staff: Staff,
     paging: Paging,
-) -> Result<List<OrgKey>, ApiError> {
+) -> Result<List<Counted<OrgKey>>, ApiError> {
     staff.require_api_settings(ApiSettingsView)?;
-    Ok(paging.list(resource::list::<OrgKey>(&state.db, staff.org.id, &[], &paging.request).await?))
+    let page = resource::list::<OrgKey>(&state.db, staff.org.id, &[], &paging.request).await?;
+    let kind = |_: &OrgKey| CredentialKind::OrgKey;
+    Ok(paging.list(counted(&state, staff.org.id, page, |k| k.id, kind).await?))
 }
 
 pub async fn create_key(

@@ -9,6 +9,7 @@ use crate::app::AppState;
 mod clients;
 pub mod credentials;
 mod session;
+pub mod usage;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -31,4 +32,6 @@ pub fn router() -> Router<AppState> {
         .route("/console/api/keys", get(credentials::list_keys).post(credentials::create_key))
         .route("/console/api/keys/{id}", axum::routing::delete(credentials::delete_key))
         .route("/console/api/keys/{id}/revoke", post(credentials::revoke_key))
+        .route("/console/api/usage", get(usage::report))
+        .route("/console/api/request-log", get(usage::log))
 }

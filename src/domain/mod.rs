@@ -11,6 +11,7 @@ pub mod pirep;
 pub mod scope;
 pub mod staff;
 pub mod time;
+pub mod usage;
 
 pub use ids::*;
 pub use time::Timestamp;

@@ -4,7 +4,9 @@
 pub mod error;
 pub mod extract;
 pub mod pagination;
+pub mod params;
 pub mod request_id;
+pub mod request_log;
 pub mod scoped;
 
 pub use error::ApiError;

@@ -144,6 +144,8 @@ async fn guard<C: Caller>(
     next: Next,
 ) -> Result<Response, ApiError> {
     let caller = C::authenticate(&state, request.headers()).await?;
+    let (org, credential) = caller.credential();
+    super::request_log::note_caller(org, credential);
     caller.require(scope)?;
     request.extensions_mut().insert(caller);
     Ok(next.run(request).await)

@@ -8,6 +8,7 @@ use base64::Engine;
 
 use super::OAuthError;
 use crate::app::AppState;
+use crate::domain::usage::Credential;
 use crate::domain::OrgId;
 use crate::storage::clients::{self, Client};
 
@@ -61,10 +62,19 @@ pub async fn authenticate(
         return Err(OAuthError::invalid_client());
     };
     match clients::authenticate(&state.db, &client_id, &secret).await? {
-        Some((org, client)) if !client.revoked.0 => Ok((org, client)),
+        Some((org, client)) if !client.revoked.0 => {
+            note_caller(org, &client);
+            Ok((org, client))
+        }
         _ => {
             tracing::warn!(client_id = %client_id, "client authentication failed");
             Err(OAuthError::invalid_client())
         }
     }
+}
+
+/// Tells the request log which client this request is from.
+pub fn note_caller(org: OrgId, client: &Client) {
+    let kind = client.kind.credential_kind();
+    crate::http::request_log::note_caller(org, Credential { kind, id: client.id, pilot: None });
 }

@@ -199,7 +199,10 @@ async fn pilot_client(
         Some(Offered { secret: Some(_), .. }) => client_auth::authenticate(state, offered).await?,
         Some(Offered { client_id, secret: None }) => {
             match clients::by_client_id(&state.db, &client_id).await? {
-                Some((org, client)) if !client.confidential.0 && !client.revoked.0 => (org, client),
+                Some((org, client)) if !client.confidential.0 && !client.revoked.0 => {
+                    client_auth::note_caller(org, &client);
+                    (org, client)
+                }
                 _ => {
                     tracing::warn!(client_id = %client_id, "public client authentication failed");
                     return Err(OAuthError::invalid_client());

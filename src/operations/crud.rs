@@ -16,7 +16,7 @@ use crate::http::error::FieldError;
 use crate::http::extract::{Data, Json, Path, Query};
 use crate::http::pagination::{List, Paging};
 use crate::http::ApiError;
-use crate::storage::resource::{self, Filter, FilterKind, Resource, Value};
+use crate::storage::resource::{self, Resource, Value};
 
 /// A column to write, and the table it must point into when it is a reference.
 #[derive(Debug, Clone)]
@@ -102,31 +102,13 @@ pub trait Writable: Resource + Serialize + 'static {
     }
 }
 
-/// The filters a list request asks for, from `R::FILTERS`; a bad value is a 400.
-pub fn filters<R: Resource>(query: &HashMap<String, String>) -> Result<Vec<Filter>, ApiError> {
-    let mut out = vec![];
-    for (param, column, kind) in R::FILTERS {
-        let Some(value) = query.get(*param) else { continue };
-        out.push(match kind {
-            FilterKind::Int => Filter::Int(
-                column,
-                value.parse().map_err(|_| {
-                    ApiError::bad_request(format!("filter `{param}` must be a whole number"))
-                })?,
-            ),
-            FilterKind::Text => Filter::Text(column, value.clone()),
-        });
-    }
-    Ok(out)
-}
-
 pub async fn list<R: Resource + Serialize>(
     State(state): State<AppState>,
     caller: OpsCaller,
     paging: Paging,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<R>, ApiError> {
-    let filters = filters::<R>(&query)?;
+    let filters = crate::http::params::filters::<R>(&query)?;
     let page = resource::list::<R>(&state.db, caller.org, &filters, &paging.request).await?;
     Ok(paging.list(page))
 }

@@ -18,12 +18,12 @@ use crate::domain::scope::Scope::{
     PublicCompliance, PublicEvents, PublicFinance, PublicFleet, PublicFlights, PublicMaintenance,
     PublicPilots, PublicPlanning, PublicTraining, PublicVtr,
 };
-use crate::domain::Timestamp;
 use crate::http::extract::{Data, Path, Query};
 use crate::http::pagination::{List, Paging};
+use crate::http::params::{filters, int_param, time_param};
 use crate::http::scoped::{doc, RouteRule, ScopedRouter};
 use crate::http::ApiError;
-use crate::operations::crud::filters;
+
 use crate::storage::fleet::Aircraft;
 use crate::storage::page::PageRequest;
 use crate::storage::pilots::Pilot;
@@ -217,15 +217,6 @@ async fn pilots(
     })))
 }
 
-fn int_param(query: &HashMap<String, String>, name: &str) -> Result<Option<i64>, ApiError> {
-    query
-        .get(name)
-        .map(|v| {
-            v.parse().map_err(|_| ApiError::bad_request(format!("`{name}` must be a whole number")))
-        })
-        .transpose()
-}
-
 /// `YYYY-MM` to the half-open range of that month, as RFC 3339 text.
 fn month(period: &str) -> Result<(String, String), ApiError> {
     let bad = || ApiError::bad_request("`period` must be a month: YYYY-MM");
@@ -374,24 +365,6 @@ impl From<PlanningRow> for PlanningSession {
             resource: ResourceRef { r#type: r.resource_type, id: r.resource_id },
         }
     }
-}
-
-fn time_param(query: &HashMap<String, String>, name: &str) -> Result<Option<String>, ApiError> {
-    query
-        .get(name)
-        .map(|v| {
-            Timestamp::try_from(v.clone())
-                .map(|t| t.to_db())
-                .or_else(|_| {
-                    NaiveDate::parse_from_str(v, "%Y-%m-%d").map(|d| format!("{d}T00:00:00"))
-                })
-                .map_err(|_| {
-                    ApiError::bad_request(format!(
-                        "`{name}` must be a date (YYYY-MM-DD) or an RFC 3339 time"
-                    ))
-                })
-        })
-        .transpose()
 }
 
 async fn sessions(

@@ -20,6 +20,16 @@ pub enum ClientKind {
 
 text_enum!(ClientKind { ClientKind::Operations => "operations", ClientKind::Pilot => "pilot" });
 
+impl ClientKind {
+    /// How the request log counts this client's requests.
+    pub fn credential_kind(self) -> crate::domain::usage::CredentialKind {
+        match self {
+            ClientKind::Operations => crate::domain::usage::CredentialKind::OperationsClient,
+            ClientKind::Pilot => crate::domain::usage::CredentialKind::PilotClient,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Client {
     pub id: i64,

@@ -35,6 +35,8 @@ pub enum Filter {
     AtLeast(&'static str, String),
     /// `column < value`.
     Before(&'static str, String),
+    /// `low <= column <= high`.
+    IntBetween(&'static str, i64, i64),
 }
 
 impl Filter {
@@ -50,6 +52,13 @@ impl Filter {
             Filter::Before(column, value) => {
                 sql.push(" AND ").push(column).push(" < ").bind(value.clone())
             }
+            Filter::IntBetween(column, low, high) => sql
+                .push(" AND ")
+                .push(column)
+                .push(" BETWEEN ")
+                .bind(*low)
+                .push(" AND ")
+                .bind(*high),
         };
     }
 }

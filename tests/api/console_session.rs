@@ -1,5 +1,6 @@
 //! Staff sign-in (`/console/api/session`) and the problem+json answers to bad input.
 
+use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::harness::{each_backend, problem, Backend, TestApp};
@@ -138,4 +139,23 @@ async fn bad_input_answers_problem_json_never_500() {
 
     // The server is still fine afterwards.
     assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+/// A console JSON call as signed-in staff: (session cookie, CSRF token).
+pub async fn console(
+    app: &TestApp,
+    who: &(String, String),
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut request = app
+        .http
+        .request(method, app.url(path))
+        .header("cookie", &who.0)
+        .header("x-csrf-token", &who.1);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap()
 }

@@ -2,7 +2,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use airside::app::{self, AppState};
 use airside::config::Config;
@@ -120,13 +119,9 @@ impl TestApp {
         db.migrate().await.expect("migrate");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let config = Config {
-            listen: addr,
-            database_url: database.url.clone(),
-            demo: false,
-            public_url: None,
-        };
-        let state = AppState { db: db.clone(), config: Arc::new(config) };
+        let config =
+            Config { listen: addr, database_url: database.url.clone(), ..Config::default() };
+        let state = AppState::new(db.clone(), config);
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(app::serve(listener, state, async {
             let _ = rx.await;

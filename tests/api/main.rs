@@ -12,3 +12,4 @@ mod operations;
 mod ops_helpers;
 mod pilot_flow;
 mod public_api;
+mod request_log;

@@ -2,7 +2,6 @@
 //! the router itself, and the behaviour behind them.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use airside::app::AppState;
 use airside::config::Config;
@@ -668,7 +667,7 @@ fn ids_in(body: &Value) -> BTreeSet<i64> {
 #[tokio::test]
 async fn every_operations_route_checks_token_org_and_scope() {
     each_backend(|app| async move {
-        let state = AppState { db: app.db.clone(), config: Arc::new(Config::default()) };
+        let state = AppState::new(app.db.clone(), Config::default());
         let (_, rules) = airside::operations::build(&state);
         assert!(rules.len() > 80, "{} rules", rules.len());
         let fx = fixture(&app).await;
@@ -933,7 +932,7 @@ fn refs(value: &Value, into: &mut Vec<String>) {
 #[tokio::test]
 async fn the_openapi_documents_match_the_routers() {
     let app = TestApp::spawn_empty(&crate::harness::Backend::Sqlite).await;
-    let state = AppState { db: app.db.clone(), config: Arc::new(Config::default()) };
+    let state = AppState::new(app.db.clone(), Config::default());
     let surfaces = [
         (
             "operations",

@@ -1,7 +1,5 @@
 //! Legacy tokens, org API keys and the read-only Public API.
 
-use std::sync::Arc;
-
 use airside::app::AppState;
 use airside::config::Config;
 use airside::domain::scope::{Scope, PUBLIC};
@@ -9,26 +7,8 @@ use airside::storage::{orgs, Db};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::console_session::sign_in;
+use crate::console_session::{console, sign_in};
 use crate::harness::{each_backend, problem, Backend, TestApp};
-
-async fn console(
-    app: &TestApp,
-    who: &(String, String),
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut request = app
-        .http
-        .request(method, app.url(path))
-        .header("cookie", &who.0)
-        .header("x-csrf-token", &who.1);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
 
 /// An org API key of `slug` with `scopes`, made in the console: (key, key id, org uuid).
 async fn key(app: &TestApp, slug: &str, scopes: &[Scope]) -> (String, i64, String) {
@@ -81,7 +61,7 @@ async fn min_id(db: &Db, table: &str, slug: &str) -> i64 {
 #[tokio::test]
 async fn every_public_route_checks_key_org_and_scope_and_refuses_writes() {
     each_backend(|app| async move {
-        let state = AppState { db: app.db.clone(), config: Arc::new(Config::default()) };
+        let state = AppState::new(app.db.clone(), Config::default());
         let (_, rules) = airside::public::build(&state);
         assert_eq!(rules.len(), 17);
         let (all, all_id, school) = key(&app, "demo-school", &PUBLIC).await;
