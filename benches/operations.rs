@@ -191,5 +191,24 @@ fn main() {
         let grants = load(seconds, grant()).await;
         row("POST /oauth/token (client_credentials)", &grants);
         println!("{:<44} {:>10.0} /s   (target >= 2,000/s)", "grants", grants.rps());
+
+        // The request log must keep up: entries dropped because its writer
+        // fell behind, and what it counted for the bench client and token.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let signed_in = http
+            .post(format!("{base}/console/api/session"))
+            .json(&serde_json::json!({ "email": "owner@demo.test", "password": "airside-demo" }))
+            .send()
+            .await
+            .unwrap();
+        let cookie = signed_in.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        let usage: Value = http.get(format!("{base}/console/api/usage")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
+        let counted: i64 = usage["data"]["credentials"].as_array().unwrap().iter().map(|c| c["requests"]["all_time"].as_i64().unwrap_or(0)).sum();
+        println!(
+            "{:<44} {:>10} dropped   ({counted} requests counted; {} measured ok, warm-ups not measured)",
+            "request log",
+            usage["data"]["dropped_log_entries"],
+            list.requests + list.errors + grants.requests + grants.errors,
+        );
     });
 }
