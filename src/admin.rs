@@ -11,7 +11,9 @@ use crate::domain::pilot::{parse_pilot_ident, PilotState};
 use crate::domain::staff::Permissions;
 use crate::security;
 use crate::storage::clients::{self, ClientKind};
-use crate::storage::{self, airlines, api_tokens, audit, org_keys, orgs, pilots, staff, Db};
+use crate::storage::{
+    self, airlines, api_tokens, audit, org_keys, orgs, pilots, resource, staff, webhooks, Db,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
@@ -39,6 +41,37 @@ pub enum AdminCommand {
     Client {
         #[command(subcommand)]
         command: ClientCommand,
+    },
+    /// Webhook endpoints.
+    Webhook {
+        #[command(subcommand)]
+        command: WebhookCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Register an endpoint; prints its id and signing secret (shown this once).
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        url: String,
+        /// An event type from the catalog; repeat for several.
+        #[arg(long = "event", required = true)]
+        events: Vec<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Allow http:// and private or loopback addresses (testing).
+        #[arg(long)]
+        allow_insecure: bool,
+    },
+    /// Write a `webhook.test` event for one endpoint; a running server sends it.
+    Ping {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        endpoint_id: i64,
     },
 }
 
@@ -190,6 +223,43 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<Value> {
             let registration =
                 client::Registration { name, scopes, redirect_uris, privacy_policy_url };
             create_client(db, &org, &kind, registration, public).await
+        }
+        AdminCommand::Webhook {
+            command: WebhookCommand::Create { org, url, events, description, allow_insecure },
+        } => {
+            let org = org_by_slug(db, &org).await?;
+            let url = crate::webhooks::check_url(&url, allow_insecure)
+                .await
+                .map_err(|why| anyhow!("url {why}"))?;
+            let events = crate::webhooks::check_event_types(&events)
+                .map_err(|unknown| anyhow!("unknown event types: {}", unknown.join(", ")))?;
+            let mut tx = db.begin().await?;
+            let (id, secret) =
+                webhooks::create(&mut tx, org.id, &url, &description, &events, true).await?;
+            let detail = json!({ "url": url, "event_types": events });
+            let target = id.to_string();
+            audit::record(
+                &mut tx,
+                org.id,
+                "admin-cli",
+                "webhook.created",
+                "webhook_endpoint",
+                &target,
+                detail,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(json!({ "endpoint_id": id, "secret": secret }))
+        }
+        AdminCommand::Webhook { command: WebhookCommand::Ping { org, endpoint_id } } => {
+            let org = org_by_slug(db, &org).await?;
+            let mut tx = db.begin().await?;
+            if !resource::exists(&mut tx, org.id, "webhook_endpoints", endpoint_id).await? {
+                bail!("no webhook endpoint {endpoint_id} in this org");
+            }
+            let event_id = webhooks::ping(&mut tx, org.id, endpoint_id).await?;
+            tx.commit().await?;
+            Ok(json!({ "event_id": event_id }))
         }
         AdminCommand::Token { command: TokenCommand::Create { org, name } } => {
             let org = org_by_slug(db, &org).await?;

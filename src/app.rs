@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(live))
         .route("/readyz", get(ready))
         .merge(crate::console::router())
+        .merge(crate::webhooks::api::router())
         .merge(crate::pilot::pages())
         .merge(crate::html::router())
         .merge(apis)
@@ -101,6 +102,7 @@ const MAINTENANCE_SWEEP: std::time::Duration = std::time::Duration::from_secs(15
 pub fn spawn_background(state: &AppState) -> tokio::task::JoinHandle<()> {
     let db = state.db.clone();
     let pruning = request_log::spawn_pruning(db.clone(), state.config.request_log_retention_days);
+    let allow_internal_webhooks = state.config.allow_insecure_webhooks;
     tokio::spawn(async move {
         // Aborting this task ends its siblings too.
         struct AbortOnDrop(tokio::task::JoinHandle<()>);
@@ -110,6 +112,10 @@ pub fn spawn_background(state: &AppState) -> tokio::task::JoinHandle<()> {
             }
         }
         let _pruning = AbortOnDrop(pruning);
+        let _dispatcher = AbortOnDrop(tokio::spawn(crate::webhooks::dispatcher::run(
+            db.clone(),
+            allow_internal_webhooks,
+        )));
         let mut every = tokio::time::interval(MAINTENANCE_SWEEP);
         loop {
             every.tick().await;

@@ -54,6 +54,9 @@ enum Command {
         /// Days raw request-log entries are kept; daily counts are kept forever.
         #[arg(long, env = "AIRSIDE_REQUEST_LOG_RETENTION_DAYS", default_value_t = 30)]
         request_log_retention_days: u32,
+        /// Allow http:// webhook URLs and private or loopback addresses (testing).
+        #[arg(long, env = "AIRSIDE_ALLOW_INSECURE_WEBHOOKS")]
+        allow_insecure_webhooks: bool,
     },
     /// Seed the demo organisations (idempotent) and exit.
     Demo {
@@ -99,6 +102,7 @@ async fn run(command: Command) -> ExitCode {
             public_url,
             trusted_proxy,
             request_log_retention_days,
+            allow_insecure_webhooks,
         } => {
             let config = Config {
                 listen,
@@ -107,6 +111,7 @@ async fn run(command: Command) -> ExitCode {
                 public_url,
                 trusted_proxy,
                 request_log_retention_days,
+                allow_insecure_webhooks,
             };
             match serve(config).await {
                 Ok(()) => ExitCode::SUCCESS,

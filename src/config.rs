@@ -18,6 +18,9 @@ pub struct Config {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// Days raw request-log entries are kept.
     pub request_log_retention_days: u32,
+    /// Let webhooks use http:// and reach private and loopback addresses
+    /// (local testing only).
+    pub allow_insecure_webhooks: bool,
 }
 
 impl Config {
@@ -39,6 +42,7 @@ impl Default for Config {
             public_url: None,
             trusted_proxy: None,
             request_log_retention_days: 30,
+            allow_insecure_webhooks: false,
         }
     }
 }

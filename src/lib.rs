@@ -22,3 +22,4 @@ pub mod pilot;
 pub mod public;
 pub mod security;
 pub mod storage;
+pub mod webhooks;

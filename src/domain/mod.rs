@@ -12,6 +12,7 @@ pub mod scope;
 pub mod staff;
 pub mod time;
 pub mod usage;
+pub mod webhook;
 
 pub use ids::*;
 pub use time::Timestamp;

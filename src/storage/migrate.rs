@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "public_api", include_str!("../../migrations/0004_public_api.sql")),
     (5, "maintenance_alerts", include_str!("../../migrations/0005_maintenance_alerts.sql")),
     (6, "request_log", include_str!("../../migrations/0006_request_log.sql")),
+    (7, "webhooks", include_str!("../../migrations/0007_webhooks.sql")),
 ];
 
 #[derive(Debug)]

@@ -33,6 +33,7 @@ pub mod sessions;
 pub mod staff;
 pub mod tokens;
 pub mod usage;
+pub mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -114,6 +114,18 @@ macro_rules! keyed {
 }
 pub(crate) use keyed;
 
+/// Implements `Keyed` for row structs whose `id` is a plain `i64`.
+macro_rules! keyed_by_id {
+    ($($row:ty),* $(,)?) => {$(
+        impl $crate::storage::page::Keyed for $row {
+            fn key(&self) -> i64 {
+                self.id
+            }
+        }
+    )*};
+}
+pub(crate) use keyed_by_id;
+
 /// A value to write. Column names come from code, never from input.
 ///
 /// NULLs carry their column's type: PostgreSQL statements are prepared (and

@@ -3,19 +3,10 @@
 
 use serde::Serialize;
 
-use super::page::{Keyed, Order};
+use super::page::Order;
+use super::resource::keyed_by_id;
 use super::resource::{FilterKind, Resource};
 use crate::domain::Timestamp;
-
-macro_rules! keyed_by_id {
-    ($($row:ty),*) => {$(
-        impl Keyed for $row {
-            fn key(&self) -> i64 {
-                self.id
-            }
-        }
-    )*};
-}
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct ComplianceRecord {

@@ -15,7 +15,7 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn admin(database: &TestDatabase, args: &[&str]) -> (bool, Value) {
+pub fn admin(database: &TestDatabase, args: &[&str]) -> (bool, Value) {
     let output = Command::new(BIN)
         .args(["admin", "--database-url", &database.url])
         .args(args)
@@ -116,7 +116,7 @@ async fn admin_creates_orgs_and_pilots_and_refuses_nonsense() {
     .await;
 }
 
-struct Server {
+pub struct Server {
     child: Child,
     port: u16,
     log: std::sync::mpsc::Receiver<String>,
@@ -129,10 +129,15 @@ impl Server {
     }
 
     fn start_logging(database_url: &str, filter: &str) -> Server {
+        Self::start_with(database_url, filter, &[])
+    }
+
+    pub fn start_with(database_url: &str, filter: &str, extra: &[&str]) -> Server {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", &listen, "--database-url", database_url])
+            .args(extra)
             .env("AIRSIDE_LOG", filter)
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())
@@ -175,6 +180,14 @@ impl Server {
             .status()
             .unwrap();
         assert!(status.success());
+    }
+}
+
+impl Server {
+    /// SIGKILL: no shutdown, nothing flushed.
+    pub fn crash(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
     }
 }
 

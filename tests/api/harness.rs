@@ -100,6 +100,8 @@ pub struct TestApp {
     pub db: Db,
     pub http: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
+    /// The dispatcher and sweeps, as `airside serve` runs them.
+    background: Option<tokio::task::JoinHandle<()>>,
     // Dropped last: the server and pools go before the database.
     _database: TestDatabase,
 }
@@ -119,9 +121,15 @@ impl TestApp {
         db.migrate().await.expect("migrate");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let config =
-            Config { listen: addr, database_url: database.url.clone(), ..Config::default() };
+        // Test receivers listen on loopback over plain http.
+        let config = Config {
+            listen: addr,
+            database_url: database.url.clone(),
+            allow_insecure_webhooks: true,
+            ..Config::default()
+        };
         let state = AppState::new(db.clone(), config);
+        let background = Some(app::spawn_background(&state));
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(app::serve(listener, state, async {
             let _ = rx.await;
@@ -130,7 +138,12 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        TestApp { addr, db, http, shutdown: Some(tx), _database: database }
+        TestApp { addr, db, http, shutdown: Some(tx), background, _database: database }
+    }
+
+    /// The database's URL, for a second connection (another "node").
+    pub fn database_url(&self) -> &str {
+        &self._database.url
     }
 
     /// The SQLite file, when the test runs on SQLite.
@@ -151,6 +164,9 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+        if let Some(background) = self.background.take() {
+            background.abort();
         }
     }
 }

@@ -13,3 +13,4 @@ mod ops_helpers;
 mod pilot_flow;
 mod public_api;
 mod request_log;
+mod webhooks;

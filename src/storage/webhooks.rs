@@ -1,0 +1,451 @@
+//! Webhook endpoints, deliveries and attempts, and the dispatcher's steps:
+//! fan events out to deliveries, claim due deliveries, record what happened.
+//! Each step is one short transaction, so a crash between steps loses nothing:
+//! an unclaimed delivery is claimed again once its lease runs out.
+
+use std::collections::HashMap;
+
+use chrono::Duration;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::clients::Lines;
+use super::{Backend, Db, Flag, Tx};
+use crate::domain::webhook::{new_secret, retry_delay, MAX_RETRIES};
+use crate::domain::{OrgId, Timestamp};
+
+/// An endpoint as staff see it; the secret is never part of it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Endpoint {
+    pub id: i64,
+    pub url: String,
+    pub description: String,
+    pub event_types: Lines,
+    #[sqlx(try_from = "i64")]
+    pub enabled: Flag,
+    /// Failed attempts since the last success.
+    pub failure_streak: i64,
+    pub last_success_at: Option<String>,
+    /// Why the server disabled it (a 410 Gone), if it did.
+    pub disabled_reason: Option<String>,
+    /// Until when the previous secret still signs, after a rotation.
+    pub previous_secret_expires_at: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct EndpointText {
+    id: i64,
+    url: String,
+    description: String,
+    event_types: String,
+    enabled: i64,
+    failure_streak: i64,
+    last_success_at: Option<String>,
+    disabled_reason: Option<String>,
+    previous_secret_expires_at: Option<String>,
+    created_at: String,
+}
+
+impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for Endpoint {
+    fn from_row(row: &'r sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        let e = EndpointText::from_row(row)?;
+        Ok(Endpoint {
+            id: e.id,
+            url: e.url,
+            description: e.description,
+            event_types: Lines::from(e.event_types),
+            enabled: Flag::from(e.enabled),
+            failure_streak: e.failure_streak,
+            last_success_at: e.last_success_at,
+            disabled_reason: e.disabled_reason,
+            previous_secret_expires_at: e.previous_secret_expires_at,
+            created_at: e.created_at,
+        })
+    }
+}
+
+impl super::resource::Resource for Endpoint {
+    const TABLE: &'static str = "webhook_endpoints";
+    const COLUMNS: &'static str = "id, url, description, event_types, enabled, failure_streak, \
+        last_success_at, disabled_reason, previous_secret_expires_at, created_at";
+}
+
+/// A delivery of one event to one endpoint.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Delivery {
+    pub id: i64,
+    /// The same on every attempt (`X-GA-Webhook-Delivery`, `webhook-id`).
+    pub uuid: String,
+    pub endpoint_id: i64,
+    pub event_type: String,
+    /// `pending`, `succeeded` or `failed`.
+    pub status: String,
+    /// Attempts in the current round (a redelivery starts a new round).
+    pub attempts: i64,
+    pub next_attempt_at: String,
+    pub created_at: String,
+    pub completed_at: Option<String>,
+}
+
+impl super::resource::Resource for Delivery {
+    const TABLE: &'static str = "webhook_deliveries";
+    const COLUMNS: &'static str =
+        "id, uuid, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, completed_at";
+    const ORDER: super::page::Order = super::page::Order::NewestFirst;
+    const FILTERS: &'static [(&'static str, &'static str, super::resource::FilterKind)] = &[
+        ("endpoint", "endpoint_id", super::resource::FilterKind::Int),
+        ("status", "status", super::resource::FilterKind::Text),
+    ];
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Attempt {
+    pub id: i64,
+    pub attempt: i64,
+    pub attempted_at: String,
+    pub status_code: Option<i64>,
+    pub duration_ms: i64,
+    /// The first characters of the response body.
+    pub response_excerpt: Option<String>,
+    pub error: Option<String>,
+}
+
+super::resource::keyed_by_id!(Endpoint, Delivery, Attempt);
+
+/// Creates an endpoint; returns its id and signing secret (shown once).
+pub async fn create(
+    tx: &mut Tx,
+    org: OrgId,
+    url: &str,
+    description: &str,
+    event_types: &[String],
+    enabled: bool,
+) -> Result<(i64, String), sqlx::Error> {
+    let secret = new_secret();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO webhook_endpoints (org_id, url, description, event_types, enabled, secret, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(url)
+    .bind(description)
+    .bind(event_types.join("\n"))
+    .bind(i64::from(enabled))
+    .bind(&secret)
+    .bind(Timestamp::now().to_db())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((id, secret))
+}
+
+/// A new secret; the old one keeps signing beside it for 24 hours.
+pub async fn rotate_secret(
+    tx: &mut Tx,
+    org: OrgId,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let secret = new_secret();
+    let until = Timestamp(chrono::Utc::now() + Duration::hours(24)).to_db();
+    let done = sqlx::query(
+        "UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = $1, \
+         secret = $2 WHERE org_id = $3 AND id = $4",
+    )
+    .bind(until)
+    .bind(&secret)
+    .bind(org.0)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok((done.rows_affected() == 1).then_some(secret))
+}
+
+/// Writes a `webhook.test` event and its delivery to `endpoint` alone.
+pub async fn ping(tx: &mut Tx, org: OrgId, endpoint: i64) -> Result<uuid::Uuid, sqlx::Error> {
+    let data = serde_json::json!({ "endpoint_id": endpoint, "message": "Ping from Airside" });
+    let event = super::outbox::emit(tx, org, "webhook.test", data).await?;
+    let now = Timestamp::now().to_db();
+    sqlx::query("UPDATE events SET dispatched_at = $1 WHERE uuid = $2")
+        .bind(&now)
+        .bind(event.to_string())
+        .execute(&mut **tx)
+        .await?;
+    let event_id: i64 = sqlx::query_scalar("SELECT id FROM events WHERE uuid = $1")
+        .bind(event.to_string())
+        .fetch_one(&mut **tx)
+        .await?;
+    insert_delivery(tx, org, endpoint, event_id, "webhook.test", &now).await?;
+    Ok(event)
+}
+
+async fn insert_delivery(
+    tx: &mut Tx,
+    org: OrgId,
+    endpoint: i64,
+    event: i64,
+    event_type: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (org_id, uuid, endpoint_id, event_id, event_type, status, \
+         next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6)",
+    )
+    .bind(org.0)
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(endpoint)
+    .bind(event)
+    .bind(event_type)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Starts a new round of attempts for a delivery that is not pending.
+pub async fn redeliver(tx: &mut Tx, org: OrgId, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, \
+         claimed_until = NULL, completed_at = NULL WHERE org_id = $2 AND id = $3 AND status <> 'pending'",
+    )
+    .bind(Timestamp::now().to_db())
+    .bind(org.0)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn attempts(db: &Db, org: OrgId, delivery: i64) -> Result<Vec<Attempt>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, attempt, attempted_at, status_code, duration_ms, response_excerpt, error \
+         FROM webhook_attempts WHERE org_id = $1 AND delivery_id = $2 ORDER BY id",
+    )
+    .bind(org.0)
+    .bind(delivery)
+    .fetch_all(db.reader())
+    .await
+}
+
+/// PostgreSQL: rows another dispatcher holds are skipped, not waited for.
+/// SQLite has one writer, so its transactions never overlap anyway.
+fn skip_locked(db: &Db) -> &'static str {
+    match db.backend() {
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    }
+}
+
+/// Turns up to `limit` undispatched events into one delivery per enabled
+/// endpoint subscribed to the event's type. Returns how many events it took.
+pub async fn fan_out(db: &Db, limit: i64) -> Result<usize, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let events: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
+        "SELECT id, org_id, event_type FROM events WHERE dispatched_at IS NULL ORDER BY id LIMIT $1{}",
+        skip_locked(db)
+    ))
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    if events.is_empty() {
+        return Ok(0);
+    }
+    let now = Timestamp::now().to_db();
+    let mut subscribers: HashMap<i64, Vec<(i64, Lines)>> = HashMap::new();
+    for (event, org, event_type) in &events {
+        if !subscribers.contains_key(org) {
+            let endpoints: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT id, event_types FROM webhook_endpoints WHERE org_id = $1 AND enabled = 1",
+            )
+            .bind(org)
+            .fetch_all(&mut *tx)
+            .await?;
+            let endpoints = endpoints.into_iter().map(|(id, types)| (id, Lines::from(types)));
+            subscribers.insert(*org, endpoints.collect());
+        }
+        for (endpoint, types) in &subscribers[org] {
+            if types.0.iter().any(|t| t == event_type) {
+                insert_delivery(&mut tx, OrgId(*org), *endpoint, *event, event_type, &now).await?;
+            }
+        }
+        sqlx::query("UPDATE events SET dispatched_at = $1 WHERE id = $2")
+            .bind(&now)
+            .bind(event)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(events.len())
+}
+
+/// A delivery claimed for one attempt, with what sending it needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: i64,
+    pub org_id: i64,
+    pub uuid: String,
+    pub endpoint_id: i64,
+    pub attempts: i64,
+    pub url: String,
+    pub secret: String,
+    pub previous_secret: Option<String>,
+    pub previous_secret_expires_at: Option<String>,
+    pub payload: String,
+    pub org_uuid: String,
+}
+
+impl Claimed {
+    /// The request body: the same bytes on every attempt.
+    pub fn body(&self) -> Vec<u8> {
+        let mut body: Value = serde_json::from_str(&self.payload).unwrap_or_default();
+        body["org_id"] = Value::String(self.org_uuid.clone());
+        serde_json::to_vec(&body).unwrap_or_default()
+    }
+
+    /// The secrets that sign this attempt: the current one, and the previous
+    /// one while its grace period lasts.
+    pub fn secrets(&self, now: Timestamp) -> Vec<&str> {
+        let mut secrets = vec![self.secret.as_str()];
+        let until =
+            self.previous_secret_expires_at.clone().and_then(|t| Timestamp::try_from(t).ok());
+        if let (Some(previous), Some(until)) = (&self.previous_secret, until) {
+            if now < until {
+                secrets.push(previous);
+            }
+        }
+        secrets
+    }
+}
+
+/// Claims up to `limit` due deliveries of enabled endpoints for `lease`: no
+/// other dispatcher takes them until it runs out.
+pub async fn claim(db: &Db, limit: i64, lease: Duration) -> Result<Vec<Claimed>, sqlx::Error> {
+    let now = Timestamp::now();
+    let mut tx = db.begin().await?;
+    let ids: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
+         WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
+         AND (d.claimed_until IS NULL OR d.claimed_until < $1) AND e.enabled = 1 \
+         ORDER BY d.next_attempt_at LIMIT $2{}",
+        match db.backend() {
+            Backend::Postgres => " FOR UPDATE OF d SKIP LOCKED",
+            Backend::Sqlite => "",
+        }
+    ))
+    .bind(now.to_db())
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut claimed = Vec::with_capacity(ids.len());
+    let until = Timestamp(now.0 + lease).to_db();
+    for id in ids {
+        sqlx::query("UPDATE webhook_deliveries SET claimed_until = $1 WHERE id = $2")
+            .bind(&until)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        claimed.push(
+            sqlx::query_as(
+                "SELECT d.id, d.org_id, d.uuid, d.endpoint_id, d.attempts, e.url, e.secret, \
+                 e.previous_secret, e.previous_secret_expires_at, ev.payload, o.uuid AS org_uuid \
+                 FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
+                 JOIN events ev ON ev.id = d.event_id JOIN orgs o ON o.id = d.org_id WHERE d.id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?,
+        );
+    }
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// What one attempt came to.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub at: Timestamp,
+    pub status_code: Option<u16>,
+    pub duration_ms: i64,
+    pub response_excerpt: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Outcome {
+    pub fn succeeded(&self) -> bool {
+        self.status_code.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// Records an attempt and schedules what follows: done, a retry after the
+/// backoff (`jitter` in [-1, 1]), or failed. A 410 disables the endpoint.
+pub async fn record(
+    db: &Db,
+    claimed: &Claimed,
+    outcome: &Outcome,
+    jitter: f64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let attempt: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM webhook_attempts WHERE delivery_id = $1")
+            .bind(claimed.id)
+            .fetch_one(&mut *tx)
+            .await?;
+    sqlx::query(
+        "INSERT INTO webhook_attempts (org_id, delivery_id, attempt, attempted_at, status_code, \
+         duration_ms, response_excerpt, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(claimed.org_id)
+    .bind(claimed.id)
+    .bind(attempt + 1)
+    .bind(outcome.at.to_db())
+    .bind(outcome.status_code.map(i64::from))
+    .bind(outcome.duration_ms)
+    .bind(outcome.response_excerpt.clone())
+    .bind(outcome.error.clone())
+    .execute(&mut *tx)
+    .await?;
+    let attempts = claimed.attempts + 1;
+    let now = Timestamp::now();
+    let gone = outcome.status_code == Some(410);
+    let (status, next) = if outcome.succeeded() {
+        ("succeeded", now)
+    } else if gone || attempts > MAX_RETRIES {
+        ("failed", now)
+    } else {
+        (
+            "pending",
+            Timestamp(
+                now.0 + Duration::from_std(retry_delay(attempts, jitter)).unwrap_or_default(),
+            ),
+        )
+    };
+    let completed = (status != "pending").then(|| now.to_db());
+    sqlx::query(
+        "UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, \
+         claimed_until = NULL, completed_at = $4 WHERE id = $5",
+    )
+    .bind(status)
+    .bind(attempts)
+    .bind(next.to_db())
+    .bind(completed)
+    .bind(claimed.id)
+    .execute(&mut *tx)
+    .await?;
+    let endpoint = if outcome.succeeded() {
+        sqlx::query(
+            "UPDATE webhook_endpoints SET failure_streak = 0, last_success_at = $1 WHERE id = $2",
+        )
+        .bind(now.to_db())
+    } else if gone {
+        sqlx::query(
+            "UPDATE webhook_endpoints SET failure_streak = failure_streak + 1, enabled = 0, \
+             disabled_reason = $1 WHERE id = $2",
+        )
+        .bind("the receiver answered 410 Gone")
+    } else {
+        sqlx::query(
+            "UPDATE webhook_endpoints SET failure_streak = failure_streak + 1 WHERE id = $1",
+        )
+    };
+    endpoint.bind(claimed.endpoint_id).execute(&mut *tx).await?;
+    tx.commit().await
+}

@@ -1,0 +1,167 @@
+//! The dispatcher: turns outbox events into deliveries and sends them, with
+//! retries, from a task of every serving node. Claims are leases, so nodes
+//! sharing a database never send the same attempt at once, and a node that
+//! dies mid-send leaves its deliveries to be claimed again.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use tokio::task::JoinSet;
+
+use crate::domain::webhook::{ga_signature, is_internal, standard_signature};
+use crate::domain::Timestamp;
+use crate::storage::webhooks::{self, Claimed, Outcome};
+use crate::storage::Db;
+
+/// Deliveries in flight at once per node.
+const IN_FLIGHT: usize = 64;
+/// How long a claim holds: the 15 s request timeout and ample time to
+/// record the outcome. A node that dies holding claims delays them this long.
+const LEASE_SECONDS: i64 = 30;
+/// How often an idle dispatcher looks for work.
+const IDLE_POLL: Duration = Duration::from_millis(20);
+/// Characters of a response body kept in the attempt log.
+const EXCERPT: usize = 500;
+
+/// Resolves names like the system does, but refuses internal addresses, so a
+/// URL that passed validation cannot be re-pointed at this network later
+/// (DNS rebinding).
+struct PublicOnly;
+
+impl Resolve for PublicOnly {
+    fn resolve(&self, name: Name) -> Resolving {
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), 0))
+                .await?
+                .filter(|a| !is_internal(a.ip()))
+                .collect();
+            if addrs.is_empty() {
+                return Err(format!("{} resolves to no public address", name.as_str()).into());
+            }
+            Ok(Box::new(addrs.into_iter()) as Addrs)
+        })
+    }
+}
+
+pub fn http_client(allow_internal: bool) -> reqwest::Client {
+    let builder = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(15))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("Airside-Webhooks/", env!("CARGO_PKG_VERSION")));
+    let builder = if allow_internal { builder } else { builder.dns_resolver(Arc::new(PublicOnly)) };
+    builder.build().expect("a client with these settings builds")
+}
+
+/// Runs until aborted.
+pub async fn run(db: Db, allow_internal: bool) {
+    let http = http_client(allow_internal);
+    let mut sending = JoinSet::new();
+    loop {
+        if let Err(error) = webhooks::fan_out(&db, 500).await {
+            tracing::warn!(%error, "webhook fan-out failed");
+        }
+        let room = IN_FLIGHT - sending.len();
+        let claimed = if room > 0 {
+            webhooks::claim(&db, room as i64, chrono::Duration::seconds(LEASE_SECONDS))
+                .await
+                .unwrap_or_else(|error| {
+                    tracing::warn!(%error, "claiming webhook deliveries failed");
+                    vec![]
+                })
+        } else {
+            vec![]
+        };
+        let idle = claimed.is_empty();
+        for delivery in claimed {
+            let (db, http) = (db.clone(), http.clone());
+            sending.spawn(async move {
+                let outcome = send(&http, &delivery, allow_internal).await;
+                let jitter = rand::random::<f64>() * 2.0 - 1.0;
+                if let Err(error) = webhooks::record(&db, &delivery, &outcome, jitter).await {
+                    // The lease runs out and the delivery is sent again: at least once.
+                    tracing::warn!(%error, delivery = %delivery.uuid, "recording a webhook attempt failed");
+                }
+            });
+        }
+        if idle {
+            tokio::select! {
+                _ = tokio::time::sleep(IDLE_POLL) => {}
+                Some(_) = sending.join_next(), if !sending.is_empty() => {}
+            }
+        }
+        while sending.try_join_next().is_some() {}
+    }
+}
+
+/// One attempt: POST the body with both signature schemes.
+pub async fn send(http: &reqwest::Client, delivery: &Claimed, allow_internal: bool) -> Outcome {
+    let at = Timestamp::now();
+    let started = Instant::now();
+    let body = delivery.body();
+    let secrets = delivery.secrets(at);
+    let unix = at.0.timestamp();
+    let join = |sign: &dyn Fn(&str) -> String| {
+        secrets.iter().map(|s| sign(s)).collect::<Vec<_>>().join(" ")
+    };
+    let ga = join(&|s| ga_signature(s, &body));
+    let standard = join(&|s| standard_signature(s, &delivery.uuid, unix, &body));
+    let refused = literal_internal(&delivery.url).filter(|_| !allow_internal);
+    let result = match refused {
+        Some(ip) => Err(format!("{ip} is an internal address")),
+        None => http
+            .post(&delivery.url)
+            .header("content-type", "application/json")
+            .header("x-ga-webhook-delivery", &delivery.uuid)
+            .header("x-ga-webhook-timestamp", at.to_rfc3339())
+            .header("x-ga-webhook-signature", ga)
+            .header("webhook-id", &delivery.uuid)
+            .header("webhook-timestamp", unix.to_string())
+            .header("webhook-signature", standard)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| describe(&e)),
+    };
+    let (status_code, response_excerpt, error) = match result {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap_or_default();
+            (Some(status), Some(text.chars().take(EXCERPT).collect()), None)
+        }
+        Err(error) => (None, None, Some(error)),
+    };
+    let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    Outcome { at, status_code, duration_ms, response_excerpt, error }
+}
+
+/// The resolver sees names only; an IP literal is checked here.
+fn literal_internal(url: &str) -> Option<std::net::IpAddr> {
+    let host = url::Url::parse(url).ok()?.host()?.to_owned();
+    let ip = match host {
+        url::Host::Ipv4(v4) => v4.into(),
+        url::Host::Ipv6(v6) => v6.into(),
+        url::Host::Domain(_) => return None,
+    };
+    is_internal(ip).then_some(ip)
+}
+
+fn describe(error: &reqwest::Error) -> String {
+    let kind = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "could not connect"
+    } else {
+        "request failed"
+    };
+    // The URL is the user's own; the error chain says why.
+    let mut text = kind.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text = format!("{text}: {cause}");
+        source = cause.source();
+    }
+    text
+}
