@@ -36,7 +36,8 @@ CREATE TABLE webhook_deliveries (
     created_at TEXT NOT NULL,
     completed_at TEXT
 );
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+-- Only pending deliveries are ever looked for by time.
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
 
 CREATE TABLE webhook_attempts (
@@ -51,3 +52,6 @@ CREATE TABLE webhook_attempts (
     error TEXT
 );
 CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id);
+
+-- The fan-out looks for events not yet turned into deliveries.
+CREATE INDEX events_to_dispatch ON events (id) WHERE dispatched_at IS NULL;
