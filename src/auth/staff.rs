@@ -28,6 +28,46 @@ pub struct Staff {
 }
 
 impl Staff {
+    /// Writes an audit entry for this staff member's change, in `tx`.
+    pub async fn audit(
+        &self,
+        tx: &mut crate::storage::Tx,
+        action: &str,
+        target_kind: &str,
+        target_id: &str,
+        detail: serde_json::Value,
+    ) -> Result<(), ApiError> {
+        let actor = format!("staff:{}", self.user.email);
+        crate::storage::audit::record(
+            tx,
+            self.org.id,
+            &actor,
+            action,
+            target_kind,
+            target_id,
+            detail,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes row `id` of `table` in the staff member's org, audited as
+    /// `action` on a `kind`; a 404 naming `what` when there is none.
+    pub async fn delete_audited(
+        &self,
+        db: &crate::storage::Db,
+        (table, kind, what): (&str, &str, &str),
+        id: i64,
+        action: &str,
+    ) -> Result<(), ApiError> {
+        let mut tx = db.begin().await?;
+        if !crate::storage::resource::delete(&mut tx, self.org.id, table, id).await? {
+            return Err(ApiError::not_found(format!("no {what} with id {id}")));
+        }
+        self.audit(&mut tx, action, kind, &id.to_string(), serde_json::json!({})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
     /// 403 unless the staff member has `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
         if self.permissions.has(permission) {

@@ -15,7 +15,7 @@ use crate::http::error::FieldError;
 use crate::http::extract::{Data, Json, Path, Query};
 use crate::http::pagination::{List, Paging};
 use crate::http::ApiError;
-use crate::storage::audit::{self, AuditEntry};
+use crate::storage::audit::AuditEntry;
 use crate::storage::clients::{self, Client, ClientKind, NewClient};
 use crate::storage::resource::{self, Filter};
 use crate::storage::Tx;
@@ -97,9 +97,7 @@ async fn audit(
     client: &Client,
     detail: serde_json::Value,
 ) -> Result<(), ApiError> {
-    let actor = format!("staff:{}", staff.user.email);
-    audit::record(tx, staff.org.id, &actor, action, "client", &client.client_id, detail).await?;
-    Ok(())
+    staff.audit(tx, action, "client", &client.client_id, detail).await
 }
 
 pub async fn create(

@@ -18,20 +18,7 @@ use crate::http::pagination::{List, Paging};
 use crate::http::ApiError;
 use crate::storage::api_tokens::{self, ApiToken};
 use crate::storage::org_keys::{self, OrgKey};
-use crate::storage::{audit, resource, Tx};
-
-async fn record(
-    tx: &mut Tx,
-    staff: &Staff,
-    action: &str,
-    kind: &str,
-    id: i64,
-    detail: serde_json::Value,
-) -> Result<(), ApiError> {
-    let actor = format!("staff:{}", staff.user.email);
-    audit::record(tx, staff.org.id, &actor, action, kind, &id.to_string(), detail).await?;
-    Ok(())
-}
+use crate::storage::resource;
 
 fn check_name(name: &str) -> Result<String, ApiError> {
     let name = name.trim();
@@ -75,7 +62,9 @@ pub async fn create_token(
     let name = check_name(&input.name)?;
     let mut tx = state.db.begin().await?;
     let (id, value) = api_tokens::create(&mut tx, staff.org.id, &name).await?;
-    record(&mut tx, &staff, "token.created", "api_token", id, json!({ "name": name })).await?;
+    staff
+        .audit(&mut tx, "token.created", "api_token", &id.to_string(), json!({ "name": name }))
+        .await?;
     tx.commit().await?;
     let token = resource::get::<ApiToken>(&state.db, staff.org.id, id)
         .await?
@@ -105,12 +94,9 @@ pub async fn delete_token(
             "deleting a token is final: send {\"confirm\": true}",
         ));
     }
-    let mut tx = state.db.begin().await?;
-    if !resource::delete(&mut tx, staff.org.id, "api_tokens", id).await? {
-        return Err(ApiError::not_found(format!("no API token with id {id}")));
-    }
-    record(&mut tx, &staff, "token.deleted", "api_token", id, json!({})).await?;
-    tx.commit().await?;
+    staff
+        .delete_audited(&state.db, ("api_tokens", "api_token", "API token"), id, "token.deleted")
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -167,15 +153,8 @@ pub async fn create_key(
     let scopes = public_scopes(&input.scopes)?;
     let mut tx = state.db.begin().await?;
     let (id, value) = org_keys::create(&mut tx, staff.org.id, &name, &scopes).await?;
-    record(
-        &mut tx,
-        &staff,
-        "key.created",
-        "org_key",
-        id,
-        json!({ "name": name, "scopes": scopes }),
-    )
-    .await?;
+    let detail = json!({ "name": name, "scopes": scopes });
+    staff.audit(&mut tx, "key.created", "org_key", &id.to_string(), detail).await?;
     tx.commit().await?;
     let key = resource::get::<OrgKey>(&state.db, staff.org.id, id)
         .await?
@@ -194,7 +173,7 @@ pub async fn revoke_key(
         return Err(ApiError::not_found(format!("no API key with id {id}")));
     }
     org_keys::revoke(&mut tx, staff.org.id, id).await?;
-    record(&mut tx, &staff, "key.revoked", "org_key", id, json!({})).await?;
+    staff.audit(&mut tx, "key.revoked", "org_key", &id.to_string(), json!({})).await?;
     tx.commit().await?;
     let key = resource::get::<OrgKey>(&state.db, staff.org.id, id)
         .await?
@@ -208,11 +187,6 @@ pub async fn delete_key(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     staff.require_api_settings(ApiSettingsManage)?;
-    let mut tx = state.db.begin().await?;
-    if !resource::delete(&mut tx, staff.org.id, "org_keys", id).await? {
-        return Err(ApiError::not_found(format!("no API key with id {id}")));
-    }
-    record(&mut tx, &staff, "key.deleted", "org_key", id, json!({})).await?;
-    tx.commit().await?;
+    staff.delete_audited(&state.db, ("org_keys", "org_key", "API key"), id, "key.deleted").await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -20,7 +20,6 @@ use crate::http::params::filters;
 use crate::http::ApiError;
 use crate::storage::resource::{self, Filter, Value};
 use crate::storage::webhooks::{self, Attempt, Delivery, Endpoint};
-use crate::storage::{audit, Tx};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -31,19 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/console/api/webhooks/{id}/deliveries", get(deliveries))
         .route("/console/api/webhook-deliveries/{id}", get(delivery))
         .route("/console/api/webhook-deliveries/{id}/redeliver", post(redeliver))
-}
-
-async fn audit(
-    tx: &mut Tx,
-    staff: &Staff,
-    action: &str,
-    id: i64,
-    detail: serde_json::Value,
-) -> Result<(), ApiError> {
-    let actor = format!("staff:{}", staff.user.email);
-    audit::record(tx, staff.org.id, &actor, action, "webhook_endpoint", &id.to_string(), detail)
-        .await?;
-    Ok(())
 }
 
 async fn endpoint(state: &AppState, staff: &Staff, id: i64) -> Result<Endpoint, ApiError> {
@@ -132,7 +118,14 @@ async fn create(
     let mut tx = state.db.begin().await?;
     let (id, secret) =
         webhooks::create(&mut tx, staff.org.id, &url, &description, &types, input.enabled).await?;
-    audit(&mut tx, &staff, "webhook.created", id, json!({ "url": url, "event_types": types }))
+    staff
+        .audit(
+            &mut tx,
+            "webhook.created",
+            "webhook_endpoint",
+            &id.to_string(),
+            json!({ "url": url, "event_types": types }),
+        )
         .await?;
     tx.commit().await?;
     let endpoint = endpoint(&state, &staff, id).await?;
@@ -180,7 +173,15 @@ async fn edit(
         resource::update(&mut tx, staff.org.id, "webhook_endpoints", id, &columns).await?;
     }
     let changed: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
-    audit(&mut tx, &staff, "webhook.updated", id, json!({ "changed": changed })).await?;
+    staff
+        .audit(
+            &mut tx,
+            "webhook.updated",
+            "webhook_endpoint",
+            &id.to_string(),
+            json!({ "changed": changed }),
+        )
+        .await?;
     tx.commit().await?;
     Ok(Data { data: endpoint(&state, &staff, id).await? })
 }
@@ -191,12 +192,8 @@ async fn delete(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     staff.require_api_settings(ApiSettingsManage)?;
-    let mut tx = state.db.begin().await?;
-    if !resource::delete(&mut tx, staff.org.id, "webhook_endpoints", id).await? {
-        return Err(ApiError::not_found(format!("no webhook endpoint with id {id}")));
-    }
-    audit(&mut tx, &staff, "webhook.deleted", id, json!({})).await?;
-    tx.commit().await?;
+    let what = ("webhook_endpoints", "webhook_endpoint", "webhook endpoint");
+    staff.delete_audited(&state.db, what, id, "webhook.deleted").await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -210,7 +207,9 @@ async fn rotate_secret(
     let secret = webhooks::rotate_secret(&mut tx, staff.org.id, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no webhook endpoint with id {id}")))?;
-    audit(&mut tx, &staff, "webhook.secret_rotated", id, json!({})).await?;
+    staff
+        .audit(&mut tx, "webhook.secret_rotated", "webhook_endpoint", &id.to_string(), json!({}))
+        .await?;
     tx.commit().await?;
     Ok(Data { data: WithSecret { endpoint: endpoint(&state, &staff, id).await?, secret } })
 }
@@ -284,14 +283,8 @@ async fn redeliver(
     if !webhooks::redeliver(&mut tx, staff.org.id, id).await? {
         return Err(ApiError::conflict("the delivery is still pending"));
     }
-    audit(
-        &mut tx,
-        &staff,
-        "webhook.redelivered",
-        found.endpoint_id,
-        json!({ "delivery": found.uuid }),
-    )
-    .await?;
+    let (endpoint, detail) = (found.endpoint_id.to_string(), json!({ "delivery": found.uuid }));
+    staff.audit(&mut tx, "webhook.redelivered", "webhook_endpoint", &endpoint, detail).await?;
     tx.commit().await?;
     delivery(State(state), staff, Path(id)).await.map(|d| (StatusCode::ACCEPTED, d))
 }

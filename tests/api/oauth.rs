@@ -3,19 +3,18 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::console_session::sign_in;
+use crate::console_session::{console, sign_in};
 use crate::harness::{each_backend, problem, Backend, TestApp};
 use crate::ops_helpers::{call, grant, ops_client, token};
 
 const AIRCRAFT: &str = "/api/v3/operations/aircraft?limit=5";
 
 /// A staff session: (cookie, CSRF token).
-struct Session(String, String);
+struct Session((String, String));
 
 impl Session {
     async fn of(app: &TestApp, email: &str) -> Session {
-        let (cookie, csrf) = sign_in(app, email).await;
-        Session(cookie, csrf)
+        Session(sign_in(app, email).await)
     }
 
     async fn send(
@@ -25,15 +24,7 @@ impl Session {
         path: &str,
         body: Option<Value>,
     ) -> reqwest::Response {
-        let mut request = app
-            .http
-            .request(method, app.url(path))
-            .header("cookie", &self.0)
-            .header("x-csrf-token", &self.1);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        request.send().await.unwrap()
+        console(app, &self.0, method, path, body).await
     }
 }
 
