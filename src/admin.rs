@@ -9,6 +9,7 @@ use crate::domain::client;
 use crate::domain::org::{OrgKind, Plan};
 use crate::domain::pilot::{parse_pilot_ident, PilotState};
 use crate::domain::staff::Permissions;
+use crate::domain::usage::CredentialKind;
 use crate::security;
 use crate::storage::clients::{self, ClientKind};
 use crate::storage::{
@@ -42,10 +43,30 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: ClientCommand,
     },
+    /// Requests per minute, for an org's credentials or one credential.
+    RateLimit {
+        #[command(subcommand)]
+        command: RateLimitCommand,
+    },
     /// Webhook endpoints.
     Webhook {
         #[command(subcommand)]
         command: WebhookCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RateLimitCommand {
+    /// Set the org's default, or with --credential one credential's limit.
+    Set {
+        #[arg(long)]
+        org: String,
+        /// KIND:ID, KIND one of operations_client, pilot_client, legacy_token, org_key.
+        #[arg(long)]
+        credential: Option<String>,
+        /// Requests per minute; 0 removes the setting (the next level decides).
+        #[arg(long)]
+        per_minute: u32,
     },
 }
 
@@ -223,6 +244,34 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<Value> {
             let registration =
                 client::Registration { name, scopes, redirect_uris, privacy_policy_url };
             create_client(db, &org, &kind, registration, public).await
+        }
+        AdminCommand::RateLimit {
+            command: RateLimitCommand::Set { org, credential, per_minute },
+        } => {
+            let org = org_by_slug(db, &org).await?;
+            let value = (per_minute > 0).then_some(i64::from(per_minute));
+            let (table, id) = match credential.as_deref() {
+                None => ("orgs", org.id.0),
+                Some(text) => {
+                    let (kind, id) = text.split_once(':').context("--credential is KIND:ID")?;
+                    let kind = CredentialKind::parse(kind).context("unknown credential kind")?;
+                    let table = storage::usage::credential_table(kind);
+                    (table, id.parse().context("the id is a number")?)
+                }
+            };
+            let owner = if table == "orgs" { "id" } else { "org_id" };
+            let done = sqlx::query(&format!(
+                "UPDATE {table} SET rate_limit_per_minute = $1 WHERE id = $2 AND {owner} = $3"
+            ))
+            .bind(value)
+            .bind(id)
+            .bind(org.id.0)
+            .execute(db.writer())
+            .await?;
+            if done.rows_affected() != 1 {
+                bail!("no such credential in this org");
+            }
+            Ok(json!({ "rate_limit_per_minute": value }))
         }
         AdminCommand::Webhook {
             command: WebhookCommand::Create { org, url, events, description, allow_insecure },

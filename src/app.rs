@@ -16,6 +16,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::Config;
+use crate::http::rate_limit::RateLimiter;
 use crate::http::request_log::{self, RequestLog};
 use crate::http::{request_id, ApiError};
 use crate::storage::Db;
@@ -28,13 +29,20 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub request_log: RequestLog,
+    pub rate_limits: Arc<RateLimiter>,
 }
 
 impl AppState {
     /// State with its request-log writer running (it stops with the last clone).
     pub fn new(db: Db, config: Config) -> AppState {
         let (request_log, _writer) = RequestLog::start(db.clone());
-        AppState { db, config: Arc::new(config), request_log }
+        Self::with_log(db, config, request_log)
+    }
+
+    /// State around a running request-log writer.
+    pub fn with_log(db: Db, config: Config, request_log: RequestLog) -> AppState {
+        let rate_limits = Arc::new(RateLimiter::new(db.clone()));
+        AppState { db, config: Arc::new(config), request_log, rate_limits }
     }
 }
 

@@ -2,7 +2,6 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
@@ -171,7 +170,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = TcpListener::bind(config.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "airside listening");
     let (request_log, log_writer) = RequestLog::start(db.clone());
-    let state = AppState { db: db.clone(), config: Arc::new(config), request_log };
+    let state = AppState::with_log(db.clone(), config, request_log);
     let background = app::spawn_background(&state);
     app::serve(listener, state, app::shutdown_signal()).await?;
     background.abort();

@@ -8,6 +8,7 @@ pub mod oauth;
 pub mod org;
 pub mod pilot;
 pub mod pirep;
+pub mod rate_limit;
 pub mod scope;
 pub mod staff;
 pub mod time;

@@ -5,6 +5,7 @@ pub mod error;
 pub mod extract;
 pub mod pagination;
 pub mod params;
+pub mod rate_limit;
 pub mod request_id;
 pub mod request_log;
 pub mod scoped;

@@ -146,7 +146,17 @@ async fn guard<C: Caller>(
     let caller = C::authenticate(&state, request.headers()).await?;
     let (org, credential) = caller.credential();
     super::request_log::note_caller(org, credential);
-    caller.require(scope)?;
-    request.extensions_mut().insert(caller);
-    Ok(next.run(request).await)
+    let limit = state.rate_limits.check(credential).await;
+    if !limit.allowed {
+        return Err(super::rate_limit::refused(&limit));
+    }
+    let mut response = match caller.require(scope) {
+        Ok(()) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        Err(error) => axum::response::IntoResponse::into_response(error),
+    };
+    super::rate_limit::annotate(&mut response, &limit);
+    Ok(response)
 }

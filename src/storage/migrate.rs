@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "maintenance_alerts", include_str!("../../migrations/0005_maintenance_alerts.sql")),
     (6, "request_log", include_str!("../../migrations/0006_request_log.sql")),
     (7, "webhooks", include_str!("../../migrations/0007_webhooks.sql")),
+    (8, "rate_limits", include_str!("../../migrations/0008_rate_limits.sql")),
 ];
 
 #[derive(Debug)]

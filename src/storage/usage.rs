@@ -10,6 +10,15 @@ use super::{Db, Sql};
 use crate::domain::usage::{Credential, CredentialKind, Windows};
 use crate::domain::{OrgId, Timestamp};
 
+/// The table a credential of `kind` is stored in.
+pub fn credential_table(kind: CredentialKind) -> &'static str {
+    match kind {
+        CredentialKind::OperationsClient | CredentialKind::PilotClient => "oauth_clients",
+        CredentialKind::LegacyToken => "api_tokens",
+        CredentialKind::OrgKey => "org_keys",
+    }
+}
+
 /// One API request as logged.
 #[derive(Debug, Clone)]
 pub struct LogEntry {

@@ -12,5 +12,6 @@ mod operations;
 mod ops_helpers;
 mod pilot_flow;
 mod public_api;
+mod rate_limits;
 mod request_log;
 mod webhooks;

@@ -15,7 +15,7 @@ use crate::ops_helpers::{call, ops_client, token};
 /// The writer inserts in batches off the request path: wait until it has
 /// written `count` entries for `org` (or give up after 10 s).
 async fn logged(app: &TestApp, org: OrgId, count: i64) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
         let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM request_log WHERE org_id = $1")
             .bind(org.0)

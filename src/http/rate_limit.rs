@@ -1,0 +1,154 @@
+//! Per-credential rate limits, checked by the route guard of every scoped
+//! API. Alone on SQLite the buckets live in this process; on PostgreSQL,
+//! where several nodes may serve one database, they live in the database so
+//! the limit holds across nodes.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::Response;
+
+use super::ApiError;
+use crate::domain::rate_limit::{
+    decide, interval, Decision, DEFAULT_PER_MINUTE, LEGACY_TOKEN_PER_MINUTE, PERIOD_SECONDS,
+};
+use crate::domain::usage::{Credential, CredentialKind};
+use crate::storage::{Backend, Db};
+
+/// Configured limits are re-read this often.
+const LIMITS_TTL: Duration = Duration::from_secs(30);
+
+pub struct RateLimiter {
+    db: Db,
+    buckets: Mutex<HashMap<String, f64>>,
+    limits: Mutex<HashMap<(CredentialKind, i64), (u32, Instant)>>,
+}
+
+fn now() -> f64 {
+    chrono::Utc::now().timestamp_micros() as f64 / 1e6
+}
+
+impl RateLimiter {
+    pub fn new(db: Db) -> RateLimiter {
+        RateLimiter { db, buckets: Mutex::default(), limits: Mutex::default() }
+    }
+
+    /// Takes one request from the credential's bucket. A database error lets
+    /// the request through: the limit protects the service, it is not a lock.
+    pub async fn check(&self, credential: Credential) -> Decision {
+        let limit = match self.limit(credential).await {
+            Ok(limit) => limit,
+            Err(error) => {
+                tracing::warn!(%error, "reading a rate limit failed");
+                DEFAULT_PER_MINUTE
+            }
+        };
+        let bucket = match credential.pilot {
+            Some(pilot) => format!("{}:{}:{pilot}", credential.kind.as_str(), credential.id),
+            None => format!("{}:{}", credential.kind.as_str(), credential.id),
+        };
+        let now = now();
+        if self.db.backend() == Backend::Sqlite {
+            let mut buckets = self.buckets.lock().expect("not poisoned");
+            let decision = decide(buckets.get(&bucket).copied(), now, limit);
+            if decision.allowed {
+                buckets.insert(bucket, decision.tat);
+            }
+            return decision;
+        }
+        match self.shared(&bucket, now, limit).await {
+            Ok(decision) => decision,
+            Err(error) => {
+                tracing::warn!(%error, "a shared rate-limit bucket failed");
+                decide(None, now, limit)
+            }
+        }
+    }
+
+    /// One statement takes a request from the bucket if it has one.
+    async fn shared(&self, bucket: &str, now: f64, limit: u32) -> Result<Decision, sqlx::Error> {
+        let step = interval(limit);
+        let taken: Option<f64> = sqlx::query_scalar(
+            "INSERT INTO rate_limit_buckets (bucket, tat) VALUES ($1, $2 + $3) \
+             ON CONFLICT (bucket) DO UPDATE SET tat = (CASE WHEN rate_limit_buckets.tat > $2 \
+             THEN rate_limit_buckets.tat ELSE $2 END) + $3 \
+             WHERE (CASE WHEN rate_limit_buckets.tat > $2 THEN rate_limit_buckets.tat ELSE $2 END) \
+             + $3 - $2 <= $4 RETURNING tat",
+        )
+        .bind(bucket)
+        .bind(now)
+        .bind(step)
+        .bind(PERIOD_SECONDS + 1e-9)
+        .fetch_optional(self.db.writer())
+        .await?;
+        if let Some(tat) = taken {
+            return Ok(decide(Some(tat - step), now, limit));
+        }
+        let tat: f64 = sqlx::query_scalar("SELECT tat FROM rate_limit_buckets WHERE bucket = $1")
+            .bind(bucket)
+            .fetch_one(self.db.reader())
+            .await?;
+        Ok(decide(Some(tat), now, limit))
+    }
+
+    /// The credential's own limit, else its org's, else the server's.
+    async fn limit(&self, credential: Credential) -> Result<u32, sqlx::Error> {
+        let key = (credential.kind, credential.id);
+        if let Some((limit, at)) = self.limits.lock().expect("not poisoned").get(&key) {
+            if at.elapsed() < LIMITS_TTL {
+                return Ok(*limit);
+            }
+        }
+        let table = crate::storage::usage::credential_table(credential.kind);
+        let default = match credential.kind {
+            CredentialKind::LegacyToken => LEGACY_TOKEN_PER_MINUTE,
+            _ => DEFAULT_PER_MINUTE,
+        };
+        let row: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(&format!(
+            "SELECT c.rate_limit_per_minute, o.rate_limit_per_minute FROM {table} c \
+             JOIN orgs o ON o.id = c.org_id WHERE c.id = $1"
+        ))
+        .bind(credential.id)
+        .fetch_optional(self.db.reader())
+        .await?;
+        let configured = row.and_then(|(own, org)| own.or(org));
+        let limit = configured.map_or(default, |n| u32::try_from(n.max(1)).unwrap_or(u32::MAX));
+        self.limits.lock().expect("not poisoned").insert(key, (limit, Instant::now()));
+        Ok(limit)
+    }
+}
+
+fn headers(decision: &Decision) -> [(HeaderName, HeaderValue); 5] {
+    let value = |n: u64| HeaderValue::from(n);
+    [
+        (HeaderName::from_static("ratelimit-limit"), value(decision.limit.into())),
+        (HeaderName::from_static("ratelimit-remaining"), value(decision.remaining.into())),
+        (HeaderName::from_static("ratelimit-reset"), value(decision.reset)),
+        // What existing vAMSYS integrations read.
+        (HeaderName::from_static("x-ratelimit-limit"), value(decision.limit.into())),
+        (HeaderName::from_static("x-ratelimit-remaining"), value(decision.remaining.into())),
+    ]
+}
+
+/// The 429 for a refused request, with its headers and `Retry-After`.
+pub fn refused(decision: &Decision) -> ApiError {
+    let detail = format!(
+        "this credential may make {} requests a minute; retry in {} s",
+        decision.limit, decision.retry_after
+    );
+    let mut error = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", detail)
+        .with_header(axum::http::header::RETRY_AFTER, HeaderValue::from(decision.retry_after));
+    for (name, value) in headers(decision) {
+        error = error.with_header(name, value);
+    }
+    error
+}
+
+/// Adds the limit's headers to an allowed request's response.
+pub fn annotate(response: &mut Response, decision: &Decision) {
+    for (name, value) in headers(decision) {
+        response.headers_mut().insert(name, value);
+    }
+}
