@@ -56,6 +56,9 @@ enum Command {
         /// Allow http:// webhook URLs and private or loopback addresses (testing).
         #[arg(long, env = "AIRSIDE_ALLOW_INSECURE_WEBHOOKS")]
         allow_insecure_webhooks: bool,
+        /// Serve Prometheus metrics at http://ADDR/metrics (off by default).
+        #[arg(long, env = "AIRSIDE_METRICS_LISTEN")]
+        metrics_listen: Option<SocketAddr>,
     },
     /// Seed the demo organisations (idempotent) and exit.
     Demo {
@@ -102,6 +105,7 @@ async fn run(command: Command) -> ExitCode {
             trusted_proxy,
             request_log_retention_days,
             allow_insecure_webhooks,
+            metrics_listen,
         } => {
             let config = Config {
                 listen,
@@ -111,6 +115,7 @@ async fn run(command: Command) -> ExitCode {
                 trusted_proxy,
                 request_log_retention_days,
                 allow_insecure_webhooks,
+                metrics_listen,
             };
             match serve(config).await {
                 Ok(()) => ExitCode::SUCCESS,
@@ -172,8 +177,20 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let (request_log, log_writer) = RequestLog::start(db.clone());
     let state = AppState::with_log(db.clone(), config, request_log);
     let background = app::spawn_background(&state);
+    let metrics = state.config.metrics_listen.map(|addr| {
+        let state = state.clone();
+        tokio::spawn(async move {
+            if let Err(error) = crate::metrics::serve(addr, state).await {
+                tracing::error!(%error, "the metrics listener failed");
+            }
+        })
+    });
     app::serve(listener, state, app::shutdown_signal()).await?;
     background.abort();
+    if let Some(metrics) = metrics {
+        metrics.abort();
+        let _ = metrics.await;
+    }
     // The writer stops once the last sender is gone, after writing what it holds.
     let _ = log_writer.await;
     db.close().await;

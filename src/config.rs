@@ -21,6 +21,8 @@ pub struct Config {
     /// Let webhooks use http:// and reach private and loopback addresses
     /// (local testing only).
     pub allow_insecure_webhooks: bool,
+    /// Where `GET /metrics` is served; off when None.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl Config {
@@ -43,6 +45,7 @@ impl Default for Config {
             trusted_proxy: None,
             request_log_retention_days: 30,
             allow_insecure_webhooks: false,
+            metrics_listen: None,
         }
     }
 }

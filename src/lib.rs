@@ -16,6 +16,7 @@ pub mod docs;
 pub mod domain;
 pub mod html;
 pub mod http;
+pub mod metrics;
 pub mod oauth;
 pub mod operations;
 pub mod pilot;

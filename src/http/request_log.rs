@@ -165,6 +165,9 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let response = SEEN.scope(seen.clone(), next.run(request)).await;
 
     let seen = std::mem::take(&mut *seen.lock().expect("not poisoned"));
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    crate::metrics::record_request(&path, seen.route.as_deref(), status, elapsed.as_secs_f64());
     state.request_log.submit(LogEntry {
         at,
         org: seen.caller.map(|c| c.0),
@@ -172,8 +175,8 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         method,
         route: seen.route,
         path,
-        status: response.status().as_u16(),
-        duration_us: i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX),
+        status,
+        duration_us: i64::try_from(elapsed.as_micros()).unwrap_or(i64::MAX),
         ip: ip.map(|ip| ip.to_string()),
         user_agent,
         request_id,

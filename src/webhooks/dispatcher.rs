@@ -80,6 +80,7 @@ pub async fn run(db: Db, allow_internal: bool) {
             sending.spawn(async move {
                 let outcome = send(&http, &delivery, allow_internal).await;
                 let jitter = rand::random::<f64>() * 2.0 - 1.0;
+                crate::metrics::record_delivery(if outcome.succeeded() { "succeeded" } else { "failed_attempt" });
                 if let Err(error) = webhooks::record(&db, &delivery, &outcome, jitter).await {
                     // The lease runs out and the delivery is sent again: at least once.
                     tracing::warn!(%error, delivery = %delivery.uuid, "recording a webhook attempt failed");

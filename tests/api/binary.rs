@@ -485,3 +485,35 @@ async fn admin_creates_and_attests_pilot_clients() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn metrics_are_served_on_their_own_port_only_when_asked() {
+    each_empty_database(|db| async move {
+        let metrics_port = free_port();
+        let listen = format!("127.0.0.1:{metrics_port}");
+        let server = Server::start_with(&db.url, "warn", &["--metrics-listen", &listen]);
+        let http = reqwest::Client::new();
+        let api = format!("http://127.0.0.1:{}", server.port);
+        let refused = http.get(format!("{api}/api/v1/public/pilots")).send().await.unwrap();
+        assert_eq!(refused.status(), 400);
+        assert_eq!(http.get(format!("{api}/metrics")).send().await.unwrap().status(), 404);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let text = loop {
+            match http.get(format!("http://{listen}/metrics")).send().await {
+                Ok(response) if response.status() == 200 => break response.text().await.unwrap(),
+                _ => assert!(Instant::now() < deadline, "no metrics listener"),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        for expected in [
+            r#"airside_http_requests_total{surface="public",route="/api/v1/public/pilots",status="400"} 1"#,
+            r#"airside_http_request_duration_seconds_bucket{surface="public",route="/api/v1/public/pilots",le="0.001"}"#,
+            "airside_request_log_dropped_entries 0",
+            r#"airside_db_pool_connections{pool="writer",state="idle"}"#,
+        ] {
+            assert!(text.contains(expected), "{expected} missing from\n{text}");
+        }
+        drop(server);
+    })
+    .await;
+}
