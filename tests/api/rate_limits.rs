@@ -116,3 +116,37 @@ async fn limits_come_from_the_credential_then_the_org_then_the_server() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn on_postgresql_two_nodes_share_one_limit() {
+    each_backend(|app| async move {
+        if app.db_path().is_some() {
+            // SQLite serves one node; its buckets live in that process.
+            return;
+        }
+        use airside::domain::usage::{Credential, CredentialKind};
+        use airside::http::rate_limit::RateLimiter;
+        let other_node = airside::storage::Db::connect(app.database_url()).await.unwrap();
+        let nodes = [RateLimiter::new(app.db.clone()), RateLimiter::new(other_node)];
+        let owner = sign_in(&app, "owner@demo.test").await;
+        let created = console(
+            &app,
+            &owner,
+            Method::POST,
+            "/console/api/tokens",
+            Some(json!({ "name": "Shared" })),
+        )
+        .await;
+        let id = created.json::<Value>().await.unwrap()["data"]["id"].as_i64().unwrap();
+        let token = Credential { kind: CredentialKind::LegacyToken, id, pilot: None };
+        let mut allowed = 0;
+        for n in 0..200 {
+            if nodes[n % 2].check(token).await.allowed {
+                allowed += 1;
+            }
+        }
+        // 120 a minute in all, plus what refilled while the loop ran.
+        assert!((120..=125).contains(&allowed), "{allowed} allowed across two nodes");
+    })
+    .await;
+}
