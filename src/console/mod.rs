@@ -32,6 +32,32 @@ pub fn router() -> Router<AppState> {
         .route("/console/api/keys", get(credentials::list_keys).post(credentials::create_key))
         .route("/console/api/keys/{id}", axum::routing::delete(credentials::delete_key))
         .route("/console/api/keys/{id}/revoke", post(credentials::revoke_key))
+        .route("/console/api/scopes", get(scopes))
         .route("/console/api/usage", get(usage::report))
         .route("/console/api/request-log", get(usage::log))
+}
+
+#[derive(serde::Serialize)]
+struct ScopeInfo {
+    scope: &'static str,
+    description: &'static str,
+}
+
+/// The scopes staff can give each kind of credential, for the console's forms.
+async fn scopes(staff: crate::auth::Staff) -> crate::http::extract::Data<serde_json::Value> {
+    use crate::domain::scope::{Scope, OPERATIONS, PILOT, PUBLIC};
+    let list = |scopes: &[Scope]| -> Vec<ScopeInfo> {
+        scopes
+            .iter()
+            .map(|s| ScopeInfo { scope: s.as_str(), description: s.description() })
+            .collect()
+    };
+    let _ = staff;
+    crate::http::extract::Data {
+        data: serde_json::json!({
+            "operations": list(&OPERATIONS),
+            "pilot": list(&PILOT),
+            "public": list(&PUBLIC),
+        }),
+    }
 }

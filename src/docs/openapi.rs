@@ -39,28 +39,6 @@ struct ListMeta {
     prev_cursor_url: Option<String>,
 }
 
-fn scope_description(scope: Scope) -> &'static str {
-    match scope {
-        Scope::OpsRead => "Every GET",
-        Scope::OpsConfigWrite => "Fleet, aircraft, airports, hubs, ranks, badges, routes",
-        Scope::OpsFlightsWrite => "Bookings, PIREP comments, points, notes, pilot data",
-        Scope::OpsModerationWrite => {
-            "Accept, reject, invalidate PIREPs; ban, delete pilots; registrations, transfers"
-        }
-        Scope::OpsActivitiesWrite => {
-            "Events, tours, rosters, focus airports, community goals, challenges"
-        }
-        Scope::OpsSchoolWrite => {
-            "Compliance records, signoffs, maintenance items, work orders, planning sessions"
-        }
-        Scope::Identity => "Who the pilot is",
-        Scope::PilotProfile => "The pilot's profile, rank, hours, points, badges",
-        Scope::PilotFlights => "The pilot's PIREPs and bookings",
-        Scope::PilotActivities => "Events, tours and progress, rosters, challenges",
-        public => public.as_str().trim_start_matches("public.").trim_end_matches(":read"),
-    }
-}
-
 /// Which API a document describes.
 pub struct Surface {
     pub title: &'static str,
@@ -239,7 +217,7 @@ pub fn document(surface: &Surface, rules: &[RouteRule], issuer: &str) -> OpenApi
     }
 
     let scopes = Scopes::from_iter(
-        surface.scopes.iter().map(|s| (s.as_str().to_string(), scope_description(*s).to_string())),
+        surface.scopes.iter().map(|s| (s.as_str().to_string(), s.description().to_string())),
     );
     let oauth = OAuth2::new([(surface.flow)(issuer, scopes)]);
     let mut components =

@@ -91,6 +91,31 @@ text_enum!(Scope {
     Scope::PublicEvents => "public.events:read",
 });
 
+impl Scope {
+    /// What the scope allows, for people (consent pages, docs, the console).
+    pub fn description(self) -> &'static str {
+        match self {
+            Scope::OpsRead => "Every GET",
+            Scope::OpsConfigWrite => "Fleet, aircraft, airports, hubs, ranks, badges, routes",
+            Scope::OpsFlightsWrite => "Bookings, PIREP comments, points, notes, pilot data",
+            Scope::OpsModerationWrite => {
+                "Accept, reject, invalidate PIREPs; ban, delete pilots; registrations, transfers"
+            }
+            Scope::OpsActivitiesWrite => {
+                "Events, tours, rosters, focus airports, community goals, challenges"
+            }
+            Scope::OpsSchoolWrite => {
+                "Compliance records, signoffs, maintenance items, work orders, planning sessions"
+            }
+            Scope::Identity => "Who the pilot is",
+            Scope::PilotProfile => "The pilot's profile, rank, hours, points, badges",
+            Scope::PilotFlights => "The pilot's PIREPs and bookings",
+            Scope::PilotActivities => "Events, tours and progress, rosters, challenges",
+            public => public.as_str().trim_start_matches("public.").trim_end_matches(":read"),
+        }
+    }
+}
+
 pub const OPERATIONS: [Scope; 6] = [
     Scope::OpsRead,
     Scope::OpsConfigWrite,

@@ -159,3 +159,31 @@ pub async fn console(
     }
     request.send().await.unwrap()
 }
+
+#[tokio::test]
+async fn the_console_lists_the_scopes_of_each_credential_kind() {
+    each_backend(|app| async move {
+        problem(app.get("/console/api/scopes").await, 401).await;
+        let viewer = sign_in(&app, "viewer@demo.test").await;
+        let response = console(&app, &viewer, Method::GET, "/console/api/scopes", None).await;
+        let body: Value = response.json().await.unwrap();
+        let names = |kind: &str| -> Vec<String> {
+            body["data"][kind]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["scope"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(names("operations").len(), 6);
+        assert!(names("operations").contains(&"ops:school:write".to_string()));
+        assert_eq!(
+            names("pilot"),
+            ["identity", "pilot.profile", "pilot.flights", "pilot.activities"]
+        );
+        assert_eq!(names("public").len(), 10);
+        let school = &body["data"]["operations"][5];
+        assert!(school["description"].as_str().unwrap().contains("maintenance items"));
+    })
+    .await;
+}
