@@ -49,7 +49,7 @@ impl RequestLog {
         self.dropped.load(Ordering::Relaxed)
     }
 
-    fn submit(&self, entry: LogEntry) {
+    pub fn submit(&self, entry: LogEntry) {
         if self.sender.try_send(entry).is_err() {
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
