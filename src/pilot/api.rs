@@ -43,6 +43,15 @@ pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
             doc("The pilot's PIREPs").many::<Pirep>(),
         )
         .action(
+            M::POST,
+            "/pireps",
+            PilotFlights,
+            file_pirep,
+            doc("File a PIREP by hand for one of the pilot's bookings")
+                .body::<ManualPirep>()
+                .one::<Pirep>(201),
+        )
+        .action(
             M::GET,
             "/pireps/{id}",
             PilotFlights,
@@ -348,4 +357,119 @@ async fn tours(
     }
     let ids = page.map(|_| ());
     Ok(List { data: out, meta: paging.list(ids).meta })
+}
+
+/// A flight reported by hand (no tracker): what was flown for a booking.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManualPirep {
+    booking_id: i64,
+    /// Block time in minutes (1 to 2,880).
+    flight_minutes: i64,
+    /// Required when the booking has no aircraft pinned.
+    aircraft_id: Option<i64>,
+    /// Feet per minute, negative on touchdown.
+    landing_rate: Option<f64>,
+    fuel_used: Option<f64>,
+    route: Option<String>,
+    flight_level: Option<i64>,
+}
+
+/// Files the booking's flight as `submitted` (source `manual`), consumes the
+/// booking and emits `flight.submitted`, in one transaction.
+async fn file_pirep(
+    State(state): State<AppState>,
+    caller: PilotCaller,
+    Json(input): Json<ManualPirep>,
+) -> Result<(StatusCode, Data<Pirep>), ApiError> {
+    use crate::operations::crud::Check;
+    let mut check = Check::default();
+    check.field((1..=2_880).contains(&input.flight_minutes), "flight_minutes", "must be 1-2,880");
+    check.field(input.fuel_used.is_none_or(|f| f >= 0.0), "fuel_used", "must not be negative");
+    check.field(
+        input.landing_rate.is_none_or(|r| r.is_finite() && r.abs() <= 5_000.0),
+        "landing_rate",
+        "must be within ±5,000 ft/min",
+    );
+    check.field(
+        input.flight_level.is_none_or(|l| (0..=600).contains(&l)),
+        "flight_level",
+        "must be 0-600",
+    );
+    check.field(
+        input.route.as_ref().is_none_or(|r| r.len() <= 2_000),
+        "route",
+        "must be at most 2,000 characters",
+    );
+    check.done()?;
+    let mut tx = state.db.begin().await?;
+    let booking: Option<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT schedule_id, aircraft_id FROM bookings WHERE org_id = $1 AND pilot_id = $2 AND id = $3",
+    )
+    .bind(caller.org.0)
+    .bind(caller.pilot.0)
+    .bind(input.booking_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (schedule, pinned) = booking.ok_or_else(|| {
+        ApiError::not_found(format!("you have no booking with id {}", input.booking_id))
+    })?;
+    let aircraft = match (pinned, input.aircraft_id) {
+        (Some(pinned), Some(asked)) if pinned != asked => {
+            return Err(ApiError::invalid_field(
+                "aircraft_id",
+                "the booking is for another aircraft",
+            ))
+        }
+        (Some(pinned), _) => pinned,
+        (None, Some(asked)) if resource::exists(&mut tx, caller.org, "aircraft", asked).await? => {
+            asked
+        }
+        (None, Some(asked)) => {
+            return Err(ApiError::invalid_field(
+                "aircraft_id",
+                format!("no aircraft with id {asked}"),
+            ))
+        }
+        (None, None) => {
+            return Err(ApiError::invalid_field("aircraft_id", "name the aircraft flown"))
+        }
+    };
+    let schedule =
+        resource::get_in::<crate::storage::schedules::Schedule, _>(&mut *tx, caller.org, schedule)
+            .await?
+            .ok_or_else(|| ApiError::internal("a booking without its schedule"))?;
+    let now = Timestamp::now();
+    let new = crate::storage::pireps::NewPirep {
+        pilot: caller.pilot,
+        airline: schedule.airline_id,
+        schedule: Some(schedule.id),
+        aircraft: Some(crate::domain::AircraftId(aircraft)),
+        flight_number: &schedule.flight_number,
+        departure: schedule.departure_airport_id,
+        arrival: schedule.arrival_airport_id,
+        route: input.route.as_deref().unwrap_or(&schedule.route),
+        flight_level: input.flight_level.unwrap_or(schedule.flight_level),
+        state: crate::domain::pirep::PirepState::Submitted,
+        source: "manual",
+        distance_nm: schedule.distance_nm,
+        flight_minutes: input.flight_minutes,
+        landing_rate: input.landing_rate,
+        fuel_used: input.fuel_used,
+        points: 0,
+        created_at: now,
+        submitted_at: Some(now),
+    };
+    let id = crate::storage::pireps::insert(&mut tx, caller.org, &new).await?;
+    sqlx::query("DELETE FROM bookings WHERE org_id = $1 AND id = $2")
+        .bind(caller.org.0)
+        .bind(input.booking_id)
+        .execute(&mut *tx)
+        .await?;
+    crate::storage::pireps::submitted(&mut tx, caller.org, id).await?;
+    tx.commit().await?;
+    let pirep = resource::get::<Pirep>(&state.db, caller.org, id.0)
+        .await?
+        .ok_or_else(|| ApiError::internal("PIREP vanished"))?;
+    Ok((StatusCode::CREATED, Data { data: pirep }))
 }

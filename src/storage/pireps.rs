@@ -280,3 +280,44 @@ pub async fn add_position(
     .rows_affected();
     Ok(stored == 1)
 }
+
+/// What follows a PIREP becoming `submitted`, however it was filed (ACARS
+/// or by hand), in the filing transaction: a pilot on leave is back, and
+/// `flight.submitted` goes to the outbox. Hours count only on acceptance.
+pub async fn submitted(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pirep: PirepId,
+) -> Result<(), sqlx::Error> {
+    let row: (i64, String, String, i64, String) = sqlx::query_as(
+        "SELECT p.pilot_id, p.flight_number, p.source, p.flight_minutes, l.state \
+         FROM pireps p JOIN pilots l ON l.id = p.pilot_id WHERE p.org_id = $1 AND p.id = $2",
+    )
+    .bind(org.0)
+    .bind(pirep.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    let (pilot, flight_number, source, minutes, state) = row;
+    if let Ok(state) = crate::domain::pilot::PilotState::try_from(state.clone()) {
+        let after = state.after_filing();
+        if after != state {
+            sqlx::query(
+                "UPDATE pilots SET state = $1, updated_at = $2 WHERE org_id = $3 AND id = $4",
+            )
+            .bind(after.as_str())
+            .bind(Timestamp::now().to_db())
+            .bind(org.0)
+            .bind(pilot)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    let data = serde_json::json!({
+        "pirep_id": pirep.0,
+        "pilot_id": pilot,
+        "flight_number": flight_number,
+        "source": source,
+        "flight_minutes": minutes,
+    });
+    super::outbox::emit(conn, org, "flight.submitted", data).await.map(|_| ())
+}

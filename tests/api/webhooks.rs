@@ -554,3 +554,73 @@ async fn committed_events_survive_a_crash() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_pirep_filed_by_hand_emits_flight_submitted_and_counts_only_once_accepted() {
+    each_backend(|app| async move {
+        let owner = sign_in(&app, "owner@demo.test").await;
+        let receiver = Receiver::start(&[], 200).await;
+        let (_, secret) =
+            endpoint(&app, &owner, &receiver.url, &["flight.submitted", "flight.approved"]).await;
+        let pilot_app = crate::pilot_flow::pilot_app(&app, true).await;
+        let (token, _, _) = crate::pilot_flow::tokens_for_air0001(&app, &pilot_app).await;
+        let file = |body: Value| {
+            let (app, token) = (&app, token.clone());
+            async move {
+                app.http
+                    .post(app.url("/api/v3/pilot/pireps"))
+                    .bearer_auth(token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let org = airside::storage::orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+        let scalar = |sql: &'static str, id: i64| {
+            let db = app.db.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(sql).bind(id).fetch_one(db.reader()).await.unwrap()
+            }
+        };
+        let pilot = scalar("SELECT id FROM pilots WHERE ident = 'AIR0001' AND org_id = $1", org.0).await;
+        // A booking with its aircraft pinned, and another pilot's booking.
+        let own = scalar(
+            "SELECT MIN(id) FROM bookings WHERE pilot_id = $1 AND aircraft_id IS NOT NULL",
+            pilot,
+        )
+        .await;
+        let others = scalar("SELECT MIN(id) FROM bookings WHERE pilot_id <> $1", pilot).await;
+        let minutes_before = scalar("SELECT flight_minutes FROM pilots WHERE id = $1", pilot).await;
+
+        problem(file(json!({ "booking_id": others, "flight_minutes": 60 })).await, 404).await;
+        let body = problem(file(json!({ "booking_id": own, "flight_minutes": 0 })).await, 422).await;
+        assert!(body.to_string().contains("flight_minutes"));
+        let filed = file(json!({ "booking_id": own, "flight_minutes": 95, "landing_rate": -142.0, "fuel_used": 2100.5 })).await;
+        assert_eq!(filed.status(), 201);
+        let pirep: Value = filed.json().await.unwrap();
+        let pirep_id = pirep["data"]["id"].as_i64().unwrap();
+        assert_eq!((pirep["data"]["state"].as_str(), pirep["data"]["source"].as_str()), (Some("submitted"), Some("manual")));
+        // The booking is used up: filing it again finds nothing.
+        problem(file(json!({ "booking_id": own, "flight_minutes": 95 })).await, 404).await;
+
+        let got = receiver.wait_for(1, 30).await;
+        let submitted = got[0].json();
+        assert_eq!(submitted["type"], "flight.submitted");
+        assert_eq!(submitted["data"]["pirep_id"], pirep_id);
+        assert_eq!(submitted["data"]["source"], "manual");
+        assert!(ga_verify(&secret, &got[0]) && standard_verify(&secret, &got[0]));
+        // Filed is not counted; accepted is, once.
+        assert_eq!(scalar("SELECT flight_minutes FROM pilots WHERE id = $1", pilot).await, minutes_before);
+        let client = crate::ops_helpers::ops_client(&app, "demo", &[]).await;
+        let ops = crate::ops_helpers::token(&app, &client, None).await;
+        let accept = format!("/api/v3/operations/pireps/{pirep_id}/accept");
+        let accepted = crate::ops_helpers::call(&app, Method::POST, &accept, Some(&ops), None).await;
+        assert_eq!(accepted.status(), 200);
+        problem(crate::ops_helpers::call(&app, Method::POST, &accept, Some(&ops), None).await, 409).await;
+        assert_eq!(scalar("SELECT flight_minutes FROM pilots WHERE id = $1", pilot).await, minutes_before + 95);
+        let got = receiver.wait_for(2, 30).await;
+        assert_eq!(got[1].json()["type"], "flight.approved");
+    })
+    .await;
+}
