@@ -187,3 +187,13 @@ async fn the_console_lists_the_scopes_of_each_credential_kind() {
     })
     .await;
 }
+
+/// A legacy API token of `slug` made in the console: (id, value).
+pub async fn legacy_token(app: &TestApp, slug: &str, name: &str) -> (i64, String) {
+    let owner = sign_in(app, &format!("owner@{slug}.test")).await;
+    let body = json!({ "name": name });
+    let created = console(app, &owner, Method::POST, "/console/api/tokens", Some(body)).await;
+    assert_eq!(created.status(), 201);
+    let body: Value = created.json().await.unwrap();
+    (body["data"]["id"].as_i64().unwrap(), body["data"]["value"].as_str().unwrap().to_string())
+}

@@ -24,14 +24,7 @@ async fn console(
     path: &str,
     body: Value,
 ) -> reqwest::Response {
-    app.http
-        .request(method, app.url(path))
-        .header("cookie", &who.0)
-        .header("x-csrf-token", &who.1)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+    crate::console_session::console(app, who, method, path, Some(body)).await
 }
 
 /// A public Pilot client of `demo`, attested by the owner unless `attest` is false.

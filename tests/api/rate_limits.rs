@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::console_session::{console, sign_in};
+use crate::console_session::{console, legacy_token, sign_in};
 use crate::harness::{each_backend, problem};
 use crate::ops_helpers::call;
 
@@ -15,17 +15,7 @@ fn header(response: &reqwest::Response, name: &str) -> u64 {
 #[tokio::test]
 async fn a_burst_over_the_limit_gets_429s_then_succeeds_after_the_reset() {
     each_backend(|app| async move {
-        let owner = sign_in(&app, "owner@demo.test").await;
-        let created = console(
-            &app,
-            &owner,
-            Method::POST,
-            "/console/api/tokens",
-            Some(json!({ "name": "Burst" })),
-        )
-        .await;
-        let token =
-            created.json::<Value>().await.unwrap()["data"]["value"].as_str().unwrap().to_string();
+        let (_, token) = legacy_token(&app, "demo", "Burst").await;
         let ranks = "/api/v3/operations/ranks?limit=1";
 
         // Legacy tokens: 120 a minute, as vAMSYS's.
@@ -128,16 +118,7 @@ async fn on_postgresql_two_nodes_share_one_limit() {
         use airside::http::rate_limit::RateLimiter;
         let other_node = airside::storage::Db::connect(app.database_url()).await.unwrap();
         let nodes = [RateLimiter::new(app.db.clone()), RateLimiter::new(other_node)];
-        let owner = sign_in(&app, "owner@demo.test").await;
-        let created = console(
-            &app,
-            &owner,
-            Method::POST,
-            "/console/api/tokens",
-            Some(json!({ "name": "Shared" })),
-        )
-        .await;
-        let id = created.json::<Value>().await.unwrap()["data"]["id"].as_i64().unwrap();
+        let (id, _) = legacy_token(&app, "demo", "Shared").await;
         let token = Credential { kind: CredentialKind::LegacyToken, id, pilot: None };
         let mut allowed = 0;
         for n in 0..200 {

@@ -8,7 +8,7 @@ use airside::storage::usage::{self, LogEntry, Usage};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::console_session::{console, sign_in};
+use crate::console_session::{console, legacy_token, sign_in};
 use crate::harness::{each_backend, problem, TestApp};
 use crate::ops_helpers::{call, ops_client, token};
 
@@ -49,19 +49,7 @@ async fn every_api_request_is_logged_and_counted_per_credential() {
         let ops = airside::operations::BASE;
 
         // A legacy token: two good calls, one 404, one with a secret in the query.
-        let created = console(
-            &app,
-            &owner,
-            Method::POST,
-            "/console/api/tokens",
-            Some(json!({ "name": "Bot" })),
-        )
-        .await;
-        let body: Value = created.json().await.unwrap();
-        let (token_id, legacy) = (
-            body["data"]["id"].as_i64().unwrap(),
-            body["data"]["value"].as_str().unwrap().to_string(),
-        );
+        let (token_id, legacy) = legacy_token(&app, "demo", "Bot").await;
         let aircraft: i64 = sqlx::query_scalar("SELECT MIN(id) FROM aircraft WHERE org_id = $1")
             .bind(org.0)
             .fetch_one(app.db.reader())
