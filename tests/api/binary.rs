@@ -517,3 +517,46 @@ async fn metrics_are_served_on_their_own_port_only_when_asked() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn admin_registers_webhooks_pings_them_and_sets_rate_limits() {
+    each_empty_database(|db| async move {
+        let org = ["org", "create", "--name", "Hook Air", "--slug", "hook"];
+        let owner = ["--owner-email", "o@hook.test", "--owner-password", "a-long-password"];
+        assert!(admin(&db, &[&org[..], &owner[..]].concat()).0);
+        let create = |url: &str, event: &str, insecure: bool| {
+            let mut args = vec!["webhook", "create", "--org", "hook", "--url", url, "--event", event];
+            if insecure {
+                args.push("--allow-insecure");
+            }
+            admin(&db, &args)
+        };
+        // http and loopback only when allowed; events from the catalog only.
+        assert!(!create("http://127.0.0.1:9/hook", "webhook.test", false).0);
+        let (ok, refused) = create("https://example.test/hook", "flight.landed", false);
+        assert!(!ok && refused.to_string().contains("flight.landed"), "{refused}");
+        let (ok, created) = create("http://127.0.0.1:9/hook", "webhook.test", true);
+        assert!(ok, "{created}");
+        assert!(created["secret"].as_str().unwrap().starts_with("whsec_"));
+        let id = created["endpoint_id"].as_i64().unwrap().to_string();
+        let (ok, pinged) = admin(&db, &["webhook", "ping", "--org", "hook", "--endpoint-id", &id]);
+        assert!(ok, "{pinged}");
+        assert!(uuid::Uuid::parse_str(pinged["event_id"].as_str().unwrap()).is_ok());
+        let store = airside::storage::Db::connect(&db.url).await.unwrap();
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending' AND event_type = 'webhook.test'",
+        )
+        .fetch_one(store.reader())
+        .await
+        .unwrap();
+        assert_eq!(pending, 1, "a running server would send it");
+        assert!(!admin(&db, &["webhook", "ping", "--org", "hook", "--endpoint-id", "999"]).0);
+
+        let (ok, set) = admin(&db, &["rate-limit", "set", "--org", "hook", "--per-minute", "30"]);
+        assert!(ok && set["rate_limit_per_minute"] == 30, "{set}");
+        let wrong = ["rate-limit", "set", "--org", "hook", "--credential", "org_key:999", "--per-minute", "5"];
+        assert!(!admin(&db, &wrong).0);
+        store.close().await;
+    })
+    .await;
+}
