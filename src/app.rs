@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(operations)
         .merge(pilot_api)
         .merge(public_api)
+        .merge(crate::acars::router())
         .route_layer(middleware::from_fn(request_log::note_route));
     Router::new()
         .route("/healthz", get(live))

@@ -5,6 +5,7 @@
 //! shares), then one module per surface. `app` assembles them; `cli` is the
 //! command line.
 
+pub mod acars;
 pub mod admin;
 pub mod app;
 pub mod auth;

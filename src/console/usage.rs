@@ -86,6 +86,10 @@ pub async fn report(
             }
             CredentialKind::LegacyToken => "SELECT id, name FROM api_tokens WHERE org_id = $1",
             CredentialKind::OrgKey => "SELECT id, name FROM org_keys WHERE org_id = $1",
+            CredentialKind::PilotApiKey => {
+                "SELECT k.id, p.ident FROM pilot_api_keys k JOIN pilots p ON p.id = k.pilot_id \
+                 WHERE k.org_id = $1"
+            }
         })
         .bind(org.0)
         .fetch_all(state.db.reader())

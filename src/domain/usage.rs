@@ -11,14 +11,17 @@ pub enum CredentialKind {
     PilotClient,
     LegacyToken,
     OrgKey,
+    /// A pilot's ACARS API key.
+    PilotApiKey,
 }
 
 impl CredentialKind {
-    pub const ALL: [CredentialKind; 4] = [
+    pub const ALL: [CredentialKind; 5] = [
         CredentialKind::OperationsClient,
         CredentialKind::PilotClient,
         CredentialKind::LegacyToken,
         CredentialKind::OrgKey,
+        CredentialKind::PilotApiKey,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -27,6 +30,7 @@ impl CredentialKind {
             CredentialKind::PilotClient => "pilot_client",
             CredentialKind::LegacyToken => "legacy_token",
             CredentialKind::OrgKey => "org_key",
+            CredentialKind::PilotApiKey => "pilot_api_key",
         }
     }
 

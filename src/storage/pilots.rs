@@ -133,23 +133,30 @@ pub async fn create_api_key(
     Ok(key)
 }
 
+/// A pilot's API key as found: whose, and which key.
+pub struct KeyHolder {
+    pub org: OrgId,
+    pub pilot: Pilot,
+    pub key_id: i64,
+}
+
 /// The pilot an API key belongs to, whatever their state (callers decide who
 /// may sign in). Revoked keys and empty keys match nothing.
-pub async fn by_api_key(db: &Db, key: &str) -> Result<Option<(OrgId, Pilot)>, sqlx::Error> {
+pub async fn by_api_key(db: &Db, key: &str) -> Result<Option<KeyHolder>, sqlx::Error> {
     if key.is_empty() {
         return Ok(None);
     }
-    let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT org_id, pilot_id FROM pilot_api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT org_id, pilot_id, id FROM pilot_api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
     )
     .bind(security::sha256_hex(key))
     .fetch_optional(db.reader())
     .await?;
-    let Some((org, pilot)) = row else {
+    let Some((org, pilot, key_id)) = row else {
         return Ok(None);
     };
     let pilot = super::resource::get::<Pilot>(db, OrgId(org), pilot).await?;
-    Ok(pilot.map(|p| (OrgId(org), p)))
+    Ok(pilot.map(|pilot| KeyHolder { org: OrgId(org), pilot, key_id }))
 }
 
 /// The next free pilot number of an airline.

@@ -16,6 +16,7 @@ pub fn credential_table(kind: CredentialKind) -> &'static str {
         CredentialKind::OperationsClient | CredentialKind::PilotClient => "oauth_clients",
         CredentialKind::LegacyToken => "api_tokens",
         CredentialKind::OrgKey => "org_keys",
+        CredentialKind::PilotApiKey => "pilot_api_keys",
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod acars;
 mod binary;
 mod console_session;
 mod foundation;

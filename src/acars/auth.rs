@@ -1,0 +1,64 @@
+//! Who is flying: `Authorization: Bearer <key>` with a pilot's ACARS API key,
+//! or a Pilot API access token holding `pilot.flights` (OAuth mode). Only
+//! active and on-leave pilots pass; a missing or empty token matches nothing.
+//! Each refusal is logged with its reason, never the key.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+use super::AcarsError;
+use crate::app::AppState;
+use crate::auth::bearer;
+use crate::domain::scope::Scope;
+use crate::domain::usage::{Credential, CredentialKind};
+use crate::domain::OrgId;
+use crate::storage::clients::ClientKind;
+use crate::storage::pilots::{self, Pilot};
+use crate::storage::{resource, tokens};
+
+#[derive(Debug, Clone)]
+pub struct AcarsPilot {
+    pub org: OrgId,
+    pub pilot: Pilot,
+}
+
+fn refuse(reason: &'static str) -> AcarsError {
+    tracing::warn!(reason, "ACARS API: 401");
+    AcarsError::unauthenticated()
+}
+
+impl FromRequestParts<AppState> for AcarsPilot {
+    type Rejection = AcarsError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AcarsError> {
+        let key = bearer::token(&parts.headers)
+            .filter(|k| !k.trim().is_empty())
+            .ok_or_else(|| refuse("no bearer token"))?;
+        let (org, pilot, credential) = match pilots::by_api_key(&state.db, key).await? {
+            Some(holder) => {
+                let id = holder.key_id;
+                let credential = Credential { kind: CredentialKind::PilotApiKey, id, pilot: None };
+                (holder.org, holder.pilot, credential)
+            }
+            None => match tokens::find_active(&state.db, key).await? {
+                Some(found) if found.kind == ClientKind::Pilot => {
+                    if !found.scopes.contains(Scope::PilotFlights) {
+                        return Err(refuse("token lacks pilot.flights"));
+                    }
+                    let id = found.pilot.ok_or_else(|| refuse("token has no pilot"))?;
+                    let pilot = resource::get::<Pilot>(&state.db, found.org, id.0)
+                        .await?
+                        .ok_or_else(|| refuse("token's pilot is gone"))?;
+                    let kind = CredentialKind::PilotClient;
+                    (found.org, pilot, Credential { kind, id: found.client, pilot: Some(id.0) })
+                }
+                _ => return Err(refuse("unknown or revoked key")),
+            },
+        };
+        crate::http::request_log::note_caller(org, credential);
+        if !pilot.state.can_authenticate() {
+            return Err(refuse("pilot may not sign in"));
+        }
+        Ok(AcarsPilot { org, pilot })
+    }
+}

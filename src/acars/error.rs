@@ -1,0 +1,37 @@
+//! Errors in the module's shape: `{"error": "…", "request_id": "…"}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::http::request_id;
+
+#[derive(Debug)]
+pub struct AcarsError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl AcarsError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> AcarsError {
+        AcarsError { status, message: message.into() }
+    }
+
+    pub fn unauthenticated() -> AcarsError {
+        AcarsError::new(StatusCode::UNAUTHORIZED, "Unauthenticated.")
+    }
+}
+
+impl From<sqlx::Error> for AcarsError {
+    fn from(error: sqlx::Error) -> AcarsError {
+        tracing::error!(%error, "ACARS API: database error");
+        AcarsError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
+    }
+}
+
+impl IntoResponse for AcarsError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": self.message, "request_id": request_id::current() });
+        (self.status, axum::Json(body)).into_response()
+    }
+}

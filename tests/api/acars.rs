@@ -1,0 +1,190 @@
+//! The ACARS API (Stratos contract): handshake, CORS, who may call, and the
+//! shapes of the profile, statistics and reference data.
+
+use std::collections::BTreeSet;
+
+use airside::storage::orgs;
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::harness::{each_backend, TestApp};
+
+const BASE: &str = "/api/stratos";
+
+/// A fresh ACARS key for the pilot `ident` of `slug`, optionally in `state`.
+async fn key_for(app: &TestApp, slug: &str, ident: &str, state: Option<&str>) -> String {
+    let org = orgs::by_slug(&app.db, slug).await.unwrap().unwrap().id;
+    let pilot: i64 = sqlx::query_scalar("SELECT id FROM pilots WHERE org_id = $1 AND ident = $2")
+        .bind(org.0)
+        .bind(ident)
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    if let Some(state) = state {
+        sqlx::query("UPDATE pilots SET state = $1 WHERE id = $2")
+            .bind(state)
+            .bind(pilot)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    let key = airside::storage::pilots::create_api_key(
+        &mut tx,
+        org,
+        airside::domain::PilotId(pilot),
+        "test",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    key.expose().to_string()
+}
+
+async fn get(app: &TestApp, path: &str, auth: Option<&str>) -> reqwest::Response {
+    let mut request = app.http.get(app.url(&format!("{BASE}{path}")));
+    if let Some(auth) = auth {
+        request = request.header("authorization", auth);
+    }
+    request.send().await.unwrap()
+}
+
+fn keys(value: &Value) -> BTreeSet<String> {
+    value.as_object().unwrap().keys().cloned().collect()
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+async fn refused(response: reqwest::Response) {
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(keys(&body), set(&["error", "request_id"]));
+}
+
+#[tokio::test]
+async fn the_handshake_and_cors_answer_anyone() {
+    each_backend(|app| async move {
+        let hello = get(&app, "/", None).await;
+        assert_eq!(hello.status(), 200);
+        let body: Value = hello.json().await.unwrap();
+        assert_eq!(body, serde_json::json!({ "api_version": "1.0", "handler": "Stratos" }));
+        let head = app.http.head(app.url(&format!("{BASE}/"))).send().await.unwrap();
+        assert_eq!(head.status(), 200);
+
+        let preflight = app
+            .http
+            .request(Method::OPTIONS, app.url(&format!("{BASE}/pilot/verify")))
+            .header("origin", "app://stratos")
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "authorization, x-stratos-version")
+            .send()
+            .await
+            .unwrap();
+        assert!(preflight.status().is_success());
+        assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+        let allowed =
+            preflight.headers()["access-control-allow-headers"].to_str().unwrap().to_lowercase();
+        assert!(
+            allowed.contains("authorization") && allowed.contains("x-stratos-version"),
+            "{allowed}"
+        );
+        let simple = app
+            .http
+            .get(app.url(&format!("{BASE}/")))
+            .header("origin", "app://stratos")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(simple.headers()["access-control-allow-origin"], "*");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn only_active_and_on_leave_pilots_with_a_real_key_get_in() {
+    each_backend(|app| async move {
+        let verify = |auth: Option<String>| {
+            let app = &app;
+            async move { get(app, "/pilot/verify", auth.as_deref()).await }
+        };
+        refused(verify(None).await).await;
+        refused(verify(Some("Bearer ".into())).await).await;
+        refused(verify(Some("Bearer    ".into())).await).await;
+        let active = key_for(&app, "demo", "AIR0001", None).await;
+        refused(verify(Some(format!("Basic {active}"))).await).await;
+        refused(verify(Some("Bearer apk_unknown".into())).await).await;
+        assert_eq!(verify(Some(format!("Bearer {active}"))).await.status(), 200);
+        let on_leave = key_for(&app, "demo", "AIR0003", Some("on_leave")).await;
+        assert_eq!(verify(Some(format!("Bearer {on_leave}"))).await.status(), 200);
+        for state in ["banned", "inactive"] {
+            let key = key_for(&app, "demo", "AIR0004", Some(state)).await;
+            refused(verify(Some(format!("Bearer {key}"))).await).await;
+        }
+        // OAuth mode: a Pilot API token with pilot.flights.
+        let pilot_app = crate::pilot_flow::pilot_app(&app, true).await;
+        let (token, _, _) = crate::pilot_flow::tokens_for_air0001(&app, &pilot_app).await;
+        let me = verify(Some(format!("Bearer {token}"))).await;
+        assert_eq!(me.status(), 200);
+        assert_eq!(me.json::<Value>().await.unwrap()["pilot_id"], "AIR0001");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn profile_statistics_and_data_have_the_module_shapes_and_stay_in_the_org() {
+    each_backend(|app| async move {
+        let key = format!("Bearer {}", key_for(&app, "demo", "AIR0001", None).await);
+        let me: Value = get(&app, "/pilot/verify", Some(&key)).await.json().await.unwrap();
+        assert_eq!(
+            keys(&me),
+            set(&["db_id", "pilot_id", "first_name", "last_name", "email", "rank", "rank_image", "rank_level", "avatar"])
+        );
+        assert_eq!((me["pilot_id"].as_str(), me["email"].as_str()), (Some("AIR0001"), Some("air0001@demo.test")));
+        let stats: Value = get(&app, "/pilot/statistics", Some(&key)).await.json().await.unwrap();
+        assert_eq!(
+            keys(&stats),
+            set(&["hours_flown", "flights_flown", "average_landing_rate", "pireps_filed", "total_pay", "flight_streak", "location", "ff_level", "ff_status", "rank_image"])
+        );
+        let org = orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+        let accepted: i64 = sqlx::query_scalar(
+            "SELECT flights FROM pilots WHERE org_id = $1 AND ident = 'AIR0001'",
+        )
+        .bind(org.0)
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+        assert_eq!(stats["flights_flown"], accepted);
+
+        let fleet: Value = get(&app, "/data/aircraft", Some(&key)).await.json().await.unwrap();
+        let fleet = fleet.as_array().unwrap();
+        assert!(!fleet.is_empty());
+        assert_eq!(
+            keys(&fleet[0]),
+            set(&["id", "code", "name", "registration", "maximum_passengers", "maximum_cargo", "minimum_rank"])
+        );
+        let airports: Value = get(&app, "/data/airports", Some(&key)).await.json().await.unwrap();
+        let airports = airports.as_array().unwrap();
+        assert_eq!(keys(&airports[0]), set(&["id", "code", "name", "latitude", "longitude"]));
+        let news: Value = get(&app, "/data/announcements", Some(&key)).await.json().await.unwrap();
+        let news = news.as_array().unwrap();
+        assert!(!news.is_empty() && news.len() <= 10);
+        assert_eq!(keys(&news[0]), set(&["id", "title", "subtitle", "body", "link", "image", "publish_date"]));
+        let dates: Vec<&str> = news.iter().map(|n| n["publish_date"].as_str().unwrap()).collect();
+        assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first: {dates:?}");
+
+        // The school's pilot sees the school's data only.
+        let school_ident: String = sqlx::query_scalar(
+            "SELECT MIN(ident) FROM pilots WHERE org_id = (SELECT id FROM orgs WHERE slug = 'demo-school')",
+        )
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+        let school = format!("Bearer {}", key_for(&app, "demo-school", &school_ident, None).await);
+        let theirs: Value = get(&app, "/data/aircraft", Some(&school)).await.json().await.unwrap();
+        let ours: BTreeSet<i64> = fleet.iter().map(|a| a["id"].as_i64().unwrap()).collect();
+        assert!(theirs.as_array().unwrap().iter().all(|a| !ours.contains(&a["id"].as_i64().unwrap())));
+    })
+    .await;
+}
