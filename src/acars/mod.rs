@@ -10,6 +10,7 @@
 mod auth;
 mod data;
 mod error;
+mod flights;
 mod pilot;
 
 use axum::http::{header, HeaderName, Method};
@@ -48,6 +49,11 @@ pub fn router() -> Router<AppState> {
         .route(&path("/data/aircraft"), get(data::aircraft).options(options))
         .route(&path("/data/airports"), get(data::airports).options(options))
         .route(&path("/data/announcements"), get(data::announcements).options(options))
+        .route(&path("/flights/bookings"), get(flights::bookings).options(options))
+        .route(
+            &path("/flights/bookings/{bid}/aircraft"),
+            get(flights::eligible_aircraft).options(options),
+        )
         .layer(cors)
 }
 

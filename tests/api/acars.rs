@@ -188,3 +188,67 @@ async fn profile_statistics_and_data_have_the_module_shapes_and_stay_in_the_org(
     })
     .await;
 }
+
+#[tokio::test]
+async fn bookings_and_their_eligible_aircraft_are_the_pilots_own() {
+    each_backend(|app| async move {
+        let key = format!("Bearer {}", key_for(&app, "demo", "AIR0001", None).await);
+        let list: Value = get(&app, "/flights/bookings", Some(&key)).await.json().await.unwrap();
+        let list = list.as_array().unwrap();
+        assert!(!list.is_empty());
+        assert_eq!(
+            keys(&list[0]),
+            set(&["bid_id", "number", "code", "departure_airport", "arrival_airport", "route", "flight_level", "distance", "departure_time", "arrival_time", "flight_time", "days_of_week", "type", "aircraft", "aircraft_changeable", "notes"])
+        );
+        let org = orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+        let own: BTreeSet<i64> = sqlx::query_scalar(
+            "SELECT b.id FROM bookings b JOIN pilots p ON p.id = b.pilot_id WHERE b.org_id = $1 AND p.ident = 'AIR0001'",
+        )
+        .bind(org.0)
+        .fetch_all(app.db.reader())
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+        let listed: BTreeSet<i64> = list.iter().map(|b| b["bid_id"].as_i64().unwrap()).collect();
+        assert_eq!(listed, own);
+        assert!(list.iter().any(|b| b["aircraft"].is_i64()), "a booking with its aircraft pinned");
+        assert!(list.iter().all(|b| b["route"].is_array() && b["type"].is_string()));
+
+        let bid = list[0]["bid_id"].as_i64().unwrap();
+        let eligible = get(&app, &format!("/flights/bookings/{bid}/aircraft"), Some(&key)).await;
+        assert_eq!(eligible.status(), 200);
+        let eligible: Value = eligible.json().await.unwrap();
+        assert_eq!(keys(&eligible), set(&["changeable", "aircraft"]));
+        let aircraft = eligible["aircraft"].as_array().unwrap();
+        assert!(!aircraft.is_empty());
+        assert_eq!(keys(&aircraft[0]), set(&["id", "name", "registration", "icao", "subfleet"]));
+        // Every one belongs to a subfleet the schedule allows.
+        let allowed: BTreeSet<i64> = sqlx::query_scalar(
+            "SELECT a.id FROM aircraft a JOIN schedule_subfleets ss ON ss.subfleet_id = a.subfleet_id \
+             JOIN bookings b ON b.schedule_id = ss.schedule_id WHERE b.id = $1",
+        )
+        .bind(bid)
+        .fetch_all(app.db.reader())
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+        assert!(aircraft.iter().all(|a| allowed.contains(&a["id"].as_i64().unwrap())));
+
+        let others: i64 = sqlx::query_scalar(
+            "SELECT MIN(b.id) FROM bookings b JOIN pilots p ON p.id = b.pilot_id WHERE b.org_id = $1 AND p.ident <> 'AIR0001'",
+        )
+        .bind(org.0)
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+        let theirs = get(&app, &format!("/flights/bookings/{others}/aircraft"), Some(&key)).await;
+        assert_eq!(theirs.status(), 403);
+        assert!(theirs.json::<Value>().await.unwrap()["error"].is_string());
+        assert_eq!(get(&app, "/flights/bookings/999999/aircraft", Some(&key)).await.status(), 404);
+        assert_eq!(get(&app, "/flights/bookings/abc/aircraft", Some(&key)).await.status(), 404);
+        refused(get(&app, &format!("/flights/bookings/{bid}/aircraft"), None).await).await;
+    })
+    .await;
+}

@@ -1,0 +1,166 @@
+//! The pilot's bookings and the aircraft each may be flown with.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Serialize;
+
+use super::{AcarsError, AcarsPilot};
+use crate::app::AppState;
+
+#[derive(sqlx::FromRow)]
+struct BookingRow {
+    bid_id: i64,
+    number: String,
+    code: String,
+    departure_airport: String,
+    arrival_airport: String,
+    route: String,
+    flight_level: i64,
+    distance: f64,
+    departure_time: Option<String>,
+    arrival_time: Option<String>,
+    flight_minutes: i64,
+    days_of_week: String,
+    flight_type: String,
+    aircraft: Option<i64>,
+    notes: String,
+    in_progress: i64,
+}
+
+/// A booking as the Stratos client lists it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Booking {
+    bid_id: i64,
+    number: String,
+    /// The airline's ICAO code.
+    code: String,
+    departure_airport: String,
+    arrival_airport: String,
+    route: Vec<String>,
+    flight_level: i64,
+    distance: f64,
+    departure_time: Option<String>,
+    arrival_time: Option<String>,
+    /// Hours.
+    flight_time: f64,
+    days_of_week: String,
+    /// `P` passenger or `C` cargo.
+    r#type: String,
+    aircraft: Option<i64>,
+    aircraft_changeable: bool,
+    notes: String,
+}
+
+impl From<BookingRow> for Booking {
+    fn from(b: BookingRow) -> Booking {
+        Booking {
+            bid_id: b.bid_id,
+            number: b.number,
+            code: b.code,
+            departure_airport: b.departure_airport,
+            arrival_airport: b.arrival_airport,
+            route: b.route.split_whitespace().map(str::to_owned).collect(),
+            flight_level: b.flight_level,
+            distance: b.distance,
+            departure_time: b.departure_time,
+            arrival_time: b.arrival_time,
+            flight_time: (b.flight_minutes as f64 / 60.0 * 100.0).round() / 100.0,
+            days_of_week: b.days_of_week,
+            r#type: b.flight_type,
+            aircraft: b.aircraft,
+            // Once the flight is under way its aircraft is what it is.
+            aircraft_changeable: b.in_progress == 0,
+            notes: b.notes,
+        }
+    }
+}
+
+const BOOKINGS: &str = "SELECT b.id AS bid_id, s.flight_number AS number, l.icao AS code, \
+     d.icao AS departure_airport, a.icao AS arrival_airport, s.route, s.flight_level, \
+     s.distance_nm AS distance, s.departure_time, s.arrival_time, s.flight_minutes, \
+     s.days_of_week, s.flight_type, b.aircraft_id AS aircraft, s.notes, \
+     (SELECT COUNT(*) FROM pireps p WHERE p.booking_id = b.id AND p.state = 'in_progress') AS in_progress \
+     FROM bookings b JOIN schedules s ON s.id = b.schedule_id JOIN airlines l ON l.id = s.airline_id \
+     JOIN airports d ON d.id = s.departure_airport_id JOIN airports a ON a.id = s.arrival_airport_id \
+     WHERE b.org_id = $1 AND b.pilot_id = $2";
+
+/// `GET /flights/bookings`: the pilot's own bookings, oldest first.
+pub async fn bookings(
+    State(state): State<AppState>,
+    caller: AcarsPilot,
+) -> Result<Json<Vec<Booking>>, AcarsError> {
+    let rows: Vec<BookingRow> = sqlx::query_as(&format!("{BOOKINGS} ORDER BY b.id"))
+        .bind(caller.org.0)
+        .bind(caller.pilot.id.0)
+        .fetch_all(state.db.reader())
+        .await?;
+    Ok(Json(rows.into_iter().map(Booking::from).collect()))
+}
+
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct EligibleAircraft {
+    id: i64,
+    name: String,
+    registration: String,
+    icao: String,
+    /// The subfleet's name.
+    subfleet: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Eligible {
+    changeable: bool,
+    aircraft: Vec<EligibleAircraft>,
+}
+
+/// `GET /flights/bookings/{bid}/aircraft`: the aircraft of the schedule's
+/// subfleets that the pilot's rank allows and nobody else is flying.
+pub async fn eligible_aircraft(
+    State(state): State<AppState>,
+    caller: AcarsPilot,
+    Path(bid): Path<String>,
+) -> Result<Json<Eligible>, AcarsError> {
+    let not_found = || AcarsError::new(StatusCode::NOT_FOUND, "Booking not found.");
+    let bid: i64 = bid.parse().map_err(|_| not_found())?;
+    let owner: Option<i64> =
+        sqlx::query_scalar("SELECT pilot_id FROM bookings WHERE org_id = $1 AND id = $2")
+            .bind(caller.org.0)
+            .bind(bid)
+            .fetch_optional(state.db.reader())
+            .await?;
+    match owner {
+        None => return Err(not_found()),
+        Some(owner) if owner != caller.pilot.id.0 => {
+            return Err(AcarsError::new(StatusCode::FORBIDDEN, "This booking is not yours."))
+        }
+        Some(_) => {}
+    }
+    let booking: BookingRow = sqlx::query_as(&format!("{BOOKINGS} AND b.id = $3"))
+        .bind(caller.org.0)
+        .bind(caller.pilot.id.0)
+        .bind(bid)
+        .fetch_one(state.db.reader())
+        .await?;
+    // Ranks are ordered by `sort_order`; a pilot without a rank ranks lowest.
+    let aircraft = sqlx::query_as(
+        "SELECT a.id, a.name, a.registration, a.icao, f.name AS subfleet FROM aircraft a \
+         JOIN subfleets f ON f.id = a.subfleet_id \
+         JOIN schedule_subfleets ss ON ss.subfleet_id = f.id \
+         JOIN bookings b ON b.schedule_id = ss.schedule_id \
+         LEFT JOIN ranks needed ON needed.id = f.min_rank_id \
+         WHERE b.org_id = $1 AND b.id = $2 AND a.status = 'active' \
+         AND (needed.id IS NULL OR needed.sort_order <= COALESCE( \
+             (SELECT r.sort_order FROM ranks r WHERE r.id = $3), -1)) \
+         AND NOT EXISTS (SELECT 1 FROM pireps p WHERE p.aircraft_id = a.id \
+             AND p.state = 'in_progress' AND p.pilot_id <> $4) \
+         ORDER BY a.registration",
+    )
+    .bind(caller.org.0)
+    .bind(bid)
+    .bind(caller.pilot.rank_id.map(|r| r.0))
+    .bind(caller.pilot.id.0)
+    .fetch_all(state.db.reader())
+    .await?;
+    Ok(Json(Eligible { changeable: booking.in_progress == 0, aircraft }))
+}
