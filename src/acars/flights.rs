@@ -32,6 +32,21 @@ struct BookingRow {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Booking {
     bid_id: i64,
+    #[serde(flatten)]
+    flight: Flight,
+}
+
+/// A schedule entry found by a search: the same fields, with its own `id`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ScheduleEntry {
+    id: i64,
+    #[serde(flatten)]
+    flight: Flight,
+}
+
+/// What a booking and a schedule entry both show.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Flight {
     number: String,
     /// The airline's ICAO code.
     code: String,
@@ -52,10 +67,9 @@ pub struct Booking {
     notes: String,
 }
 
-impl From<BookingRow> for Booking {
-    fn from(b: BookingRow) -> Booking {
-        Booking {
-            bid_id: b.bid_id,
+impl From<BookingRow> for Flight {
+    fn from(b: BookingRow) -> Flight {
+        Flight {
             number: b.number,
             code: b.code,
             departure_airport: b.departure_airport,
@@ -76,26 +90,34 @@ impl From<BookingRow> for Booking {
     }
 }
 
-const BOOKINGS: &str = "SELECT b.id AS bid_id, s.flight_number AS number, l.icao AS code, \
+/// The schedule's columns as a `BookingRow` wants them (after the row's id).
+const SCHEDULE_COLUMNS: &str = "s.flight_number AS number, l.icao AS code, \
      d.icao AS departure_airport, a.icao AS arrival_airport, s.route, s.flight_level, \
      s.distance_nm AS distance, s.departure_time, s.arrival_time, s.flight_minutes, \
-     s.days_of_week, s.flight_type, b.aircraft_id AS aircraft, s.notes, \
-     (SELECT COUNT(*) FROM pireps p WHERE p.booking_id = b.id AND p.state = 'in_progress') AS in_progress \
-     FROM bookings b JOIN schedules s ON s.id = b.schedule_id JOIN airlines l ON l.id = s.airline_id \
-     JOIN airports d ON d.id = s.departure_airport_id JOIN airports a ON a.id = s.arrival_airport_id \
-     WHERE b.org_id = $1 AND b.pilot_id = $2";
+     s.days_of_week, s.flight_type, s.notes";
+const SCHEDULE_JOINS: &str = "JOIN airlines l ON l.id = s.airline_id \
+     JOIN airports d ON d.id = s.departure_airport_id JOIN airports a ON a.id = s.arrival_airport_id";
+
+fn bookings_query() -> String {
+    format!(
+        "SELECT b.id AS bid_id, {SCHEDULE_COLUMNS}, b.aircraft_id AS aircraft, \
+         (SELECT COUNT(*) FROM pireps p WHERE p.booking_id = b.id AND p.state = 'in_progress') AS in_progress \
+         FROM bookings b JOIN schedules s ON s.id = b.schedule_id {SCHEDULE_JOINS} \
+         WHERE b.org_id = $1 AND b.pilot_id = $2"
+    )
+}
 
 /// `GET /flights/bookings`: the pilot's own bookings, oldest first.
 pub async fn bookings(
     State(state): State<AppState>,
     caller: AcarsPilot,
 ) -> Result<Json<Vec<Booking>>, AcarsError> {
-    let rows: Vec<BookingRow> = sqlx::query_as(&format!("{BOOKINGS} ORDER BY b.id"))
+    let rows: Vec<BookingRow> = sqlx::query_as(&format!("{} ORDER BY b.id", bookings_query()))
         .bind(caller.org.0)
         .bind(caller.pilot.id.0)
         .fetch_all(state.db.reader())
         .await?;
-    Ok(Json(rows.into_iter().map(Booking::from).collect()))
+    Ok(Json(rows.into_iter().map(|b| Booking { bid_id: b.bid_id, flight: b.into() }).collect()))
 }
 
 #[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -136,7 +158,7 @@ pub async fn eligible_aircraft(
         }
         Some(_) => {}
     }
-    let booking: BookingRow = sqlx::query_as(&format!("{BOOKINGS} AND b.id = $3"))
+    let booking: BookingRow = sqlx::query_as(&format!("{} AND b.id = $3", bookings_query()))
         .bind(caller.org.0)
         .bind(caller.pilot.id.0)
         .bind(bid)
@@ -163,4 +185,79 @@ pub async fn eligible_aircraft(
     .fetch_all(state.db.reader())
     .await?;
     Ok(Json(Eligible { changeable: booking.in_progress == 0, aircraft }))
+}
+
+/// Search filters, as the client sends them (all optional).
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct SearchQuery {
+    departure_airport: Option<String>,
+    arrival_airport: Option<String>,
+    /// An ICAO type, e.g. `A320`: schedules one of whose subfleets is of it.
+    aircraft: Option<String>,
+    minimum_flight_time: Option<String>,
+    maximum_flight_time: Option<String>,
+    minimum_distance: Option<String>,
+    maximum_distance: Option<String>,
+    limit: Option<String>,
+}
+
+fn number(field: &str, value: &Option<String>) -> Result<Option<f64>, AcarsError> {
+    value
+        .as_deref()
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0).ok_or_else(|| {
+                AcarsError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("{field} must be a number"),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// `GET /flights/search`: active schedules matching every filter given;
+/// `limit` 1-100 (default 50).
+pub async fn search(
+    State(state): State<AppState>,
+    caller: AcarsPilot,
+    axum::extract::Query(query): axum::extract::Query<SearchQuery>,
+) -> Result<Json<Vec<ScheduleEntry>>, AcarsError> {
+    use crate::storage::Sql;
+    let limit = number("limit", &query.limit)?.map_or(50, |l| (l as i64).clamp(1, 100));
+    let mut sql = Sql::new(format!(
+        "SELECT s.id AS bid_id, {SCHEDULE_COLUMNS}, CAST(NULL AS BIGINT) AS aircraft, \
+         CAST(0 AS BIGINT) AS in_progress FROM schedules s {SCHEDULE_JOINS} \
+         WHERE s.active = 1 AND s.org_id = "
+    ));
+    sql.bind(caller.org.0);
+    if let Some(icao) = query.departure_airport.filter(|v| !v.is_empty()) {
+        sql.push(" AND d.icao = ").bind(icao.to_ascii_uppercase());
+    }
+    if let Some(icao) = query.arrival_airport.filter(|v| !v.is_empty()) {
+        sql.push(" AND a.icao = ").bind(icao.to_ascii_uppercase());
+    }
+    if let Some(kind) = query.aircraft.filter(|v| !v.is_empty()) {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM schedule_subfleets ss JOIN subfleets f ON f.id = ss.subfleet_id \
+             WHERE ss.schedule_id = s.id AND f.type_code = ",
+        )
+        .bind(kind.to_ascii_uppercase())
+        .push(")");
+    }
+    let bounds = [
+        ("minimum_flight_time", &query.minimum_flight_time, "s.flight_minutes >= ", 60.0),
+        ("maximum_flight_time", &query.maximum_flight_time, "s.flight_minutes <= ", 60.0),
+        ("minimum_distance", &query.minimum_distance, "s.distance_nm >= ", 1.0),
+        ("maximum_distance", &query.maximum_distance, "s.distance_nm <= ", 1.0),
+    ];
+    for (field, value, condition, scale) in bounds {
+        if let Some(n) = number(field, value)? {
+            sql.push(" AND ").push(condition).bind(n * scale);
+        }
+    }
+    sql.push(" ORDER BY s.id LIMIT ").bind(limit);
+    let rows: Vec<BookingRow> = sql.fetch_all(state.db.reader()).await?;
+    Ok(Json(rows.into_iter().map(|r| ScheduleEntry { id: r.bid_id, flight: r.into() }).collect()))
 }

@@ -50,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route(&path("/data/airports"), get(data::airports).options(options))
         .route(&path("/data/announcements"), get(data::announcements).options(options))
         .route(&path("/flights/bookings"), get(flights::bookings).options(options))
+        .route(&path("/flights/search"), get(flights::search).options(options))
         .route(
             &path("/flights/bookings/{bid}/aircraft"),
             get(flights::eligible_aircraft).options(options),

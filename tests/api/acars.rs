@@ -252,3 +252,69 @@ async fn bookings_and_their_eligible_aircraft_are_the_pilots_own() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn schedule_search_returns_exactly_the_matching_schedules() {
+    each_backend(|app| async move {
+        let key = format!("Bearer {}", key_for(&app, "demo", "AIR0001", None).await);
+        let org = orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+        let expected = |sql: &'static str| {
+            let db = app.db.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .bind(org.0)
+                    .fetch_all(db.reader())
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .collect::<Vec<i64>>()
+            }
+        };
+        let ids = |found: &Value| -> Vec<i64> {
+            found.as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()).collect()
+        };
+        let departure: String = sqlx::query_scalar(
+            "SELECT d.icao FROM schedules s JOIN airports d ON d.id = s.departure_airport_id \
+             WHERE s.org_id = $1 GROUP BY d.icao ORDER BY COUNT(*) DESC, d.icao LIMIT 1",
+        )
+        .bind(org.0)
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+        let path = format!("/flights/search?departure_airport={departure}&limit=100");
+        let found: Value = get(&app, &path, Some(&key)).await.json().await.unwrap();
+        let want: Vec<i64> = sqlx::query_scalar(
+            "SELECT s.id FROM schedules s JOIN airports d ON d.id = s.departure_airport_id \
+             WHERE s.org_id = $1 AND s.active = 1 AND d.icao = $2 ORDER BY s.id",
+        )
+        .bind(org.0)
+        .bind(&departure)
+        .fetch_all(app.db.reader())
+        .await
+        .unwrap();
+        assert!(!want.is_empty());
+        assert_eq!(ids(&found), want);
+        let entry = &found[0];
+        assert!(entry.get("id").is_some() && entry.get("bid_id").is_none());
+        assert_eq!(entry["departure_airport"], departure.as_str());
+
+        // Flight time in hours, distance in nm; both bounds inclusive.
+        let path = "/flights/search?minimum_flight_time=1&maximum_flight_time=2&maximum_distance=600&limit=100";
+        let found: Value = get(&app, path, Some(&key)).await.json().await.unwrap();
+        let want = expected(
+            "SELECT id FROM schedules WHERE org_id = $1 AND active = 1 AND flight_minutes >= 60 \
+             AND flight_minutes <= 120 AND distance_nm <= 600 ORDER BY id",
+        )
+        .await;
+        assert_eq!(ids(&found), want);
+
+        let three: Value = get(&app, "/flights/search?limit=3", Some(&key)).await.json().await.unwrap();
+        assert_eq!(three.as_array().unwrap().len(), 3);
+        let capped: Value = get(&app, "/flights/search?limit=5000", Some(&key)).await.json().await.unwrap();
+        assert!(capped.as_array().unwrap().len() <= 100);
+        let bad = get(&app, "/flights/search?minimum_distance=far", Some(&key)).await;
+        assert_eq!(bad.status(), 422);
+        assert!(bad.json::<Value>().await.unwrap()["error"].as_str().unwrap().contains("minimum_distance"));
+    })
+    .await;
+}
