@@ -35,3 +35,26 @@ impl IntoResponse for AcarsError {
         (self.status, axum::Json(body)).into_response()
     }
 }
+
+/// A JSON body; what cannot be read is a 422 (400 when it is not JSON at
+/// all) in the module's error shape, naming what is wrong.
+pub struct AcarsJson<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for AcarsJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AcarsError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, AcarsError> {
+        use axum::extract::rejection::JsonRejection;
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(AcarsJson(value)),
+            Err(JsonRejection::JsonDataError(e)) => {
+                Err(AcarsError::new(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()))
+            }
+            Err(e) => Err(AcarsError::new(StatusCode::BAD_REQUEST, e.body_text())),
+        }
+    }
+}

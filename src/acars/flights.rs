@@ -143,27 +143,9 @@ pub async fn eligible_aircraft(
     caller: AcarsPilot,
     Path(bid): Path<String>,
 ) -> Result<Json<Eligible>, AcarsError> {
-    let not_found = || AcarsError::new(StatusCode::NOT_FOUND, "Booking not found.");
-    let bid: i64 = bid.parse().map_err(|_| not_found())?;
-    let owner: Option<i64> =
-        sqlx::query_scalar("SELECT pilot_id FROM bookings WHERE org_id = $1 AND id = $2")
-            .bind(caller.org.0)
-            .bind(bid)
-            .fetch_optional(state.db.reader())
-            .await?;
-    match owner {
-        None => return Err(not_found()),
-        Some(owner) if owner != caller.pilot.id.0 => {
-            return Err(AcarsError::new(StatusCode::FORBIDDEN, "This booking is not yours."))
-        }
-        Some(_) => {}
-    }
-    let booking: BookingRow = sqlx::query_as(&format!("{} AND b.id = $3", bookings_query()))
-        .bind(caller.org.0)
-        .bind(caller.pilot.id.0)
-        .bind(bid)
-        .fetch_one(state.db.reader())
-        .await?;
+    let bid: i64 =
+        bid.parse().map_err(|_| AcarsError::new(StatusCode::NOT_FOUND, "Booking not found."))?;
+    let booking = own_booking(&state, &caller, bid).await?;
     // Ranks are ordered by `sort_order`; a pilot without a rank ranks lowest.
     let aircraft = sqlx::query_as(
         "SELECT a.id, a.name, a.registration, a.icao, f.name AS subfleet FROM aircraft a \
@@ -260,4 +242,94 @@ pub async fn search(
     sql.push(" ORDER BY s.id LIMIT ").bind(limit);
     let rows: Vec<BookingRow> = sql.fetch_all(state.db.reader()).await?;
     Ok(Json(rows.into_iter().map(|r| ScheduleEntry { id: r.bid_id, flight: r.into() }).collect()))
+}
+
+async fn own_booking(
+    state: &AppState,
+    caller: &AcarsPilot,
+    bid: i64,
+) -> Result<BookingRow, AcarsError> {
+    let owner: Option<i64> =
+        sqlx::query_scalar("SELECT pilot_id FROM bookings WHERE org_id = $1 AND id = $2")
+            .bind(caller.org.0)
+            .bind(bid)
+            .fetch_optional(state.db.reader())
+            .await?;
+    match owner {
+        None => Err(AcarsError::new(StatusCode::NOT_FOUND, "Booking not found.")),
+        Some(owner) if owner != caller.pilot.id.0 => {
+            Err(AcarsError::new(StatusCode::FORBIDDEN, "This booking is not yours."))
+        }
+        Some(_) => Ok(sqlx::query_as(&format!("{} AND b.id = $3", bookings_query()))
+            .bind(caller.org.0)
+            .bind(caller.pilot.id.0)
+            .bind(bid)
+            .fetch_one(state.db.reader())
+            .await?),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ChangeAircraft {
+    bid_id: i64,
+    aircraft_id: i64,
+}
+
+/// `POST /flights/change-aircraft`: pins one of the booking's eligible
+/// aircraft; 409 once the flight has started.
+pub async fn change_aircraft(
+    State(state): State<AppState>,
+    caller: AcarsPilot,
+    super::error::AcarsJson(input): super::error::AcarsJson<ChangeAircraft>,
+) -> Result<Json<Booking>, AcarsError> {
+    let booking = own_booking(&state, &caller, input.bid_id).await?;
+    if booking.in_progress > 0 {
+        return Err(AcarsError::new(
+            StatusCode::CONFLICT,
+            "The flight has started; its aircraft is fixed.",
+        ));
+    }
+    let Json(eligible) =
+        eligible_aircraft(State(state.clone()), caller.clone(), Path(input.bid_id.to_string()))
+            .await?;
+    if !eligible.aircraft.iter().any(|a| a.id == input.aircraft_id) {
+        return Err(AcarsError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "aircraft_id is not an aircraft this booking may be flown with",
+        ));
+    }
+    sqlx::query("UPDATE bookings SET aircraft_id = $1 WHERE org_id = $2 AND id = $3")
+        .bind(input.aircraft_id)
+        .bind(caller.org.0)
+        .bind(input.bid_id)
+        .execute(state.db.writer())
+        .await?;
+    let row = own_booking(&state, &caller, input.bid_id).await?;
+    Ok(Json(Booking { bid_id: row.bid_id, flight: row.into() }))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct Unbook {
+    bid_id: i64,
+}
+
+/// `POST /flights/unbook`: drops one of the pilot's bookings.
+pub async fn unbook(
+    State(state): State<AppState>,
+    caller: AcarsPilot,
+    super::error::AcarsJson(input): super::error::AcarsJson<Unbook>,
+) -> Result<Json<serde_json::Value>, AcarsError> {
+    let booking = own_booking(&state, &caller, input.bid_id).await?;
+    if booking.in_progress > 0 {
+        return Err(AcarsError::new(
+            StatusCode::CONFLICT,
+            "The flight has started; cancel it first.",
+        ));
+    }
+    sqlx::query("DELETE FROM bookings WHERE org_id = $1 AND id = $2")
+        .bind(caller.org.0)
+        .bind(input.bid_id)
+        .execute(state.db.writer())
+        .await?;
+    Ok(Json(serde_json::json!({ "status": 200 })))
 }

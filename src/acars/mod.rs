@@ -14,7 +14,7 @@ mod flights;
 mod pilot;
 
 use axum::http::{header, HeaderName, Method};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use tower_http::cors::{Any, CorsLayer};
 
@@ -51,6 +51,8 @@ pub fn router() -> Router<AppState> {
         .route(&path("/data/announcements"), get(data::announcements).options(options))
         .route(&path("/flights/bookings"), get(flights::bookings).options(options))
         .route(&path("/flights/search"), get(flights::search).options(options))
+        .route(&path("/flights/change-aircraft"), post(flights::change_aircraft).options(options))
+        .route(&path("/flights/unbook"), post(flights::unbook).options(options))
         .route(
             &path("/flights/bookings/{bid}/aircraft"),
             get(flights::eligible_aircraft).options(options),

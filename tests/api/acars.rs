@@ -318,3 +318,79 @@ async fn schedule_search_returns_exactly_the_matching_schedules() {
     })
     .await;
 }
+
+async fn post(app: &TestApp, path: &str, auth: &str, body: Value) -> reqwest::Response {
+    app.http
+        .post(app.url(&format!("{BASE}{path}")))
+        .header("authorization", auth)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn change_aircraft_and_unbook_act_on_own_bookings_only() {
+    each_backend(|app| async move {
+        let key = format!("Bearer {}", key_for(&app, "demo", "AIR0001", None).await);
+        let list: Value = get(&app, "/flights/bookings", Some(&key)).await.json().await.unwrap();
+        let bid = list[0]["bid_id"].as_i64().unwrap();
+        let path = format!("/flights/bookings/{bid}/aircraft");
+        let eligible: Value = get(&app, &path, Some(&key)).await.json().await.unwrap();
+        let choice = eligible["aircraft"].as_array().unwrap().last().unwrap()["id"].as_i64().unwrap();
+
+        let changed = post(&app, "/flights/change-aircraft", &key, serde_json::json!({ "bid_id": bid, "aircraft_id": choice })).await;
+        assert_eq!(changed.status(), 200);
+        let changed: Value = changed.json().await.unwrap();
+        assert_eq!((changed["bid_id"].as_i64(), changed["aircraft"].as_i64()), (Some(bid), Some(choice)));
+        let stored: Option<i64> = sqlx::query_scalar("SELECT aircraft_id FROM bookings WHERE id = $1")
+            .bind(bid)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(stored, Some(choice));
+
+        // Not eligible, missing fields, another pilot's booking, unknown booking.
+        let school_aircraft: i64 = sqlx::query_scalar(
+            "SELECT MIN(id) FROM aircraft WHERE org_id = (SELECT id FROM orgs WHERE slug = 'demo-school')",
+        )
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+        let refused = post(&app, "/flights/change-aircraft", &key, serde_json::json!({ "bid_id": bid, "aircraft_id": school_aircraft })).await;
+        assert_eq!(refused.status(), 422);
+        let missing = post(&app, "/flights/change-aircraft", &key, serde_json::json!({ "bid_id": bid })).await;
+        assert_eq!(missing.status(), 422);
+        assert!(missing.json::<Value>().await.unwrap()["error"].as_str().unwrap().contains("aircraft_id"));
+        let others: i64 = sqlx::query_scalar(
+            "SELECT MIN(b.id) FROM bookings b JOIN pilots p ON p.id = b.pilot_id \
+             WHERE p.ident <> 'AIR0001' AND b.org_id = (SELECT id FROM orgs WHERE slug = 'demo')",
+        )
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+        let theirs = post(&app, "/flights/change-aircraft", &key, serde_json::json!({ "bid_id": others, "aircraft_id": choice })).await;
+        assert_eq!(theirs.status(), 403);
+        assert_eq!(post(&app, "/flights/unbook", &key, serde_json::json!({ "bid_id": others })).await.status(), 403);
+        assert_eq!(post(&app, "/flights/unbook", &key, serde_json::json!({ "bid_id": 999_999 })).await.status(), 404);
+
+        let unbooked = post(&app, "/flights/unbook", &key, serde_json::json!({ "bid_id": bid })).await;
+        assert_eq!(unbooked.status(), 200);
+        assert_eq!(unbooked.json::<Value>().await.unwrap(), serde_json::json!({ "status": 200 }));
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bookings WHERE id = $1")
+            .bind(bid)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(left, 0);
+        assert_eq!(post(&app, "/flights/unbook", &key, serde_json::json!({ "bid_id": bid })).await.status(), 404);
+        // The other pilot's booking is still there.
+        let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bookings WHERE id = $1")
+            .bind(others)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(kept, 1);
+    })
+    .await;
+}
