@@ -324,3 +324,69 @@ pub async fn award_points(
     };
     Ok((StatusCode::CREATED, Data { data }))
 }
+
+/// A flight in progress with its last reported position (none before the
+/// first report).
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct LiveFlight {
+    /// The PIREP's id.
+    pub id: i64,
+    pub pilot_id: i64,
+    pub flight_number: String,
+    pub aircraft_id: Option<i64>,
+    pub departure_airport_id: i64,
+    pub arrival_airport_id: i64,
+    pub phase: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub altitude: Option<f64>,
+    pub heading: Option<f64>,
+    pub ground_speed: Option<f64>,
+    pub last_report_at: Option<String>,
+    pub started_at: String,
+}
+
+crate::storage::resource::keyed_by_id!(LiveFlight);
+
+/// The latest position row of the PIREP in the outer query.
+macro_rules! last {
+    ($column:literal) => {
+        concat!(
+            "(SELECT pp.",
+            $column,
+            " FROM pirep_positions pp WHERE pp.pirep_id = pireps.id ORDER BY pp.recorded_at DESC LIMIT 1)"
+        )
+    };
+}
+
+impl Resource for LiveFlight {
+    const TABLE: &'static str = "pireps";
+    const COLUMNS: &'static str = concat!(
+        "pireps.id, pireps.pilot_id, pireps.flight_number, pireps.aircraft_id, ",
+        "pireps.departure_airport_id, pireps.arrival_airport_id, pireps.phase, ",
+        last!("latitude"),
+        " AS latitude, ",
+        last!("longitude"),
+        " AS longitude, ",
+        last!("altitude"),
+        " AS altitude, ",
+        last!("heading"),
+        " AS heading, ",
+        last!("ground_speed"),
+        " AS ground_speed, ",
+        last!("recorded_at"),
+        " AS last_report_at, pireps.created_at AS started_at"
+    );
+}
+
+/// `GET /flights/live`: the org's flights in progress.
+pub async fn live(
+    State(state): State<AppState>,
+    caller: OpsCaller,
+    paging: Paging,
+) -> Result<List<LiveFlight>, ApiError> {
+    let in_progress = [Filter::Text("pireps.state", "in_progress".into())];
+    let page =
+        resource::list::<LiveFlight>(&state.db, caller.org, &in_progress, &paging.request).await?;
+    Ok(paging.list(page))
+}

@@ -125,6 +125,13 @@ pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
         .get::<Pirep>("/pireps/{id}")
         .action(
             M::GET,
+            "/flights/live",
+            Read,
+            flights::live,
+            doc("Flights in progress with their last position").many::<flights::LiveFlight>(),
+        )
+        .action(
+            M::GET,
             "/pireps/{id}/comments",
             Read,
             flights::list_comments,

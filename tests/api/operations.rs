@@ -476,7 +476,7 @@ async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) ->
         "community-goals" => fx.goal,
         "challenges" => fx.challenge,
         "compliance" => fx.school.compliance,
-        "training/signoffs" => 0,
+        "training/signoffs" | "flights" => 0,
         "maintenance/items" => fx.school.maintenance,
         "maintenance/work-orders" => fx.school.work_order,
         "planning/sessions" => fx.school.session,
@@ -489,6 +489,7 @@ async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) ->
         "focus-airports" => "focus_airports",
         "community-goals" => "community_goals",
         "compliance" => "compliance_records",
+        "flights" => "pireps",
         "training/signoffs" => "signoffs",
         "maintenance/items" => "maintenance_items",
         "maintenance/work-orders" => "work_orders",
@@ -990,4 +991,47 @@ async fn the_openapi_documents_match_the_routers() {
         assert!(flows["tokenUrl"].as_str().unwrap().ends_with("/oauth/token"), "{surface}");
         assert_eq!(flows["scopes"].as_object().unwrap().len(), scope_count, "{surface}");
     }
+}
+
+#[tokio::test]
+async fn live_flights_are_the_orgs_flights_in_progress_with_their_last_position() {
+    each_backend(|app| async move {
+        let client = ops_client(&app, "demo", &[Scope::OpsRead]).await;
+        let token = token(&app, &client, None).await;
+        let demo = orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+        let live =
+            call(&app, Method::GET, "/api/v3/operations/flights/live", Some(&token), None).await;
+        assert_eq!(live.status(), 200);
+        let body: Value = live.json().await.unwrap();
+        let flights = body["data"].as_array().unwrap();
+        let seen: BTreeSet<i64> = flights.iter().map(|f| f["id"].as_i64().unwrap()).collect();
+        let in_progress: BTreeSet<i64> =
+            sqlx::query_scalar("SELECT id FROM pireps WHERE org_id = $1 AND state = 'in_progress'")
+                .bind(demo.0)
+                .fetch_all(app.db.reader())
+                .await
+                .unwrap()
+                .into_iter()
+                .collect();
+        assert!(!in_progress.is_empty());
+        assert_eq!(seen, in_progress);
+        for flight in flights {
+            let last: Option<(f64, String)> = sqlx::query_as(
+                "SELECT latitude, recorded_at FROM pirep_positions WHERE pirep_id = $1 \
+                 ORDER BY recorded_at DESC LIMIT 1",
+            )
+            .bind(flight["id"].as_i64().unwrap())
+            .fetch_optional(app.db.reader())
+            .await
+            .unwrap();
+            match last {
+                Some((latitude, at)) => {
+                    assert_eq!(flight["latitude"].as_f64(), Some(latitude));
+                    assert_eq!(flight["last_report_at"], at.as_str());
+                }
+                None => assert!(flight["latitude"].is_null()),
+            }
+        }
+    })
+    .await;
 }
