@@ -7,7 +7,8 @@ use serde::Serialize;
 pub const UPCOMING_DAYS: i64 = 30;
 pub const UPCOMING_HOURS: f64 = 10.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// Declared worst first: `a < b` means `a` is the worse status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DueStatus {
     /// Past its date, or its hours exceeded.
@@ -15,6 +16,17 @@ pub enum DueStatus {
     /// Due today or within 30 days, or at or within 10 hours.
     Upcoming,
     Ok,
+}
+
+super::org::text_enum!(DueStatus {
+    DueStatus::Overdue => "overdue",
+    DueStatus::Upcoming => "upcoming",
+    DueStatus::Ok => "ok",
+});
+
+/// A stored due date: `YYYY-MM-DD`, or a time whose date part counts.
+pub fn stored_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d").ok()
 }
 
 /// The status of an item due on `due_on` and/or at `due_hours`, for an
@@ -45,7 +57,7 @@ pub fn due_status(
             DueStatus::Ok
         }
     });
-    [by_date, by_hours].into_iter().flatten().min_by_key(|s| *s as u8).unwrap_or(DueStatus::Ok)
+    [by_date, by_hours].into_iter().flatten().min().unwrap_or(DueStatus::Ok)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::app::AppState;
 use crate::auth::PublicCaller;
-use crate::domain::maintenance::{due_status, DueStatus};
+use crate::domain::maintenance::{due_status, stored_date, DueStatus};
 use crate::domain::scope::Scope::{
     PublicCompliance, PublicEvents, PublicFinance, PublicFleet, PublicFlights, PublicMaintenance,
     PublicPilots, PublicPlanning, PublicTraining, PublicVtr,
@@ -312,10 +312,7 @@ async fn maintenance_due(
         .items;
         let (mut overdue, mut upcoming, mut ok) = (0, 0, 0);
         for item in items {
-            let due_on = item
-                .due_on
-                .as_deref()
-                .and_then(|d| NaiveDate::parse_from_str(&d[..10.min(d.len())], "%Y-%m-%d").ok());
+            let due_on = item.due_on.as_deref().and_then(stored_date);
             match due_status(today, aircraft.airframe_hours, due_on, item.due_hours) {
                 DueStatus::Overdue => overdue += 1,
                 DueStatus::Upcoming => upcoming += 1,

@@ -247,7 +247,7 @@ pub async fn check_maintenance_item(
     item: i64,
     today: chrono::NaiveDate,
 ) -> Result<bool, sqlx::Error> {
-    use crate::domain::maintenance::{due_status, DueStatus};
+    use crate::domain::maintenance::{due_status, stored_date, DueStatus};
     #[derive(sqlx::FromRow)]
     struct Row {
         name: String,
@@ -267,31 +267,20 @@ pub async fn check_maintenance_item(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(false) };
-    let due_on = row
-        .due_on
-        .as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d.get(..10).unwrap_or(d), "%Y-%m-%d").ok());
+    let due_on = row.due_on.as_deref().and_then(stored_date);
     let status = due_status(today, row.airframe_hours, due_on, row.due_hours);
-    let text = match status {
-        DueStatus::Overdue => "overdue",
-        DueStatus::Upcoming => "upcoming",
-        DueStatus::Ok => "ok",
-    };
-    if text == row.last_status {
+    let last: DueStatus = row.last_status.parse().unwrap_or(DueStatus::Ok);
+    if status == last {
         return Ok(false);
     }
     sqlx::query("UPDATE maintenance_items SET last_status = $1 WHERE org_id = $2 AND id = $3")
-        .bind(text)
+        .bind(status.as_str())
         .bind(org.0)
         .bind(item)
         .execute(&mut *conn)
         .await?;
-    let rank = |s: &str| match s {
-        "overdue" => 0,
-        "upcoming" => 1,
-        _ => 2,
-    };
-    if rank(text) >= rank(&row.last_status) {
+    // Getting better is recorded, not announced.
+    if status > last {
         return Ok(false);
     }
     let data = serde_json::json!({
@@ -299,7 +288,7 @@ pub async fn check_maintenance_item(
         "item": row.name,
         "aircraft_id": row.aircraft_id,
         "registration": row.registration,
-        "status": text,
+        "status": status.as_str(),
     });
     super::outbox::emit(conn, org, "maintenance.alert", data).await?;
     Ok(true)
