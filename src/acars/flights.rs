@@ -146,8 +146,18 @@ pub async fn eligible_aircraft(
     let bid: i64 =
         bid.parse().map_err(|_| AcarsError::new(StatusCode::NOT_FOUND, "Booking not found."))?;
     let booking = own_booking(&state, &caller, bid).await?;
+    let aircraft = eligible(&state, &caller, bid).await?;
+    Ok(Json(Eligible { changeable: booking.in_progress == 0, aircraft }))
+}
+
+/// The aircraft booking `bid` (the caller's own) may be flown with.
+async fn eligible(
+    state: &AppState,
+    caller: &AcarsPilot,
+    bid: i64,
+) -> Result<Vec<EligibleAircraft>, AcarsError> {
     // Ranks are ordered by `sort_order`; a pilot without a rank ranks lowest.
-    let aircraft = sqlx::query_as(
+    Ok(sqlx::query_as(
         "SELECT a.id, a.name, a.registration, a.icao, f.name AS subfleet FROM aircraft a \
          JOIN subfleets f ON f.id = a.subfleet_id \
          JOIN schedule_subfleets ss ON ss.subfleet_id = f.id \
@@ -165,8 +175,7 @@ pub async fn eligible_aircraft(
     .bind(caller.pilot.rank_id.map(|r| r.0))
     .bind(caller.pilot.id.0)
     .fetch_all(state.db.reader())
-    .await?;
-    Ok(Json(Eligible { changeable: booking.in_progress == 0, aircraft }))
+    .await?)
 }
 
 /// Search filters, as the client sends them (all optional).
@@ -282,17 +291,15 @@ pub async fn change_aircraft(
     caller: AcarsPilot,
     super::error::AcarsJson(input): super::error::AcarsJson<ChangeAircraft>,
 ) -> Result<Json<Booking>, AcarsError> {
-    let booking = own_booking(&state, &caller, input.bid_id).await?;
+    let mut booking = own_booking(&state, &caller, input.bid_id).await?;
     if booking.in_progress > 0 {
         return Err(AcarsError::new(
             StatusCode::CONFLICT,
             "The flight has started; its aircraft is fixed.",
         ));
     }
-    let Json(eligible) =
-        eligible_aircraft(State(state.clone()), caller.clone(), Path(input.bid_id.to_string()))
-            .await?;
-    if !eligible.aircraft.iter().any(|a| a.id == input.aircraft_id) {
+    let eligible = eligible(&state, &caller, input.bid_id).await?;
+    if !eligible.iter().any(|a| a.id == input.aircraft_id) {
         return Err(AcarsError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "aircraft_id is not an aircraft this booking may be flown with",
@@ -304,8 +311,8 @@ pub async fn change_aircraft(
         .bind(input.bid_id)
         .execute(state.db.writer())
         .await?;
-    let row = own_booking(&state, &caller, input.bid_id).await?;
-    Ok(Json(Booking { bid_id: row.bid_id, flight: row.into() }))
+    booking.aircraft = Some(input.aircraft_id);
+    Ok(Json(Booking { bid_id: booking.bid_id, flight: booking.into() }))
 }
 
 #[derive(Debug, serde::Deserialize)]
