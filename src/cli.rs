@@ -178,6 +178,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let state = AppState::with_log(db.clone(), config, request_log);
     let background = app::spawn_background(&state);
     let metrics = state.config.metrics_listen.map(|addr| {
+        // Installed before the first request, so none goes uncounted.
+        crate::metrics::install();
         let state = state.clone();
         tokio::spawn(async move {
             if let Err(error) = crate::metrics::serve(addr, state).await {

@@ -40,7 +40,16 @@ pub fn surface(path: &str) -> &'static str {
     }
 }
 
+/// Whether metrics are collected at all (`--metrics-listen`): without it the
+/// request path builds no label strings.
+fn enabled() -> bool {
+    HANDLE.get().is_some()
+}
+
 pub fn record_request(path: &str, route: Option<&str>, status: u16, seconds: f64) {
+    if !enabled() {
+        return;
+    }
     let (surface, route) = (surface(path), route.unwrap_or("unmatched").to_string());
     metrics::counter!("airside_http_requests_total", "surface" => surface, "route" => route.clone(), "status" => status.to_string())
         .increment(1);
@@ -49,6 +58,9 @@ pub fn record_request(path: &str, route: Option<&str>, status: u16, seconds: f64
 }
 
 pub fn record_delivery(outcome: &'static str) {
+    if !enabled() {
+        return;
+    }
     metrics::counter!("airside_webhook_deliveries_total", "outcome" => outcome).increment(1);
 }
 
