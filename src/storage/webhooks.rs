@@ -165,15 +165,13 @@ pub async fn ping(tx: &mut Tx, org: OrgId, endpoint: i64) -> Result<uuid::Uuid, 
     let data = serde_json::json!({ "endpoint_id": endpoint, "message": "Ping from Airside" });
     let event = super::outbox::emit(tx, org, "webhook.test", data).await?;
     let now = Timestamp::now().to_db();
-    sqlx::query("UPDATE events SET dispatched_at = $1 WHERE uuid = $2")
-        .bind(&now)
-        .bind(event.to_string())
-        .execute(&mut **tx)
-        .await?;
-    let event_id: i64 = sqlx::query_scalar("SELECT id FROM events WHERE uuid = $1")
-        .bind(event.to_string())
-        .fetch_one(&mut **tx)
-        .await?;
+    // Its one delivery is made here, so the fan-out must not take it.
+    let event_id: i64 =
+        sqlx::query_scalar("UPDATE events SET dispatched_at = $1 WHERE uuid = $2 RETURNING id")
+            .bind(&now)
+            .bind(event.to_string())
+            .fetch_one(&mut **tx)
+            .await?;
     insert_delivery(tx, org, endpoint, event_id, "webhook.test", &now).await?;
     Ok(event)
 }
@@ -279,12 +277,12 @@ pub async fn fan_out(db: &Db, limit: i64) -> Result<usize, sqlx::Error> {
                 insert_delivery(&mut tx, OrgId(*org), *endpoint, *event, event_type, &now).await?;
             }
         }
-        sqlx::query("UPDATE events SET dispatched_at = $1 WHERE id = $2")
-            .bind(&now)
-            .bind(event)
-            .execute(&mut *tx)
-            .await?;
     }
+    let ids: Vec<i64> = events.iter().map(|(id, _, _)| *id).collect();
+    let mut dispatched = Sql::new("UPDATE events SET dispatched_at = ");
+    dispatched.bind(now).push(" WHERE id IN (");
+    push_ids(&mut dispatched, &ids);
+    dispatched.execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(events.len())
 }
