@@ -79,7 +79,7 @@ impl From<BookingRow> for Flight {
             distance: b.distance,
             departure_time: b.departure_time,
             arrival_time: b.arrival_time,
-            flight_time: (b.flight_minutes as f64 / 60.0 * 100.0).round() / 100.0,
+            flight_time: super::hours(b.flight_minutes),
             days_of_week: b.days_of_week,
             r#type: b.flight_type,
             aircraft: b.aircraft,

@@ -60,6 +60,11 @@ pub fn router() -> Router<AppState> {
         .layer(cors)
 }
 
+/// Minutes as the module shows time: hours to two decimals.
+fn hours(minutes: i64) -> f64 {
+    (minutes as f64 / 60.0 * 100.0).round() / 100.0
+}
+
 /// Every route answers `OPTIONS` itself (the CORS layer adds its headers
 /// and answers preflights before this runs).
 async fn options() -> axum::http::StatusCode {

@@ -89,7 +89,7 @@ pub async fn statistics(
     let rank = rank(&state, &caller).await?;
     let p = &caller.pilot;
     Ok(Json(Statistics {
-        hours_flown: (p.flight_minutes as f64 / 60.0 * 100.0).round() / 100.0,
+        hours_flown: super::hours(p.flight_minutes),
         flights_flown: p.flights,
         average_landing_rate: average.map(|a| a.round()),
         pireps_filed: filed,
