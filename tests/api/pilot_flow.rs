@@ -206,6 +206,16 @@ pub async fn tokens_for_air0001(app: &TestApp, pilot_app: &PilotApp) -> (String,
     )
 }
 
+/// A refresh-token grant for a public Pilot client.
+async fn refresh_grant(app: &TestApp, client_id: &str, refresh_token: &str) -> reqwest::Response {
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token),
+        ("client_id", client_id),
+    ];
+    token_request(app, &form).await
+}
+
 async fn api(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
     app.http.get(app.url(&format!("/api/v3/pilot{path}"))).bearer_auth(token).send().await.unwrap()
 }
@@ -248,46 +258,20 @@ async fn a_pilot_authorises_an_app_which_calls_the_api_and_refreshes() {
         assert!(query_of(again.headers()["location"].to_str().unwrap()).contains_key("code"));
 
         // Refresh rotates; the old refresh token is spent.
-        let rotated: Value = token_request(
-            &app,
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &refresh),
-                ("client_id", &pilot_app.client_id),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        let rotated: Value =
+            refresh_grant(&app, &pilot_app.client_id, &refresh).await.json().await.unwrap();
         let new_access = rotated["access_token"].as_str().unwrap().to_string();
         let new_refresh = rotated["refresh_token"].as_str().unwrap().to_string();
         assert_ne!(new_refresh, refresh);
         assert_eq!(api(&app, &new_access, "/me").await.status(), 200);
 
         // Reuse of the spent one: refused, and the whole family ends.
-        let reused = token_request(
-            &app,
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &refresh),
-                ("client_id", &pilot_app.client_id),
-            ],
-        )
-        .await;
+        let reused = refresh_grant(&app, &pilot_app.client_id, &refresh).await;
         assert_eq!(reused.status(), 400);
         assert_eq!(reused.json::<Value>().await.unwrap()["error"], "invalid_grant");
         assert_eq!(api(&app, &new_access, "/me").await.status(), 401);
         assert_eq!(api(&app, &access, "/me").await.status(), 401);
-        let after = token_request(
-            &app,
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &new_refresh),
-                ("client_id", &pilot_app.client_id),
-            ],
-        )
-        .await;
+        let after = refresh_grant(&app, &pilot_app.client_id, &new_refresh).await;
         assert_eq!(after.json::<Value>().await.unwrap()["error"], "invalid_grant");
     })
     .await;
@@ -452,15 +436,7 @@ async fn a_replayed_code_is_refused_and_revokes_what_it_gave() {
         assert_eq!(replay.status(), 400);
         assert_eq!(replay.json::<Value>().await.unwrap()["error"], "invalid_grant");
         assert_eq!(api(&app, &access, "/me").await.status(), 401);
-        let refreshed = token_request(
-            &app,
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &refresh),
-                ("client_id", &pilot_app.client_id),
-            ],
-        )
-        .await;
+        let refreshed = refresh_grant(&app, &pilot_app.client_id, &refresh).await;
         assert_eq!(refreshed.json::<Value>().await.unwrap()["error"], "invalid_grant");
     })
     .await;
@@ -557,15 +533,7 @@ async fn a_banned_pilot_cannot_sign_in_and_their_tokens_stop() {
             .await
             .unwrap();
         assert_eq!(api(&app, &access, "/me").await.status(), 401);
-        let refreshed = token_request(
-            &app,
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &refresh),
-                ("client_id", &pilot_app.client_id),
-            ],
-        )
-        .await;
+        let refreshed = refresh_grant(&app, &pilot_app.client_id, &refresh).await;
         assert_eq!(refreshed.json::<Value>().await.unwrap()["error"], "invalid_grant");
     })
     .await;
