@@ -28,6 +28,13 @@ pub fn admin(database: &TestDatabase, args: &[&str]) -> (bool, Value) {
     (output.status.success(), value)
 }
 
+/// `admin org create` for `slug`, its owner `boss@<slug>.test` with `password`.
+pub fn create_org(database: &TestDatabase, slug: &str, password: &str) -> (bool, Value) {
+    let email = format!("boss@{slug}.test");
+    let args = ["org", "create", "--name", slug, "--slug", slug, "--owner-email", &email];
+    admin(database, &[&args[..], &["--owner-password", password]].concat())
+}
+
 #[tokio::test]
 async fn admin_creates_orgs_and_pilots_and_refuses_nonsense() {
     each_empty_database(|db| async move {
@@ -252,21 +259,7 @@ async fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
 async fn no_secret_or_token_reaches_the_logs() {
     each_empty_database(|db| async move {
         let password = "owner-password-4711";
-        let (ok, _) = admin(
-            &db,
-            &[
-                "org",
-                "create",
-                "--name",
-                "Blue",
-                "--slug",
-                "blue",
-                "--owner-email",
-                "boss@blue.test",
-                "--owner-password",
-                password,
-            ],
-        );
+        let (ok, _) = create_org(&db, "blue", password);
         assert!(ok);
         let (ok, client) = admin(
             &db,
@@ -413,21 +406,7 @@ async fn no_secret_or_token_reaches_the_logs() {
 #[tokio::test]
 async fn admin_creates_and_attests_pilot_clients() {
     each_empty_database(|db| async move {
-        let (ok, _) = admin(
-            &db,
-            &[
-                "org",
-                "create",
-                "--name",
-                "Blue",
-                "--slug",
-                "blue",
-                "--owner-email",
-                "boss@blue.test",
-                "--owner-password",
-                "a-long-password",
-            ],
-        );
+        let (ok, _) = create_org(&db, "blue", "a-long-password");
         assert!(ok);
         let (ok, client) = admin(
             &db,
@@ -521,9 +500,7 @@ async fn metrics_are_served_on_their_own_port_only_when_asked() {
 #[tokio::test]
 async fn admin_registers_webhooks_pings_them_and_sets_rate_limits() {
     each_empty_database(|db| async move {
-        let org = ["org", "create", "--name", "Hook Air", "--slug", "hook"];
-        let owner = ["--owner-email", "o@hook.test", "--owner-password", "a-long-password"];
-        assert!(admin(&db, &[&org[..], &owner[..]].concat()).0);
+        assert!(create_org(&db, "hook", "a-long-password").0);
         let create = |url: &str, event: &str, insecure: bool| {
             let mut args = vec!["webhook", "create", "--org", "hook", "--url", url, "--event", event];
             if insecure {
