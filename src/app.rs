@@ -105,6 +105,8 @@ pub async fn serve(
 /// How often maintenance items are re-checked: dates pass and hours accrue
 /// without any write to the item itself.
 const MAINTENANCE_SWEEP: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+/// How often silent ACARS flights are looked for.
+const STALE_FLIGHT_SWEEP: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The periodic work of a serving node. Each task's step is a short
 /// transaction, so aborting between steps loses nothing.
@@ -112,6 +114,7 @@ pub fn spawn_background(state: &AppState) -> tokio::task::JoinHandle<()> {
     let db = state.db.clone();
     let pruning = request_log::spawn_pruning(db.clone(), state.config.request_log_retention_days);
     let allow_internal_webhooks = state.config.allow_insecure_webhooks;
+    let stale_flights = tokio::spawn(sweep_stale_flights(db.clone(), state.config.stale_rule()));
     tokio::spawn(async move {
         // Aborting this task ends its siblings too.
         struct AbortOnDrop(tokio::task::JoinHandle<()>);
@@ -121,6 +124,7 @@ pub fn spawn_background(state: &AppState) -> tokio::task::JoinHandle<()> {
             }
         }
         let _pruning = AbortOnDrop(pruning);
+        let _stale_flights = AbortOnDrop(stale_flights);
         let _dispatcher = AbortOnDrop(tokio::spawn(crate::webhooks::dispatcher::run(
             db.clone(),
             allow_internal_webhooks,
@@ -135,6 +139,18 @@ pub fn spawn_background(state: &AppState) -> tokio::task::JoinHandle<()> {
             }
         }
     })
+}
+
+async fn sweep_stale_flights(db: Db, rule: crate::storage::pireps::StaleRule) {
+    let mut every = tokio::time::interval(STALE_FLIGHT_SWEEP);
+    loop {
+        every.tick().await;
+        if let Err(error) =
+            crate::storage::pireps::cancel_stale(&db, crate::domain::Timestamp::now(), rule).await
+        {
+            tracing::warn!(%error, "stale-flight sweep failed");
+        }
+    }
 }
 
 /// Resolves on SIGINT or SIGTERM.

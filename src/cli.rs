@@ -53,6 +53,10 @@ enum Command {
         /// Days raw request-log entries are kept; daily counts are kept forever.
         #[arg(long, env = "AIRSIDE_REQUEST_LOG_RETENTION_DAYS", default_value_t = 30)]
         request_log_retention_days: u32,
+        /// Minutes an ACARS flight may send nothing before it is cancelled
+        /// (a paused flight: 24 hours).
+        #[arg(long, env = "AIRSIDE_ACARS_STALE_MINUTES", default_value_t = 120)]
+        acars_stale_minutes: u32,
         /// Allow http:// webhook URLs and private or loopback addresses (testing).
         #[arg(long, env = "AIRSIDE_ALLOW_INSECURE_WEBHOOKS")]
         allow_insecure_webhooks: bool,
@@ -104,6 +108,7 @@ async fn run(command: Command) -> ExitCode {
             public_url,
             trusted_proxy,
             request_log_retention_days,
+            acars_stale_minutes,
             allow_insecure_webhooks,
             metrics_listen,
         } => {
@@ -114,6 +119,7 @@ async fn run(command: Command) -> ExitCode {
                 public_url,
                 trusted_proxy,
                 request_log_retention_days,
+                acars_stale_minutes,
                 allow_insecure_webhooks,
                 metrics_listen,
             };

@@ -18,6 +18,8 @@ pub struct Config {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// Days raw request-log entries are kept.
     pub request_log_retention_days: u32,
+    /// Minutes an ACARS flight may stay silent before the sweep cancels it.
+    pub acars_stale_minutes: u32,
     /// Let webhooks use http:// and reach private and loopback addresses
     /// (local testing only).
     pub allow_insecure_webhooks: bool,
@@ -26,6 +28,14 @@ pub struct Config {
 }
 
 impl Config {
+    /// When the stale-flight sweep cancels an ACARS flight.
+    pub fn stale_rule(&self) -> crate::storage::pireps::StaleRule {
+        crate::storage::pireps::StaleRule {
+            silent_for: chrono::Duration::minutes(self.acars_stale_minutes.into()),
+            paused_for: chrono::Duration::hours(24),
+        }
+    }
+
     /// The OAuth issuer identifier (RFC 8414), without a trailing slash.
     pub fn issuer(&self) -> String {
         match &self.public_url {
@@ -44,6 +54,7 @@ impl Default for Config {
             public_url: None,
             trusted_proxy: None,
             request_log_retention_days: 30,
+            acars_stale_minutes: 120,
             allow_insecure_webhooks: false,
             metrics_listen: None,
         }

@@ -361,7 +361,7 @@ pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result
         let aircraft = &network.subfleets[fleet_index].2;
         let flown = minutes + rng.gen_range(-10..15);
         let landing_rate = -rng.gen_range(60.0..450.0_f64).round();
-        let points = 10 + distance.round() as i64 / 100 + if landing_rate > -150.0 { 5 } else { 0 };
+        let points = crate::domain::pirep::points_for(*distance, Some(landing_rate));
         let created = now - Duration::minutes(i * 1_700 + rng.gen_range(0..600));
         let filed = state != PirepState::Cancelled;
         let new = pireps::NewPirep {
@@ -430,15 +430,15 @@ pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result
     badges::award(tx, org, pilot_ids[1], badge_ids[2]).await?;
 
     // Two flights in the air right now (not AIR0001's: they may start their own).
-    for (pilot, (schedule, number, dep, arr, distance, minutes, _)) in
-        [(pilot_ids[4], &schedule_rows[0]), (pilot_ids[6], &schedule_rows[3])]
-    {
+    // Each with its own aircraft: an aircraft flies one flight at a time.
+    let flying = [(pilot_ids[4], &schedule_rows[0], 0), (pilot_ids[6], &schedule_rows[3], 1)];
+    for (pilot, (schedule, number, dep, arr, distance, minutes, _), tail) in flying {
         let started = now - Duration::minutes(40);
         let new = pireps::NewPirep {
             pilot,
             airline,
             schedule: Some(*schedule),
-            aircraft: Some(network.subfleets[0].2[0]),
+            aircraft: Some(network.subfleets[0].2[tail]),
             flight_number: number,
             departure: *dep,
             arrival: *arr,
@@ -455,18 +455,22 @@ pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result
             submitted_at: None,
         };
         let pirep = pireps::insert(tx, org, &new).await?;
-        for step in 0..5 {
-            let position = pireps::NewPosition {
+        let track: Vec<_> = (0..5)
+            .map(|step| pireps::NewPosition {
                 recorded_at: Timestamp(started + Duration::minutes(step * 8)),
-                phase: if step == 0 { "take_off" } else { "cruise" },
+                phase: if step == 0 { "takeoff" } else { "enroute" },
                 latitude: 51.47 + step as f64 * 0.1,
                 longitude: -0.46 + step as f64 * 0.3,
                 heading: 95.0,
                 altitude: (step * 9_000).min(36_000) as f64,
+                altitude_agl: None,
+                vertical_speed: None,
                 ground_speed: Some(430.0),
-            };
-            pireps::add_position(tx, org, pirep, &position).await?;
-        }
+                indicated_airspeed: None,
+                distance_remaining: None,
+            })
+            .collect();
+        pireps::add_positions(tx, org, pirep, &track).await?;
     }
 
     // Bookings: AIR0001 has three, two with an aircraft pinned.

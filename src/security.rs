@@ -62,6 +62,11 @@ pub fn hash_password(password: &str) -> String {
         .to_string()
 }
 
+/// A real hash of no one's password: checked against when a sign-in names
+/// nobody, so the answer takes as long as for a real account.
+pub static DUMMY_PASSWORD_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password("no account has this password"));
+
 /// Checks a password against its stored hash (argon2 compares in constant time).
 pub fn verify_password(password: &str, hash: &str) -> bool {
     match PasswordHash::new(hash) {

@@ -1,7 +1,8 @@
 //! Who is flying: `Authorization: Bearer <key>` with a pilot's ACARS API key,
 //! or a Pilot API access token holding `pilot.flights` (OAuth mode). Only
 //! active and on-leave pilots pass; a missing or empty token matches nothing.
-//! Each refusal is logged with its reason, never the key.
+//! Each refusal is logged with its reason, never the key. Calls count
+//! against the credential's rate limit like every API's.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -58,6 +59,13 @@ impl FromRequestParts<AppState> for AcarsPilot {
         crate::http::request_log::note_caller(org, credential);
         if !pilot.state.can_authenticate() {
             return Err(refuse("pilot may not sign in"));
+        }
+        let decision = state.rate_limits.check(credential).await;
+        if !decision.allowed {
+            return Err(AcarsError::too_many(
+                format!("Too many requests: {} a minute are allowed.", decision.limit),
+                decision.retry_after,
+            ));
         }
         Ok(AcarsPilot { org, pilot })
     }

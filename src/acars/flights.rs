@@ -9,7 +9,7 @@ use super::{AcarsError, AcarsPilot};
 use crate::app::AppState;
 
 #[derive(sqlx::FromRow)]
-struct BookingRow {
+pub(super) struct BookingRow {
     bid_id: i64,
     number: String,
     code: String,
@@ -23,7 +23,7 @@ struct BookingRow {
     flight_minutes: i64,
     days_of_week: String,
     flight_type: String,
-    aircraft: Option<i64>,
+    pub(super) aircraft: Option<i64>,
     notes: String,
     in_progress: i64,
 }
@@ -122,7 +122,7 @@ pub async fn bookings(
 
 #[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct EligibleAircraft {
-    id: i64,
+    pub(super) id: i64,
     name: String,
     registration: String,
     icao: String,
@@ -151,7 +151,7 @@ pub async fn eligible_aircraft(
 }
 
 /// The aircraft booking `bid` (the caller's own) may be flown with.
-async fn eligible(
+pub(super) async fn eligible(
     state: &AppState,
     caller: &AcarsPilot,
     bid: i64,
@@ -253,7 +253,7 @@ pub async fn search(
     Ok(Json(rows.into_iter().map(|r| ScheduleEntry { id: r.bid_id, flight: r.into() }).collect()))
 }
 
-async fn own_booking(
+pub(super) async fn own_booking(
     state: &AppState,
     caller: &AcarsPilot,
     bid: i64,

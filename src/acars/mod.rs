@@ -3,14 +3,13 @@
 //! and status codes follow that module (DESIGN.md's table); errors keep its
 //! `{"error": …}` shape, plus our request id.
 //!
-//! This first part serves the handshake, the pilot's profile and statistics,
-//! and the reference data; flying (start, update, complete, cancel) and
-//! login follow.
 
 mod auth;
 mod data;
 mod error;
 mod flights;
+mod flying;
+mod login;
 mod pilot;
 
 use axum::http::{header, HeaderName, Method};
@@ -44,6 +43,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(BASE, get(handshake).options(options))
         .route(&path("/"), get(handshake).options(options))
+        .route(&path("/pilot/login"), post(login::login).options(options))
         .route(&path("/pilot/verify"), get(pilot::verify).options(options))
         .route(&path("/pilot/statistics"), get(pilot::statistics).options(options))
         .route(&path("/data/aircraft"), get(data::aircraft).options(options))
@@ -53,6 +53,10 @@ pub fn router() -> Router<AppState> {
         .route(&path("/flights/search"), get(flights::search).options(options))
         .route(&path("/flights/change-aircraft"), post(flights::change_aircraft).options(options))
         .route(&path("/flights/unbook"), post(flights::unbook).options(options))
+        .route(&path("/flights/start"), post(flying::start).options(options))
+        .route(&path("/flights/update"), post(flying::update).options(options))
+        .route(&path("/flights/complete"), post(flying::complete).options(options))
+        .route(&path("/flights/cancel"), post(flying::cancel).options(options))
         .route(
             &path("/flights/bookings/{bid}/aircraft"),
             get(flights::eligible_aircraft).options(options),

@@ -34,19 +34,24 @@ pub async fn verify(
     State(state): State<AppState>,
     caller: AcarsPilot,
 ) -> Result<Json<Verified>, AcarsError> {
-    let rank = rank(&state, &caller).await?;
-    let p = caller.pilot;
-    Ok(Json(Verified {
+    Ok(Json(profile(&state, &caller).await?))
+}
+
+/// The pilot's profile as `verify` and `login` show it.
+pub async fn profile(state: &AppState, caller: &AcarsPilot) -> Result<Verified, AcarsError> {
+    let rank = rank(state, caller).await?;
+    let p = &caller.pilot;
+    Ok(Verified {
         db_id: p.id.0,
-        pilot_id: p.ident,
-        first_name: p.first_name,
-        last_name: p.last_name,
-        email: p.email,
+        pilot_id: p.ident.clone(),
+        first_name: p.first_name.clone(),
+        last_name: p.last_name.clone(),
+        email: p.email.clone(),
         rank: rank.as_ref().map(|r| r.name.clone()),
         rank_image: rank.as_ref().and_then(|r| r.image_url.clone()),
         rank_level: rank.as_ref().map(|r| r.sort_order),
         avatar: None,
-    }))
+    })
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -6,6 +6,7 @@ use axum::Router;
 
 use crate::app::AppState;
 
+mod acars;
 mod clients;
 pub mod credentials;
 mod session;
@@ -33,6 +34,11 @@ pub fn router() -> Router<AppState> {
         .route("/console/api/keys/{id}", axum::routing::delete(credentials::delete_key))
         .route("/console/api/keys/{id}/revoke", post(credentials::revoke_key))
         .route("/console/api/scopes", get(scopes))
+        .route(
+            "/console/api/acars/auto-accept",
+            get(acars::auto_accept).put(acars::set_auto_accept),
+        )
+        .route("/console/api/pilots/{id}/api-key", post(acars::issue_pilot_key))
         .route("/console/api/usage", get(usage::report))
         .route("/console/api/request-log", get(usage::log))
 }

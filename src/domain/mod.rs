@@ -1,6 +1,7 @@
 //! The domain: Airside's types and rules, with no HTTP and no SQL in them.
 
 pub mod client;
+pub mod flight;
 pub mod geo;
 pub mod ids;
 pub mod maintenance;

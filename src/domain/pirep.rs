@@ -77,6 +77,39 @@ impl PirepState {
     }
 }
 
+/// An org's rule for accepting ACARS PIREPs without a reviewer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AutoAccept {
+    /// The lowest rank (its sort order) whose pilots qualify; None: any.
+    pub min_rank_order: Option<i64>,
+    /// The hardest landing (ft/min, either sign) accepted; None: any.
+    pub max_landing_rate: Option<f64>,
+}
+
+impl AutoAccept {
+    /// Whether a PIREP of a pilot of `rank_order` with `landing_rate`
+    /// qualifies. A pilot without a rank, or a PIREP without a landing rate
+    /// when the rule asks for one, does not.
+    pub fn accepts(&self, rank_order: Option<i64>, landing_rate: Option<f64>) -> bool {
+        let rank_ok = match self.min_rank_order {
+            None => true,
+            Some(min) => rank_order.is_some_and(|r| r >= min),
+        };
+        let landing_ok = match self.max_landing_rate {
+            None => true,
+            Some(max) => landing_rate.is_some_and(|r| r.abs() <= max.abs()),
+        };
+        rank_ok && landing_ok
+    }
+}
+
+/// Points a flight earns: 10, one per 100 nm, and 5 for a landing softer
+/// than 150 ft/min.
+pub fn points_for(distance_nm: f64, landing_rate: Option<f64>) -> i64 {
+    let soft = landing_rate.is_some_and(|r| r.abs() < 150.0);
+    10 + (distance_nm.max(0.0) / 100.0).round() as i64 + if soft { 5 } else { 0 }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("a PIREP that is {from} cannot be {}", action.past_tense())]
 pub struct IllegalTransition {
@@ -166,5 +199,25 @@ mod tests {
     fn refusal_reads_well() {
         let err = S::Cancelled.apply(A::Accept).unwrap_err();
         assert_eq!(err.to_string(), "a PIREP that is cancelled cannot be accepted");
+    }
+
+    #[test]
+    fn auto_accept_needs_the_rank_and_a_soft_enough_landing() {
+        let rule = AutoAccept { min_rank_order: Some(2), max_landing_rate: Some(300.0) };
+        assert!(rule.accepts(Some(2), Some(-250.0)));
+        assert!(rule.accepts(Some(5), Some(-300.0)));
+        assert!(!rule.accepts(Some(1), Some(-100.0)), "rank too low");
+        assert!(!rule.accepts(None, Some(-100.0)), "no rank");
+        assert!(!rule.accepts(Some(3), Some(-301.0)), "too hard");
+        assert!(!rule.accepts(Some(3), None), "no landing rate");
+        let open = AutoAccept { min_rank_order: None, max_landing_rate: None };
+        assert!(open.accepts(None, None));
+    }
+
+    #[test]
+    fn points_reward_distance_and_soft_landings() {
+        assert_eq!(points_for(0.0, None), 10);
+        assert_eq!(points_for(249.0, Some(-300.0)), 12);
+        assert_eq!(points_for(1_000.0, Some(-120.0)), 25);
     }
 }

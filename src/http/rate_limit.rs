@@ -19,6 +19,9 @@ use crate::storage::{Backend, Db};
 
 /// Configured limits are re-read this often.
 const LIMITS_TTL: Duration = Duration::from_secs(30);
+/// In-process buckets kept before the full ones are dropped (sign-in
+/// buckets are keyed by address, which callers choose).
+const MAX_LOCAL_BUCKETS: usize = 50_000;
 
 pub struct RateLimiter {
     db: Db,
@@ -49,22 +52,50 @@ impl RateLimiter {
             Some(pilot) => format!("{}:{}:{pilot}", credential.kind.as_str(), credential.id),
             None => format!("{}:{}", credential.kind.as_str(), credential.id),
         };
+        self.take(&bucket, limit).await
+    }
+
+    /// Takes one request from a named bucket of `limit` a minute.
+    pub async fn take(&self, bucket: &str, limit: u32) -> Decision {
         let now = now();
         if self.db.backend() == Backend::Sqlite {
             let mut buckets = self.buckets.lock().expect("not poisoned");
-            let decision = decide(buckets.get(&bucket).copied(), now, limit);
+            let decision = decide(buckets.get(bucket).copied(), now, limit);
             if decision.allowed {
-                buckets.insert(bucket, decision.tat);
+                // Full buckets (TAT in the past) hold nothing worth keeping.
+                if buckets.len() >= MAX_LOCAL_BUCKETS {
+                    buckets.retain(|_, tat| *tat > now);
+                }
+                buckets.insert(bucket.to_string(), decision.tat);
             }
             return decision;
         }
-        match self.shared(&bucket, now, limit).await {
+        match self.shared(bucket, now, limit).await {
             Ok(decision) => decision,
             Err(error) => {
                 tracing::warn!(%error, "a shared rate-limit bucket failed");
                 decide(None, now, limit)
             }
         }
+    }
+
+    /// Whether a request would be allowed, without taking it: for limits
+    /// that count only failures (sign-in attempts).
+    pub async fn peek(&self, bucket: &str, limit: u32) -> Decision {
+        let now = now();
+        let tat = if self.db.backend() == Backend::Sqlite {
+            self.buckets.lock().expect("not poisoned").get(bucket).copied()
+        } else {
+            sqlx::query_scalar("SELECT tat FROM rate_limit_buckets WHERE bucket = $1")
+                .bind(bucket)
+                .fetch_optional(self.db.reader())
+                .await
+                .unwrap_or_else(|error| {
+                    tracing::warn!(%error, "reading a shared rate-limit bucket failed");
+                    None
+                })
+        };
+        decide(tat, now, limit)
     }
 
     /// One statement takes a request from the bucket if it has one.

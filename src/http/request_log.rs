@@ -123,7 +123,7 @@ fn logged_path(path: &str, query: Option<&str>) -> String {
 
 /// The client's address: the socket's, or the last hop of `X-Forwarded-For`
 /// when the socket is the proxy we were told to trust.
-fn client_ip(
+pub fn client_ip(
     extensions: &Extensions,
     headers: &HeaderMap,
     trusted: Option<IpAddr>,

@@ -212,3 +212,99 @@ pub async fn withdraw(
         ),
     }
 }
+
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    org: String,
+    next: Option<String>,
+}
+
+/// `GET /account/login?org=slug`: signing in directly, not through an app.
+pub async fn login_form(
+    State(state): State<AppState>,
+    axum::extract::Query(query): axum::extract::Query<LoginQuery>,
+) -> Response {
+    match orgs::by_slug(&state.db, &query.org).await {
+        Ok(Some(org)) => {
+            login_page(&org, None, &safe_next(query.next.as_deref()), None, StatusCode::OK)
+        }
+        _ => error_page(StatusCode::NOT_FOUND, "Unknown organisation", "Check the link."),
+    }
+}
+
+const SIGN_IN_FIRST: (&str, &str) = ("Sign in first", "Sign in, then come back here.");
+
+/// `GET /account/acars`: the pilot's ACARS API keys (never their values)
+/// and a button to replace them with a new one.
+pub async fn acars_keys(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Ok(Some(session)) = PilotSession::find(&state, &headers, None).await else {
+        return error_page(StatusCode::UNAUTHORIZED, SIGN_IN_FIRST.0, SIGN_IN_FIRST.1);
+    };
+    let (keys, org) = match (
+        pilots::api_keys(&state.db, session.org, session.pilot.id).await,
+        orgs::by_id(&state.db, session.org).await,
+    ) {
+        (Ok(keys), Ok(Some(org))) => (keys, org),
+        _ => return unavailable(),
+    };
+    let body = html! {
+        p { "Your ACARS client (Stratos) signs in with an API key. Keys are stored hashed: a key is shown once, when it is made." }
+        @if keys.is_empty() {
+            p class="muted" { "You have no API key yet." }
+        } @else {
+            table {
+                tr { th { "Key" } th { "Created" } }
+                @for key in &keys {
+                    tr { td { (key.label) } td { (key.created_at) } }
+                }
+            }
+        }
+        form method="post" action="/account/acars/key" {
+            input type="hidden" name="csrf_token" value=(session.csrf_token);
+            p class="muted" { "A new key replaces every key above: clients using them must sign in again." }
+            div class="actions" { button type="submit" { "Generate a new key" } }
+        }
+    };
+    respond(StatusCode::OK, page("ACARS API key", Some(&org.name), true, body))
+}
+
+/// `POST /account/acars/key`: a new key, shown once; the old ones stop working.
+pub async fn regenerate_acars_key(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let Ok(Some(session)) = PilotSession::find(&state, &headers, None).await else {
+        return error_page(StatusCode::UNAUTHORIZED, SIGN_IN_FIRST.0, SIGN_IN_FIRST.1);
+    };
+    if !session.csrf_matches(form.csrf_token.as_deref().unwrap_or("")) {
+        return error_page(StatusCode::FORBIDDEN, "Form expired", "Reload the page and try again.");
+    }
+    let made = async {
+        let mut tx = state.db.begin().await?;
+        let key =
+            pilots::regenerate_api_key(&mut tx, session.org, session.pilot.id, "Account page")
+                .await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(key)
+    };
+    let (Ok(key), Ok(Some(org))) = (made.await, orgs::by_id(&state.db, session.org).await) else {
+        return unavailable();
+    };
+    let body = html! {
+        p { "Your new API key. Copy it into your ACARS client now: " strong { "you will not see it again." } }
+        pre id="api-key" { (key.expose()) }
+        p { a href="/account/acars" { "Back" } }
+    };
+    let mut response =
+        respond(StatusCode::OK, page("New ACARS API key", Some(&org.name), true, body));
+    // The key is on this page only: no cache may keep it.
+    response
+        .headers_mut()
+        .insert(axum::http::header::CACHE_CONTROL, "no-store".parse().expect("valid"));
+    response
+}
+
+fn unavailable() -> Response {
+    error_page(StatusCode::SERVICE_UNAVAILABLE, "Try again", "The page could not be loaded.")
+}

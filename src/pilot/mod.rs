@@ -11,7 +11,9 @@ pub mod api;
 
 pub fn pages() -> Router<AppState> {
     Router::new()
-        .route("/account/login", post(account::login))
+        .route("/account/login", get(account::login_form).post(account::login))
+        .route("/account/acars", get(account::acars_keys))
+        .route("/account/acars/key", post(account::regenerate_acars_key))
         .route("/account/apps", get(account::apps))
         .route("/account/apps/{client}/withdraw", post(account::withdraw))
 }

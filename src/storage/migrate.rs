@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "request_log", include_str!("../../migrations/0006_request_log.sql")),
     (7, "webhooks", include_str!("../../migrations/0007_webhooks.sql")),
     (8, "rate_limits", include_str!("../../migrations/0008_rate_limits.sql")),
+    (9, "acars_flights", include_str!("../../migrations/0009_acars_flights.sql")),
 ];
 
 #[derive(Debug)]

@@ -51,3 +51,43 @@ pub async fn by_id(db: &Db, id: OrgId) -> Result<Option<Org>, sqlx::Error> {
         .fetch_optional(db.reader())
         .await
 }
+
+/// An org's auto-accept rule for ACARS PIREPs, as staff set it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AutoAcceptRule {
+    pub enabled: bool,
+    /// Pilots of this rank or above qualify; none: every rank.
+    pub min_rank_id: Option<i64>,
+    /// The hardest landing accepted, ft/min; none: any.
+    pub max_landing_rate: Option<f64>,
+}
+
+pub async fn auto_accept_rule(db: &Db, org: OrgId) -> Result<AutoAcceptRule, sqlx::Error> {
+    let (enabled, min_rank_id, max_landing_rate): (i64, Option<i64>, Option<f64>) = sqlx::query_as(
+        "SELECT auto_accept_enabled, auto_accept_min_rank_id, auto_accept_max_landing_rate \
+             FROM orgs WHERE id = $1",
+    )
+    .bind(org.0)
+    .fetch_one(db.reader())
+    .await?;
+    Ok(AutoAcceptRule { enabled: enabled != 0, min_rank_id, max_landing_rate })
+}
+
+pub async fn set_auto_accept_rule(
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    rule: &AutoAcceptRule,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE orgs SET auto_accept_enabled = $1, auto_accept_min_rank_id = $2, \
+         auto_accept_max_landing_rate = $3 WHERE id = $4",
+    )
+    .bind(i64::from(rule.enabled))
+    .bind(rule.min_rank_id)
+    .bind(super::NullableFloat(rule.max_landing_rate))
+    .bind(org.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

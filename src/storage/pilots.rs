@@ -92,14 +92,20 @@ pub async fn create(
     .map(PilotId)
 }
 
-/// A pilot by email or by pilot id (`AIR0001`), as pilots sign in.
-pub async fn by_login(db: &Db, org: OrgId, login: &str) -> Result<Option<Pilot>, sqlx::Error> {
+/// The column and value a sign-in name matches: an email, or a pilot id
+/// (`AIR0001`).
+fn login_match(login: &str) -> (&'static str, String) {
     let login = login.trim();
-    let (column, value) = if login.contains('@') {
+    if login.contains('@') {
         ("email", login.to_lowercase())
     } else {
         ("ident", login.to_ascii_uppercase())
-    };
+    }
+}
+
+/// A pilot of `org` by email or by pilot id, as pilots sign in.
+pub async fn by_login(db: &Db, org: OrgId, login: &str) -> Result<Option<Pilot>, sqlx::Error> {
+    let (column, value) = login_match(login);
     sqlx::query_as(&format!(
         "SELECT {} FROM pilots WHERE org_id = $1 AND {column} = $2",
         Pilot::COLUMNS
@@ -108,6 +114,34 @@ pub async fn by_login(db: &Db, org: OrgId, login: &str) -> Result<Option<Pilot>,
     .bind(value)
     .fetch_optional(db.reader())
     .await
+}
+
+/// The pilots of any org a sign-in name matches (the ACARS login names no
+/// org). At most a few: an email may be registered with several airlines.
+pub async fn by_login_anywhere(db: &Db, login: &str) -> Result<Vec<(i64, Pilot)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        org_id: i64,
+        #[sqlx(flatten)]
+        pilot: Pilot,
+    }
+    let (column, value) = login_match(login);
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT org_id, {} FROM pilots WHERE {column} = $1 ORDER BY id LIMIT 5",
+        Pilot::COLUMNS
+    ))
+    .bind(value)
+    .fetch_all(db.reader())
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.org_id, r.pilot)).collect())
+}
+
+/// Whether `login` names this pilot (their email or pilot id).
+pub fn is_named_by(pilot: &Pilot, login: &str) -> bool {
+    match login_match(login) {
+        ("email", email) => pilot.email == email,
+        (_, ident) => pilot.ident == ident,
+    }
 }
 
 /// Mints a new ACARS API key for a pilot. The key is returned once; only its
@@ -133,6 +167,44 @@ pub async fn create_api_key(
     Ok(key)
 }
 
+/// Replaces every key of a pilot with a new one (the pilot page's
+/// "regenerate", or staff issuing one): old keys stop working at once.
+pub async fn regenerate_api_key(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pilot: PilotId,
+    label: &str,
+) -> Result<Secret, sqlx::Error> {
+    sqlx::query(
+        "UPDATE pilot_api_keys SET revoked_at = $1 \
+         WHERE org_id = $2 AND pilot_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(Timestamp::now().to_db())
+    .bind(org.0)
+    .bind(pilot.0)
+    .execute(&mut *conn)
+    .await?;
+    create_api_key(conn, org, pilot, label).await
+}
+
+/// A key as the pilot page lists it (never its value).
+#[derive(Debug, Serialize, sqlx::FromRow)]
+pub struct ApiKeyInfo {
+    pub label: String,
+    pub created_at: String,
+}
+
+pub async fn api_keys(db: &Db, org: OrgId, pilot: PilotId) -> Result<Vec<ApiKeyInfo>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT label, created_at FROM pilot_api_keys \
+         WHERE org_id = $1 AND pilot_id = $2 AND revoked_at IS NULL ORDER BY id",
+    )
+    .bind(org.0)
+    .bind(pilot.0)
+    .fetch_all(db.reader())
+    .await
+}
+
 /// A pilot's API key as found: whose, and which key.
 pub struct KeyHolder {
     pub org: OrgId,
@@ -146,17 +218,25 @@ pub async fn by_api_key(db: &Db, key: &str) -> Result<Option<KeyHolder>, sqlx::E
     if key.is_empty() {
         return Ok(None);
     }
-    let row: Option<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT org_id, pilot_id, id FROM pilot_api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
-    )
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        key_id: i64,
+        org_id: i64,
+        #[sqlx(flatten)]
+        pilot: Pilot,
+    }
+    // One query: every ACARS call makes it.
+    let columns: Vec<String> = Pilot::COLUMNS.split(", ").map(|c| format!("p.{c}")).collect();
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT k.id AS key_id, p.org_id, {} FROM pilot_api_keys k \
+         JOIN pilots p ON p.id = k.pilot_id AND p.org_id = k.org_id \
+         WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
+        columns.join(", ")
+    ))
     .bind(security::sha256_hex(key))
     .fetch_optional(db.reader())
     .await?;
-    let Some((org, pilot, key_id)) = row else {
-        return Ok(None);
-    };
-    let pilot = super::resource::get::<Pilot>(db, OrgId(org), pilot).await?;
-    Ok(pilot.map(|pilot| KeyHolder { org: OrgId(org), pilot, key_id }))
+    Ok(row.map(|r| KeyHolder { org: OrgId(r.org_id), pilot: r.pilot, key_id: r.key_id }))
 }
 
 /// The next free pilot number of an airline.

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 
 use super::resource::{keyed, FilterKind, Resource};
-use crate::domain::pirep::{IllegalTransition, PirepAction, PirepState};
+use crate::domain::pirep::{AutoAccept, IllegalTransition, PirepAction, PirepState};
 use crate::domain::{
     AircraftId, AirlineId, AirportId, OrgId, PilotId, PirepId, ScheduleId, Timestamp,
 };
@@ -244,73 +244,208 @@ pub async fn add_comment(
 }
 
 /// A position report of a flight in progress.
-pub struct NewPosition<'a> {
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPosition {
     pub recorded_at: Timestamp,
-    pub phase: &'a str,
+    /// The flight status the reported phase means (`domain::flight`).
+    pub phase: &'static str,
     pub latitude: f64,
     pub longitude: f64,
     pub heading: f64,
     pub altitude: f64,
+    pub altitude_agl: Option<f64>,
+    pub vertical_speed: Option<f64>,
     pub ground_speed: Option<f64>,
+    pub indicated_airspeed: Option<f64>,
+    pub distance_remaining: Option<f64>,
 }
 
-/// Stores a position once: a re-sent report with the same time is ignored.
-pub async fn add_position(
+/// Stores positions in one statement; a re-sent report (same time) is
+/// stored once. Returns how many were new.
+pub async fn add_positions(
     conn: &mut AnyConnection,
     org: OrgId,
     pirep: PirepId,
-    p: &NewPosition<'_>,
-) -> Result<bool, sqlx::Error> {
-    let stored = sqlx::query(
+    positions: &[NewPosition],
+) -> Result<u64, sqlx::Error> {
+    if positions.is_empty() {
+        return Ok(0);
+    }
+    let mut sql = super::Sql::new(
         "INSERT INTO pirep_positions (org_id, pirep_id, recorded_at, phase, latitude, longitude, \
-         heading, altitude, ground_speed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-         ON CONFLICT (pirep_id, recorded_at) DO NOTHING",
+         heading, altitude, altitude_agl, vertical_speed, ground_speed, indicated_airspeed, \
+         distance_remaining) VALUES ",
+    );
+    for (n, p) in positions.iter().enumerate() {
+        sql.push(if n == 0 { "(" } else { ", (" });
+        sql.bind(org.0).push(", ").bind(pirep.0).push(", ").bind(p.recorded_at.to_db());
+        sql.push(", ").bind(p.phase).push(", ").bind(p.latitude).push(", ").bind(p.longitude);
+        sql.push(", ").bind(p.heading).push(", ").bind(p.altitude);
+        for value in [
+            p.altitude_agl,
+            p.vertical_speed,
+            p.ground_speed,
+            p.indicated_airspeed,
+            p.distance_remaining,
+        ] {
+            sql.push(", ").bind(super::NullableFloat(value));
+        }
+        sql.push(")");
+    }
+    sql.push(" ON CONFLICT (pirep_id, recorded_at) DO NOTHING");
+    sql.execute(conn).await
+}
+
+/// What an ACARS report did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reported {
+    /// Positions stored (re-sent ones not counted).
+    Stored(u64),
+    /// The flight is not in progress: nothing stored.
+    NotInProgress,
+}
+
+/// A report from a flight in progress: it is alive (the stale sweep reads
+/// `last_report_at`), its phase is the latest, and its positions are kept.
+/// `digest` names a single report sent without a time, so its re-send is
+/// recognised. Runs in the caller's transaction.
+pub async fn report(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pirep: PirepId,
+    phase: &str,
+    positions: &[NewPosition],
+    digest: Option<&str>,
+) -> Result<Reported, sqlx::Error> {
+    let now = Timestamp::now().to_db();
+    let alive = sqlx::query(
+        "UPDATE pireps SET phase = $1, last_report_at = $2, updated_at = $2, \
+         last_report_digest = COALESCE($3, last_report_digest) \
+         WHERE org_id = $4 AND id = $5 AND state = 'in_progress'",
+    )
+    .bind(phase)
+    .bind(&now)
+    .bind(digest)
+    .bind(org.0)
+    .bind(pirep.0)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if alive == 0 {
+        return Ok(Reported::NotInProgress);
+    }
+    Ok(Reported::Stored(add_positions(conn, org, pirep, positions).await?))
+}
+
+/// The flown track, in time order, as (latitude, longitude).
+pub async fn track(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pirep: PirepId,
+) -> Result<Vec<(f64, f64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT latitude, longitude FROM pirep_positions WHERE org_id = $1 AND pirep_id = $2 \
+         ORDER BY recorded_at",
     )
     .bind(org.0)
     .bind(pirep.0)
-    .bind(p.recorded_at.to_db())
-    .bind(p.phase)
-    .bind(p.latitude)
-    .bind(p.longitude)
-    .bind(p.heading)
-    .bind(p.altitude)
-    .bind(super::NullableFloat(p.ground_speed))
-    .execute(conn)
-    .await?
-    .rows_affected();
-    Ok(stored == 1)
+    .fetch_all(conn)
+    .await
+}
+
+/// How long a flight may stay silent before the sweep cancels it.
+#[derive(Debug, Clone, Copy)]
+pub struct StaleRule {
+    pub silent_for: chrono::Duration,
+    /// For a flight whose last phase is `paused`.
+    pub paused_for: chrono::Duration,
+}
+
+/// Cancels flights in progress that have not reported within the rule, as
+/// of `now`, each with a log line saying why. Returns how many.
+pub async fn cancel_stale(
+    db: &super::Db,
+    now: Timestamp,
+    rule: StaleRule,
+) -> Result<usize, sqlx::Error> {
+    let cutoff = |d: chrono::Duration| Timestamp(now.0 - d).to_db();
+    let earliest = cutoff(rule.silent_for.min(rule.paused_for));
+    let silent: Vec<(i64, i64, Option<String>, String)> = sqlx::query_as(
+        "SELECT org_id, id, phase, COALESCE(last_report_at, created_at) FROM pireps \
+         WHERE state = 'in_progress' AND COALESCE(last_report_at, created_at) < $1",
+    )
+    .bind(&earliest)
+    .fetch_all(db.reader())
+    .await?;
+    let mut cancelled = 0;
+    for (org, id, phase, last) in silent {
+        let paused = phase.as_deref() == Some(crate::domain::flight::PAUSED);
+        let allowed = if paused { rule.paused_for } else { rule.silent_for };
+        if last >= cutoff(allowed) {
+            continue;
+        }
+        let (org, id) = (OrgId(org), PirepId(id));
+        let mut tx = db.begin().await?;
+        match apply(&mut tx, org, id, PirepAction::Cancel, None).await {
+            Ok(_) => {}
+            // Filed or cancelled meanwhile: nothing to do.
+            Err(TransitionError::Illegal(_) | TransitionError::NotFound) => continue,
+            Err(TransitionError::Database(e)) => return Err(e),
+        }
+        let why = format!(
+            "Cancelled: no report for {} minutes{}",
+            allowed.num_minutes(),
+            if paused { " (paused)" } else { "" }
+        );
+        add_log_line(&mut tx, org, id, now, &why).await?;
+        tx.commit().await?;
+        tracing::info!(org = org.0, pirep = id.0, last_report = %last, "{why}");
+        cancelled += 1;
+    }
+    Ok(cancelled)
 }
 
 /// What follows a PIREP becoming `submitted`, however it was filed (ACARS
-/// or by hand), in the filing transaction: a pilot on leave is back, and
-/// `flight.submitted` goes to the outbox. Hours count only on acceptance.
+/// or by hand), in the filing transaction: the aircraft and the pilot are
+/// at the arrival airport, a pilot on leave is back, `flight.submitted` goes
+/// to the outbox, and an ACARS PIREP meeting the org's auto-accept rule is
+/// accepted. Hours count only on acceptance.
 pub async fn submitted(
     conn: &mut AnyConnection,
     org: OrgId,
     pirep: PirepId,
 ) -> Result<(), sqlx::Error> {
-    let row: (i64, String, String, i64, String) = sqlx::query_as(
-        "SELECT p.pilot_id, p.flight_number, p.source, p.flight_minutes, l.state \
+    let row: (i64, String, String, i64, String, i64, Option<i64>) = sqlx::query_as(
+        "SELECT p.pilot_id, p.flight_number, p.source, p.flight_minutes, l.state, \
+         p.arrival_airport_id, p.aircraft_id \
          FROM pireps p JOIN pilots l ON l.id = p.pilot_id WHERE p.org_id = $1 AND p.id = $2",
     )
     .bind(org.0)
     .bind(pirep.0)
     .fetch_one(&mut *conn)
     .await?;
-    let (pilot, flight_number, source, minutes, state) = row;
-    if let Ok(state) = crate::domain::pilot::PilotState::try_from(state.clone()) {
-        let after = state.after_filing();
-        if after != state {
-            sqlx::query(
-                "UPDATE pilots SET state = $1, updated_at = $2 WHERE org_id = $3 AND id = $4",
-            )
-            .bind(after.as_str())
-            .bind(Timestamp::now().to_db())
+    let (pilot, flight_number, source, minutes, state, arrival, aircraft) = row;
+    let now = Timestamp::now().to_db();
+    let state = crate::domain::pilot::PilotState::try_from(state.clone())
+        .map(|s| s.after_filing().as_str())
+        .unwrap_or(&state);
+    sqlx::query(
+        "UPDATE pilots SET state = $1, airport_id = $2, updated_at = $3 WHERE org_id = $4 AND id = $5",
+    )
+    .bind(state)
+    .bind(arrival)
+    .bind(&now)
+    .bind(org.0)
+    .bind(pilot)
+    .execute(&mut *conn)
+    .await?;
+    if let Some(aircraft) = aircraft {
+        sqlx::query("UPDATE aircraft SET airport_id = $1 WHERE org_id = $2 AND id = $3")
+            .bind(arrival)
             .bind(org.0)
-            .bind(pilot)
+            .bind(aircraft)
             .execute(&mut *conn)
             .await?;
-        }
     }
     let data = serde_json::json!({
         "pirep_id": pirep.0,
@@ -319,5 +454,62 @@ pub async fn submitted(
         "source": source,
         "flight_minutes": minutes,
     });
-    super::outbox::emit(conn, org, "flight.submitted", data).await.map(|_| ())
+    super::outbox::emit(conn, org, "flight.submitted", data).await?;
+    if source == SOURCE_ACARS {
+        auto_accept(conn, org, pirep).await?;
+    }
+    Ok(())
+}
+
+/// Where a PIREP came from.
+pub const SOURCE_ACARS: &str = "acars";
+
+/// Accepts a just-filed PIREP when the org's rule says so: the pilot's
+/// totals move and `flight.approved` is emitted, as when staff accept.
+async fn auto_accept(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pirep: PirepId,
+) -> Result<bool, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Facts {
+        enabled: i64,
+        min_rank_order: Option<i64>,
+        max_landing_rate: Option<f64>,
+        rank_order: Option<i64>,
+        landing_rate: Option<f64>,
+    }
+    let facts: Option<Facts> = sqlx::query_as(
+        "SELECT o.auto_accept_enabled AS enabled, needed.sort_order AS min_rank_order, \
+         o.auto_accept_max_landing_rate AS max_landing_rate, held.sort_order AS rank_order, \
+         p.landing_rate FROM pireps p JOIN orgs o ON o.id = p.org_id \
+         JOIN pilots l ON l.id = p.pilot_id LEFT JOIN ranks held ON held.id = l.rank_id \
+         LEFT JOIN ranks needed ON needed.id = o.auto_accept_min_rank_id \
+         WHERE p.org_id = $1 AND p.id = $2",
+    )
+    .bind(org.0)
+    .bind(pirep.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(facts) = facts else {
+        return Ok(false);
+    };
+    let rule = AutoAccept {
+        min_rank_order: facts.min_rank_order,
+        max_landing_rate: facts.max_landing_rate,
+    };
+    if facts.enabled == 0 || !rule.accepts(facts.rank_order, facts.landing_rate) {
+        return Ok(false);
+    }
+    let note = "Accepted by the airline's auto-accept rule";
+    match apply(conn, org, pirep, PirepAction::Accept, Some(note)).await {
+        Ok(_) => {}
+        Err(TransitionError::Database(e)) => return Err(e),
+        Err(_) => return Ok(false),
+    }
+    let data = serde_json::json!({
+        "pirep_id": pirep.0, "state": "accepted", "reason": note, "by": "auto-accept",
+    });
+    super::outbox::emit(conn, org, "flight.approved", data).await?;
+    Ok(true)
 }
