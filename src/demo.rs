@@ -430,8 +430,9 @@ pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result
     badges::award(tx, org, pilot_ids[1], badge_ids[2]).await?;
 
     // Two flights in the air right now (not AIR0001's: they may start their own).
-    // Each with its own aircraft: an aircraft flies one flight at a time.
-    let flying = [(pilot_ids[4], &schedule_rows[0], 0), (pilot_ids[6], &schedule_rows[3], 1)];
+    // Each with its own aircraft: an aircraft flies one flight at a time
+    // (not the A320s AIR0001's bookings pin).
+    let flying = [(pilot_ids[4], &schedule_rows[0], 2), (pilot_ids[6], &schedule_rows[3], 3)];
     for (pilot, (schedule, number, dep, arr, distance, minutes, _), tail) in flying {
         let started = now - Duration::minutes(40);
         let new = pireps::NewPirep {

@@ -9,10 +9,10 @@ use serde_json::Value;
 
 use crate::harness::{each_backend, TestApp};
 
-const BASE: &str = "/api/stratos";
+pub const BASE: &str = "/api/stratos";
 
 /// A fresh ACARS key for the pilot `ident` of `slug`, optionally in `state`.
-async fn key_for(app: &TestApp, slug: &str, ident: &str, state: Option<&str>) -> String {
+pub async fn key_for(app: &TestApp, slug: &str, ident: &str, state: Option<&str>) -> String {
     let org = orgs::by_slug(&app.db, slug).await.unwrap().unwrap().id;
     let pilot: i64 = sqlx::query_scalar("SELECT id FROM pilots WHERE org_id = $1 AND ident = $2")
         .bind(org.0)
@@ -41,7 +41,7 @@ async fn key_for(app: &TestApp, slug: &str, ident: &str, state: Option<&str>) ->
     key.expose().to_string()
 }
 
-async fn get(app: &TestApp, path: &str, auth: Option<&str>) -> reqwest::Response {
+pub async fn get(app: &TestApp, path: &str, auth: Option<&str>) -> reqwest::Response {
     let mut request = app.http.get(app.url(&format!("{BASE}{path}")));
     if let Some(auth) = auth {
         request = request.header("authorization", auth);
@@ -49,15 +49,15 @@ async fn get(app: &TestApp, path: &str, auth: Option<&str>) -> reqwest::Response
     request.send().await.unwrap()
 }
 
-fn keys(value: &Value) -> BTreeSet<String> {
+pub fn keys(value: &Value) -> BTreeSet<String> {
     value.as_object().unwrap().keys().cloned().collect()
 }
 
-fn set(names: &[&str]) -> BTreeSet<String> {
+pub fn set(names: &[&str]) -> BTreeSet<String> {
     names.iter().map(|s| s.to_string()).collect()
 }
 
-async fn refused(response: reqwest::Response) {
+pub async fn refused(response: reqwest::Response) {
     assert_eq!(response.status(), 401);
     let body: Value = response.json().await.unwrap();
     assert_eq!(keys(&body), set(&["error", "request_id"]));
@@ -319,7 +319,7 @@ async fn schedule_search_returns_exactly_the_matching_schedules() {
     .await;
 }
 
-async fn post(app: &TestApp, path: &str, auth: &str, body: Value) -> reqwest::Response {
+pub async fn post(app: &TestApp, path: &str, auth: &str, body: Value) -> reqwest::Response {
     app.http
         .post(app.url(&format!("{BASE}{path}")))
         .header("authorization", auth)

@@ -5,6 +5,7 @@
 mod harness;
 
 mod acars;
+mod acars_flying;
 mod binary;
 mod console_session;
 mod foundation;

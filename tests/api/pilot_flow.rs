@@ -80,7 +80,7 @@ pub fn authorize_url(client_id: &str, extra: &[(&str, &str)]) -> String {
     format!("/oauth/authorize?{}", serde_urlencoded::to_string(&pairs).unwrap())
 }
 
-fn field(html: &str, name: &str) -> String {
+pub fn field(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start =
         html.find(&marker).unwrap_or_else(|| panic!("no {name} field in {html}")) + marker.len();
