@@ -578,11 +578,11 @@ async fn the_orgs_rule_accepts_soft_landings_of_qualified_pilots() {
         let before = minutes().await;
         let app = &app;
         let fly = |landing_rate: f64| async move {
-            let (auth, tracking, _) = started_flight(&app).await;
+            let (auth, tracking, _) = started_flight(app).await;
             let body = json!({ "uuid": tracking, "landing_rate": landing_rate, "fuel_used": 800, "flight_time": 1.0 });
-            let filed: Value = post(&app, "/flights/complete", &auth, body).await.json().await.unwrap();
+            let filed: Value = post(app, "/flights/complete", &auth, body).await.json().await.unwrap();
             let id: i64 = filed["pirep_id"].as_str().unwrap().parse().unwrap();
-            scalar::<String>(&app, "SELECT state FROM pireps WHERE id = $1", id).await
+            scalar::<String>(app, "SELECT state FROM pireps WHERE id = $1", id).await
         };
         assert_eq!(fly(-120.0).await, "accepted");
         assert_eq!(minutes().await, before + 60);
