@@ -30,6 +30,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub request_log: RequestLog,
     pub rate_limits: Arc<RateLimiter>,
+    /// Stores ACARS position reports, many to a transaction.
+    pub reports: crate::acars::ReportWriter,
 }
 
 impl AppState {
@@ -42,7 +44,8 @@ impl AppState {
     /// State around a running request-log writer.
     pub fn with_log(db: Db, config: Config, request_log: RequestLog) -> AppState {
         let rate_limits = Arc::new(RateLimiter::new(db.clone()));
-        AppState { db, config: Arc::new(config), request_log, rate_limits }
+        let reports = crate::acars::ReportWriter::start(db.clone());
+        AppState { db, config: Arc::new(config), request_log, rate_limits, reports }
     }
 }
 

@@ -471,7 +471,9 @@ pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result
                 distance_remaining: None,
             })
             .collect();
-        pireps::add_positions(tx, org, pirep, &track).await?;
+        let report =
+            pireps::FlightReport { org, pirep, phase: "enroute", positions: track, digest: None };
+        pireps::report_many(tx, &[&report]).await?;
     }
 
     // Bookings: AIR0001 has three, two with an aircraft pinned.

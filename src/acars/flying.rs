@@ -15,7 +15,9 @@ use crate::app::AppState;
 use crate::domain::flight::{status_for_phase, track_distance_nm};
 use crate::domain::pirep::{points_for, PirepAction, PirepState};
 use crate::domain::{PirepId, Timestamp};
-use crate::storage::pireps::{self, NewPosition, Reported, TransitionError, SOURCE_ACARS};
+use crate::storage::pireps::{
+    self, FlightReport, NewPosition, Reported, TransitionError, SOURCE_ACARS,
+};
 
 /// Positions one `update` may carry.
 const MAX_BATCH: usize = 500;
@@ -48,16 +50,19 @@ async fn own_flight(
     caller: &AcarsPilot,
     tracking: &str,
 ) -> Result<Tracked, AcarsError> {
-    find_flight(state, caller, "tracking_id = $3", tracking.to_string()).await
+    let writer = state.db.writer();
+    find_flight(writer, caller, "tracking_id = $3", tracking.to_string()).await
 }
 
 /// A flight of the caller read again by id, after a concurrent change.
 async fn reread(state: &AppState, caller: &AcarsPilot, id: PirepId) -> Result<Tracked, AcarsError> {
-    find_flight(state, caller, "id = $3", id.0).await
+    find_flight(state.db.writer(), caller, "id = $3", id.0).await
 }
 
+/// A flight of the caller. Read from the writer where its state must be
+/// current; `update` reads a replica, as storing its report re-checks.
 async fn find_flight<T>(
-    state: &AppState,
+    pool: &sqlx::AnyPool,
     caller: &AcarsPilot,
     condition: &str,
     value: T,
@@ -65,7 +70,6 @@ async fn find_flight<T>(
 where
     T: for<'q> sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any> + Send,
 {
-    // The writer: a flight's state must be read where it was last written.
     let row: Option<(i64, String, Option<String>)> = sqlx::query_as(&format!(
         "SELECT id, state, last_report_digest FROM pireps \
          WHERE org_id = $1 AND pilot_id = $2 AND {condition}"
@@ -73,7 +77,7 @@ where
     .bind(caller.org.0)
     .bind(caller.pilot.id.0)
     .bind(value)
-    .fetch_optional(state.db.writer())
+    .fetch_optional(pool)
     .await?;
     let (id, flight_state, digest) =
         row.ok_or_else(|| AcarsError::new(StatusCode::NOT_FOUND, "Flight not found."))?;
@@ -326,7 +330,8 @@ pub async fn update(
             )))
         }
     };
-    let flight = own_flight(&state, &caller, &tracking).await?;
+    let lookup = "tracking_id = $3";
+    let flight = find_flight(state.db.reader(), &caller, lookup, tracking.clone()).await?;
     if flight.state != PirepState::InProgress {
         return Err(not_in_progress(&flight));
     }
@@ -334,20 +339,12 @@ pub async fn update(
     let phase = positions.iter().max_by_key(|p| p.recorded_at).map_or("enroute", |p| p.phase);
     let digest = single.then(|| digest(&positions[0]));
     let resent = digest.is_some() && digest == flight.digest;
-    let to_store = if resent { &[][..] } else { &positions[..] };
-    let mut tx = state.db.begin().await?;
-    let reported =
-        pireps::report(&mut tx, caller.org, flight.id, phase, to_store, digest.as_deref()).await?;
-    match reported {
-        Reported::Stored(stored) => {
-            tx.commit().await?;
-            Ok(Json(json!({ "status": 200, "stored": stored })))
-        }
+    let positions = if resent { vec![] } else { positions };
+    let report = FlightReport { org: caller.org, pirep: flight.id, phase, positions, digest };
+    match state.reports.store(report).await? {
+        Reported::Stored(stored) => Ok(Json(json!({ "status": 200, "stored": stored }))),
         // Completed or cancelled since we looked.
-        Reported::NotInProgress => {
-            drop(tx);
-            Err(not_in_progress(&reread(&state, &caller, flight.id).await?))
-        }
+        Reported::NotInProgress => Err(not_in_progress(&reread(&state, &caller, flight.id).await?)),
     }
 }
 

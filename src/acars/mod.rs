@@ -9,6 +9,7 @@ mod data;
 mod error;
 mod flights;
 mod flying;
+mod ingest;
 mod login;
 mod pilot;
 
@@ -19,6 +20,7 @@ use tower_http::cors::{Any, CorsLayer};
 
 pub use auth::AcarsPilot;
 pub use error::AcarsError;
+pub use ingest::ReportWriter;
 
 use crate::app::AppState;
 
