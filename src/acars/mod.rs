@@ -13,8 +13,9 @@ mod ingest;
 mod login;
 mod pilot;
 
+use axum::handler::Handler;
 use axum::http::{header, HeaderName, Method};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use tower_http::cors::{Any, CorsLayer};
 
@@ -43,27 +44,42 @@ pub fn router() -> Router<AppState> {
     // with and without its trailing slash.
     let path = |p: &str| format!("{BASE}{p}");
     Router::new()
-        .route(BASE, get(handshake).options(options))
-        .route(&path("/"), get(handshake).options(options))
-        .route(&path("/pilot/login"), post(login::login).options(options))
-        .route(&path("/pilot/verify"), get(pilot::verify).options(options))
-        .route(&path("/pilot/statistics"), get(pilot::statistics).options(options))
-        .route(&path("/data/aircraft"), get(data::aircraft).options(options))
-        .route(&path("/data/airports"), get(data::airports).options(options))
-        .route(&path("/data/announcements"), get(data::announcements).options(options))
-        .route(&path("/flights/bookings"), get(flights::bookings).options(options))
-        .route(&path("/flights/search"), get(flights::search).options(options))
-        .route(&path("/flights/change-aircraft"), post(flights::change_aircraft).options(options))
-        .route(&path("/flights/unbook"), post(flights::unbook).options(options))
-        .route(&path("/flights/start"), post(flying::start).options(options))
-        .route(&path("/flights/update"), post(flying::update).options(options))
-        .route(&path("/flights/complete"), post(flying::complete).options(options))
-        .route(&path("/flights/cancel"), post(flying::cancel).options(options))
-        .route(
-            &path("/flights/bookings/{bid}/aircraft"),
-            get(flights::eligible_aircraft).options(options),
-        )
+        .route(BASE, reads(handshake))
+        .route(&path("/"), reads(handshake))
+        .route(&path("/pilot/login"), writes(login::login))
+        .route(&path("/pilot/verify"), reads(pilot::verify))
+        .route(&path("/pilot/statistics"), reads(pilot::statistics))
+        .route(&path("/data/aircraft"), reads(data::aircraft))
+        .route(&path("/data/airports"), reads(data::airports))
+        .route(&path("/data/announcements"), reads(data::announcements))
+        .route(&path("/flights/bookings"), reads(flights::bookings))
+        .route(&path("/flights/bookings/{bid}/aircraft"), reads(flights::eligible_aircraft))
+        .route(&path("/flights/search"), reads(flights::search))
+        .route(&path("/flights/change-aircraft"), writes(flights::change_aircraft))
+        .route(&path("/flights/unbook"), writes(flights::unbook))
+        .route(&path("/flights/start"), writes(flying::start))
+        .route(&path("/flights/update"), writes(flying::update))
+        .route(&path("/flights/complete"), writes(flying::complete))
+        .route(&path("/flights/cancel"), writes(flying::cancel))
         .layer(cors)
+}
+
+/// A GET route (HEAD comes with it) that answers OPTIONS itself.
+fn reads<H, T>(handler: H) -> MethodRouter<AppState>
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    get(handler).options(options)
+}
+
+/// A POST route that answers OPTIONS and HEAD itself, as the module's do.
+fn writes<H, T>(handler: H) -> MethodRouter<AppState>
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    post(handler).options(options).head(options)
 }
 
 /// Minutes as the module shows time: hours to two decimals.

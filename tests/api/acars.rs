@@ -72,6 +72,31 @@ async fn the_handshake_and_cors_answer_anyone() {
         assert_eq!(body, serde_json::json!({ "api_version": "1.0", "handler": "Stratos" }));
         let head = app.http.head(app.url(&format!("{BASE}/"))).send().await.unwrap();
         assert_eq!(head.status(), 200);
+        // Every route answers OPTIONS and HEAD itself, with the CORS headers.
+        for path in [
+            "/pilot/login",
+            "/pilot/verify",
+            "/flights/bookings/1/aircraft",
+            "/flights/update",
+            "/flights/complete",
+            "/flights/cancel",
+        ] {
+            for method in [Method::OPTIONS, Method::HEAD] {
+                let answer = app
+                    .http
+                    .request(method.clone(), app.url(&format!("{BASE}{path}")))
+                    .header("origin", "app://stratos")
+                    .send()
+                    .await
+                    .unwrap();
+                let status = answer.status().as_u16();
+                assert!(
+                    status == 200 || status == 204 || (status == 401 && method == Method::HEAD),
+                    "{method} {path}: {status}"
+                );
+                assert_eq!(answer.headers()["access-control-allow-origin"], "*", "{method} {path}");
+            }
+        }
 
         let preflight = app
             .http
