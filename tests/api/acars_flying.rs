@@ -370,6 +370,29 @@ async fn a_flight_is_its_pilots_own_and_retries_store_once() {
 
         // Another pilot of the airline, and a pilot of another org.
         let other = format!("Bearer {}", key_for(&app, "demo", "AIR0002", None).await);
+        // The aircraft in the air is neither offered to nor startable by
+        // another pilot booked on the same schedule with it pinned.
+        let flying: i64 = sqlx::query_scalar("SELECT aircraft_id FROM pireps WHERE tracking_id = $1")
+            .bind(&tracking)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        let same: i64 = sqlx::query_scalar(
+            "INSERT INTO bookings (org_id, pilot_id, schedule_id, aircraft_id, created_at) \
+             SELECT org_id, $1, schedule_id, aircraft_id, created_at FROM bookings WHERE id = $2 RETURNING id",
+        )
+        .bind(pilot_id(&app, "AIR0002").await)
+        .bind(bid)
+        .fetch_one(app.db.writer())
+        .await
+        .unwrap();
+        let offered: Value = get(&app, &format!("/flights/bookings/{same}/aircraft"), Some(&other)).await.json().await.unwrap();
+        let offered: Vec<i64> = offered["aircraft"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect();
+        assert!(!offered.is_empty() && !offered.contains(&flying), "{offered:?}");
+        let taken = post(&app, "/flights/start", &other, json!({ "bid_id": same })).await;
+        assert_eq!(taken.status(), 409);
+        let cleared = post(&app, "/flights/unbook", &other, json!({ "bid_id": same })).await;
+        assert_eq!(cleared.status(), 200);
         let student = format!("Bearer {}", key_for(&app, "demo-school", "AFA0001", None).await);
         for intruder in [&other, &student] {
             for (path, body) in [
