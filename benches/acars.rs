@@ -14,24 +14,14 @@
 //! `BENCH_SECONDS` sets the paced run's length (default 60; the others run
 //! a third of it); `BENCH_TRACKERS` the number of trackers (default 1,000).
 
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::time::{Duration, Instant};
 
 use airside::domain::pilot::PilotState;
 use airside::domain::{OrgId, RankId};
 use airside::storage::{bookings, fleet, orgs, pilots, schedules, Db};
 use serde_json::{json, Value};
-
-const BIN: &str = env!("CARGO_BIN_EXE_airside");
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// The demo airline plus `trackers` pilots, each with a key and a booking
 /// pinned to an aircraft of their own. Returns the keys.
@@ -295,37 +285,14 @@ fn report(name: &str, tally: &Tally, seconds: f64, server_cpu: f64) {
 }
 
 fn main() {
-    let seconds: u64 =
-        std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
-    let trackers: usize =
-        std::env::var("BENCH_TRACKERS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000);
+    let seconds: u64 = support::setting("BENCH_SECONDS", 60);
+    let trackers: usize = support::setting("BENCH_TRACKERS", 1_000);
     let dir = tempfile::tempdir().unwrap();
-    let database_url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
-    let backend = if database_url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    let (database_url, backend) = support::database(&dir);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let keys = runtime.block_on(seed(&database_url, trackers));
-
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let server = Server(
-        Command::new(BIN)
-            .args([
-                "serve",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--database-url",
-                &database_url,
-            ])
-            .env("AIRSIDE_LOG", "error")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let server_pid = server.0.id();
-    let base = format!("http://127.0.0.1:{port}");
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let server = support::Server::start(&database_url);
+    let (server_pid, base) = (server.pid(), server.base.clone());
 
     runtime.block_on(async move {
         let http = reqwest::Client::builder().pool_max_idle_per_host(trackers).build().unwrap();

@@ -6,27 +6,19 @@
 //! `BENCH_DATABASE_URL=postgres://…/db` for PostgreSQL (the database must be empty).
 //! `BENCH_SECONDS` sets each run's length (default 10).
 
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_airside");
 const CONNECTIONS: usize = 64;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn airside(database_url: &str, args: &[&str]) -> Value {
     // `--database-url` belongs right after the command (`demo`, `admin`).
-    let out = Command::new(BIN)
+    let out = Command::new(env!("CARGO_BIN_EXE_airside"))
         .arg(args[0])
         .args(["--database-url", database_url])
         .args(&args[1..])
@@ -122,12 +114,9 @@ fn row(name: &str, f: &Figures) {
 }
 
 fn main() {
-    let seconds: u64 =
-        std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let seconds: u64 = support::setting("BENCH_SECONDS", 10);
     let dir = tempfile::tempdir().unwrap();
-    let database_url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
-    let backend = if database_url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    let (database_url, backend) = support::database(&dir);
 
     airside(&database_url, &["demo"]);
     let client = airside(
@@ -144,25 +133,8 @@ fn main() {
         client["client_secret"].as_str().unwrap().to_string(),
     );
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let _server = Server(
-        Command::new(BIN)
-            .args([
-                "serve",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--database-url",
-                &database_url,
-            ])
-            .env("AIRSIDE_LOG", "error")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let base = format!("http://127.0.0.1:{port}");
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let server = support::Server::start(&database_url);
+    let base = server.base.clone();
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async move {

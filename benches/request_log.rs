@@ -7,6 +7,8 @@
 //! `BENCH_DATABASE_URL=postgres://…/db` for PostgreSQL (an empty database).
 //! `BENCH_RATE` (entries/s, default 10000) and `BENCH_SECONDS` (default 10).
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use airside::domain::usage::{Credential, CredentialKind};
@@ -40,14 +42,10 @@ async fn count(db: &Db) -> i64 {
 }
 
 fn main() {
-    let rate: usize =
-        std::env::var("BENCH_RATE").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
-    let seconds: usize =
-        std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let rate: usize = support::setting("BENCH_RATE", 10_000);
+    let seconds: usize = support::setting("BENCH_SECONDS", 10);
     let dir = tempfile::tempdir().unwrap();
-    let url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
-    let backend = if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    let (url, backend) = support::database(&dir);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async move {
         let db = Db::connect(&url).await.unwrap();

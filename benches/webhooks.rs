@@ -6,6 +6,8 @@
 //! `cargo bench --bench webhooks` (SQLite in a temp dir), or with
 //! `BENCH_DATABASE_URL=postgres://…/db` for PostgreSQL (an empty database).
 
+mod support;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -49,9 +51,7 @@ async fn wait_for(arrivals: &Arrivals, count: usize) {
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
-    let backend = if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    let (url, backend) = support::database(&dir);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async move {
         let db = Db::connect(&url).await.unwrap();
