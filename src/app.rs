@@ -52,15 +52,16 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let (operations, rules) = crate::operations::build(&state);
     let (pilot_api, pilot_rules) = crate::pilot::api::build(&state);
-    let (public_api, _public_rules) = crate::public::build(&state);
-    let docs = crate::docs::router(&state, &rules, &pilot_rules);
+    let (public_api, public_rules) = crate::public::build(&state);
+    let (acars, acars_routes) = crate::acars::build();
+    let docs = crate::docs::router(&state, &rules, &pilot_rules, &public_rules, &acars_routes);
     // The surfaces whose requests are logged with their route templates.
     let apis = Router::new()
         .merge(crate::oauth::router())
         .merge(operations)
         .merge(pilot_api)
         .merge(public_api)
-        .merge(crate::acars::router())
+        .merge(acars)
         .route_layer(middleware::from_fn(request_log::note_route));
     Router::new()
         .route("/healthz", get(live))

@@ -278,7 +278,7 @@ pub(super) async fn own_booking(
     }
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct ChangeAircraft {
     bid_id: i64,
     aircraft_id: i64,
@@ -315,7 +315,7 @@ pub async fn change_aircraft(
     Ok(Json(Booking { bid_id: booking.bid_id, flight: booking.into() }))
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct Unbook {
     bid_id: i64,
 }

@@ -1,41 +1,115 @@
 //! API documentation generated from the code: each surface's OpenAPI 3.1
-//! document at `/docs/<surface>/openapi.json`.
+//! document at `/docs/<surface>/openapi.json`, and an interactive page at
+//! `/docs/<surface>` (Swagger UI, served by the binary: nothing is fetched
+//! from the internet).
 
 use std::sync::Arc;
 
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use maud::{html, DOCTYPE};
 
+use crate::acars::AcarsRoute;
 use crate::app::AppState;
 use crate::operations::RouteRule;
 
+pub mod acars;
 pub mod openapi;
 
-/// The docs routes, from each surface's own router rules.
-pub fn router(state: &AppState, operations: &[RouteRule], pilot: &[RouteRule]) -> Router<AppState> {
+const SWAGGER_JS: &str = include_str!("../../assets/vendor/swagger-ui/swagger-ui-bundle.js");
+const SWAGGER_CSS: &str = include_str!("../../assets/vendor/swagger-ui/swagger-ui.css");
+const START_JS: &str = include_str!("../../assets/docs.js");
+
+/// The surfaces with documentation: path segment and page title.
+pub const SURFACES: [(&str, &str); 4] = [
+    ("operations", "Operations API"),
+    ("pilot", "Pilot API"),
+    ("public", "Public API"),
+    ("acars", "ACARS API (Stratos)"),
+];
+
+/// The docs routes, from each surface's own routes.
+pub fn router(
+    state: &AppState,
+    operations: &[RouteRule],
+    pilot: &[RouteRule],
+    public: &[RouteRule],
+    acars_routes: &[AcarsRoute],
+) -> Router<AppState> {
     let issuer = state.config.issuer();
     let documents = [
-        (
-            "/docs/operations/openapi.json",
-            openapi::document(&openapi::OPERATIONS_API, operations, &issuer),
-        ),
-        ("/docs/pilot/openapi.json", openapi::document(&openapi::PILOT_API, pilot, &issuer)),
+        openapi::document(&openapi::OPERATIONS_API, operations, &issuer),
+        openapi::document(&openapi::PILOT_API, pilot, &issuer),
+        openapi::document(&openapi::PUBLIC_API, public, &issuer),
+        acars::document(acars_routes, &issuer),
     ];
-    let mut router = Router::new();
-    for (path, document) in documents {
+    let mut router = Router::new()
+        .route(
+            "/assets/swagger-ui/swagger-ui-bundle.js",
+            get(|| asset(SWAGGER_JS, "text/javascript")),
+        )
+        .route("/assets/swagger-ui/swagger-ui.css", get(|| asset(SWAGGER_CSS, "text/css")))
+        .route("/assets/docs.js", get(|| asset(START_JS, "text/javascript")));
+    for ((surface, title), document) in SURFACES.into_iter().zip(documents) {
         let json: Arc<str> =
             serde_json::to_string_pretty(&document).expect("OpenAPI serialises").into();
-        router = router.route(
-            path,
-            get(move || {
-                let json = json.clone();
-                async move {
-                    ([(header::CONTENT_TYPE, "application/json")], json.to_string()).into_response()
-                }
-            }),
-        );
+        let spec = format!("/docs/{surface}/openapi.json");
+        router = router
+            .route(
+                &spec,
+                get(move || {
+                    let json = json.clone();
+                    async move {
+                        ([(header::CONTENT_TYPE, "application/json")], json.to_string())
+                            .into_response()
+                    }
+                }),
+            )
+            .route(&format!("/docs/{surface}"), get(move || async move { page(title, &spec) }));
     }
     router
+}
+
+async fn asset(body: &'static str, kind: &'static str) -> Response {
+    let kind = format!("{kind}; charset=utf-8");
+    (
+        [(header::CONTENT_TYPE, kind.as_str()), (header::CACHE_CONTROL, "public, max-age=86400")],
+        body,
+    )
+        .into_response()
+}
+
+/// The interactive page over a surface's document.
+fn page(title: &str, spec: &str) -> Response {
+    let markup = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Airside " (title) " · docs" }
+                link rel="stylesheet" href="/assets/swagger-ui/swagger-ui.css";
+            }
+            body {
+                div id="swagger-ui" data-spec=(spec) {}
+                script src="/assets/swagger-ui/swagger-ui-bundle.js" {}
+                script src="/assets/docs.js" {}
+            }
+        }
+    };
+    let mut response = (StatusCode::OK, markup).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Swagger UI sets inline styles and shows data: images; scripts only
+    // from here, and "Try it" calls only this server.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             frame-ancestors 'none'",
+        ),
+    );
+    response
 }

@@ -1,4 +1,5 @@
-//! OpenAPI documents built from a scoped router's rules (Operations, Pilot).
+//! OpenAPI documents built from a scoped router's rules (Operations, Pilot,
+//! Public).
 
 use std::collections::BTreeMap;
 
@@ -6,7 +7,8 @@ use utoipa::openapi::path::{OperationBuilder, ParameterBuilder, ParameterIn};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
 use utoipa::openapi::security::{
-    AuthorizationCode, ClientCredentials, Flow, OAuth2, Scopes, SecurityRequirement, SecurityScheme,
+    ApiKey, ApiKeyValue, AuthorizationCode, ClientCredentials, Flow, Http, HttpAuthScheme, OAuth2,
+    Scopes, SecurityRequirement, SecurityScheme,
 };
 use utoipa::openapi::{
     ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathItem,
@@ -14,7 +16,7 @@ use utoipa::openapi::{
 };
 use utoipa::ToSchema;
 
-use crate::domain::scope::{Scope, OPERATIONS, PILOT};
+use crate::domain::scope::{Scope, OPERATIONS, PILOT, PUBLIC};
 use crate::operations::routes::{schema_of, Answer};
 use crate::operations::RouteRule;
 use crate::storage::resource::FilterKind;
@@ -44,9 +46,17 @@ pub struct Surface {
     pub title: &'static str,
     pub description: &'static str,
     pub base: &'static str,
-    /// The OAuth flow its tokens come from.
-    pub flow: fn(issuer: &str, scopes: Scopes) -> Flow,
+    pub auth: SurfaceAuth,
     pub scopes: &'static [Scope],
+}
+
+/// How a surface's callers prove who they are.
+pub enum SurfaceAuth {
+    /// OAuth 2 access tokens from this flow, scoped per route.
+    OAuth2(fn(issuer: &str, scopes: Scopes) -> Flow),
+    /// An org API key as a bearer token plus the org's id in `X-Org-Id`;
+    /// the key's scopes are checked per route.
+    OrgKey,
 }
 
 pub const OPERATIONS_API: Surface = Surface {
@@ -54,9 +64,9 @@ pub const OPERATIONS_API: Surface = Surface {
     description: "Server-to-server access to an organisation's operations: OAuth 2 client \
         credentials, scoped. Lists are cursor-paginated; errors are RFC 9457 problem+json.",
     base: crate::operations::BASE,
-    flow: |issuer, scopes| {
+    auth: SurfaceAuth::OAuth2(|issuer, scopes| {
         Flow::ClientCredentials(ClientCredentials::new(format!("{issuer}/oauth/token"), scopes))
-    },
+    }),
     scopes: &OPERATIONS,
 };
 
@@ -66,15 +76,26 @@ pub const PILOT_API: Surface = Surface {
         authorization code with PKCE (S256). Lists are cursor-paginated; errors are RFC 9457 \
         problem+json.",
     base: crate::pilot::api::BASE,
-    flow: |issuer, scopes| {
+    auth: SurfaceAuth::OAuth2(|issuer, scopes| {
         Flow::AuthorizationCode(AuthorizationCode::with_refresh_url(
             format!("{issuer}/oauth/authorize"),
             format!("{issuer}/oauth/token"),
             scopes,
             format!("{issuer}/oauth/token"),
         ))
-    },
+    }),
     scopes: &PILOT,
+};
+
+pub const PUBLIC_API: Surface = Surface {
+    title: "Airside Public API",
+    description: "Read-only access to an organisation's public data with an org API key \
+        (`Authorization: Bearer gaf_pk_…`) and the organisation's id (`X-Org-Id`). Each route \
+        needs its `public.*:read` scope on the key. Lists are cursor-paginated; errors are \
+        RFC 9457 problem+json.",
+    base: crate::public::BASE,
+    auth: SurfaceAuth::OrgKey,
+    scopes: &PUBLIC,
 };
 
 fn json(schema: RefOr<Schema>) -> utoipa::openapi::Content {
@@ -106,7 +127,11 @@ pub fn document(surface: &Surface, rules: &[RouteRule], issuer: &str) -> OpenApi
                 rule.path.replace(['/', '{', '}', '-'], "_")
             )))
             .tag(tag)
-            .security(SecurityRequirement::new("oauth2", [rule.scope.as_str()]));
+            .security(match surface.auth {
+                SurfaceAuth::OAuth2(_) => SecurityRequirement::new("oauth2", [rule.scope.as_str()]),
+                SurfaceAuth::OrgKey => SecurityRequirement::new("orgKey", [rule.scope.as_str()])
+                    .add("orgId", Vec::<String>::new()),
+            });
         for segment in rule.path.split('/').filter(|s| s.starts_with('{')) {
             let name = segment.trim_matches(|c| c == '{' || c == '}');
             operation = operation.parameter(
@@ -216,12 +241,30 @@ pub fn document(surface: &Surface, rules: &[RouteRule], issuer: &str) -> OpenApi
         builder = builder.path(path, item);
     }
 
-    let scopes = Scopes::from_iter(
-        surface.scopes.iter().map(|s| (s.as_str().to_string(), s.description().to_string())),
-    );
-    let oauth = OAuth2::new([(surface.flow)(issuer, scopes)]);
-    let mut components =
-        ComponentsBuilder::new().security_scheme("oauth2", SecurityScheme::OAuth2(oauth));
+    let mut components = ComponentsBuilder::new();
+    components = match surface.auth {
+        SurfaceAuth::OAuth2(flow) => {
+            let scopes = Scopes::from_iter(
+                surface
+                    .scopes
+                    .iter()
+                    .map(|s| (s.as_str().to_string(), s.description().to_string())),
+            );
+            let oauth = OAuth2::new([flow(issuer, scopes)]);
+            components.security_scheme("oauth2", SecurityScheme::OAuth2(oauth))
+        }
+        SurfaceAuth::OrgKey => {
+            let mut key = Http::new(HttpAuthScheme::Bearer);
+            key.description = Some("An org API key (`gaf_pk_…`) holding the route's scope".into());
+            let org = ApiKey::Header(ApiKeyValue::with_description(
+                crate::auth::public::ORG_HEADER,
+                "The organisation's id (UUID)",
+            ));
+            components
+                .security_scheme("orgKey", SecurityScheme::Http(key))
+                .security_scheme("orgId", SecurityScheme::ApiKey(org))
+        }
+    };
     for (name, schema) in schemas {
         components = components.schema(name, schema);
     }

@@ -949,6 +949,7 @@ async fn the_openapi_documents_match_the_routers() {
             "authorizationCode",
             4,
         ),
+        ("public", airside::public::BASE, airside::public::build(&state).1, "", 10),
     ];
     for (surface, base, rules, flow, scope_count) in surfaces {
         let doc: Value =
@@ -965,11 +966,16 @@ async fn the_openapi_documents_match_the_routers() {
                             && format!("{base}{}", r.path) == *path
                     })
                     .unwrap_or_else(|| panic!("{method} {path} is documented but not routed"));
-                assert_eq!(
-                    operation["security"][0]["oauth2"],
-                    json!([rule.scope.as_str()]),
-                    "{method} {path}"
-                );
+                // OAuth surfaces name the route's scope on the token; the
+                // Public API on the org key, with the org's id beside it.
+                let security = &operation["security"][0];
+                match surface {
+                    "public" => {
+                        assert_eq!(security["orgKey"], json!([rule.scope.as_str()]), "{path}");
+                        assert_eq!(security["orgId"], json!([]), "{path}");
+                    }
+                    _ => assert_eq!(security["oauth2"], json!([rule.scope.as_str()]), "{path}"),
+                }
                 assert!(
                     operation["responses"]["401"].is_object()
                         && operation["responses"]["403"].is_object()
@@ -987,9 +993,88 @@ async fn the_openapi_documents_match_the_routers() {
         for name in used {
             assert!(schemas.contains_key(&name), "{surface}: $ref to missing schema {name}");
         }
-        let flows = &doc["components"]["securitySchemes"]["oauth2"]["flows"][flow];
+        let schemes = &doc["components"]["securitySchemes"];
+        if surface == "public" {
+            assert_eq!(schemes["orgKey"]["scheme"], "bearer");
+            assert_eq!(
+                (&schemes["orgId"]["in"], &schemes["orgId"]["name"]),
+                (&json!("header"), &json!("x-org-id"))
+            );
+            // Read-only: every route a GET needing one of the public scopes.
+            assert!(documented.iter().all(|(method, _)| method == "GET"));
+            let scopes: BTreeSet<&str> = rules.iter().map(|r| r.scope.as_str()).collect();
+            assert!(scopes.len() <= scope_count && scopes.iter().all(|s| s.starts_with("public.")));
+            continue;
+        }
+        let flows = &schemes["oauth2"]["flows"][flow];
         assert!(flows["tokenUrl"].as_str().unwrap().ends_with("/oauth/token"), "{surface}");
         assert_eq!(flows["scopes"].as_object().unwrap().len(), scope_count, "{surface}");
+    }
+
+    // ACARS: every route built is documented, and nothing else.
+    let doc: Value = app.get("/docs/acars/openapi.json").await.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let routes = airside::acars::build().1;
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            documented.insert((method.to_uppercase(), path.clone()));
+            let open = path.ends_with("/api/stratos")
+                || path.ends_with("/api/stratos/")
+                || path.ends_with("/pilot/login");
+            assert_eq!(operation["security"].is_array(), !open, "{method} {path}");
+            assert!(
+                operation["responses"]["200"]["content"]["application/json"]["schema"].is_object()
+            );
+        }
+    }
+    let routed: BTreeSet<(String, String)> =
+        routes.iter().map(|r| (r.method.to_string(), r.path.clone())).collect();
+    assert_eq!(documented, routed);
+    assert_eq!(
+        routed.len(),
+        17,
+        "the module's 16 routes, the handshake with and without its slash"
+    );
+    let mut used = vec![];
+    refs(&doc["paths"], &mut used);
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for name in used {
+        assert!(schemas.contains_key(&name), "acars: $ref to missing schema {name}");
+    }
+    for field in ["uuid", "latitude", "positions"] {
+        assert!(schemas["Update"]["properties"][field].is_object(), "{field}");
+    }
+}
+
+#[tokio::test]
+async fn each_surface_has_an_interactive_page_served_from_this_binary() {
+    let app = TestApp::spawn_empty(&crate::harness::Backend::Sqlite).await;
+    for surface in ["operations", "pilot", "public", "acars"] {
+        let page = app.get(&format!("/docs/{surface}")).await;
+        assert_eq!(page.status(), 200, "{surface}");
+        let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(csp.contains("default-src 'self'"), "{csp}");
+        let html = page.text().await.unwrap();
+        assert!(html.contains(&format!("data-spec=\"/docs/{surface}/openapi.json\"")), "{html}");
+        // Every script and stylesheet is served here, none from elsewhere.
+        for asset in [
+            "/assets/swagger-ui/swagger-ui-bundle.js",
+            "/assets/swagger-ui/swagger-ui.css",
+            "/assets/docs.js",
+        ] {
+            assert!(html.contains(asset), "{surface}: {asset}");
+        }
+        assert!(!html.contains("http://") && !html.contains("https://"), "{html}");
+    }
+    for asset in [
+        "/assets/swagger-ui/swagger-ui-bundle.js",
+        "/assets/swagger-ui/swagger-ui.css",
+        "/assets/docs.js",
+    ] {
+        let response = app.get(asset).await;
+        assert_eq!(response.status(), 200, "{asset}");
+        assert!(response.text().await.unwrap().len() > 100, "{asset}");
     }
 }
 
