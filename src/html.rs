@@ -9,20 +9,22 @@ use axum::Router;
 use maud::{html, Markup, DOCTYPE};
 
 pub const STYLESHEET: &str = include_str!("../assets/airside.css");
+const CONSOLE_JS: &str = include_str!("../assets/console.js");
+const HTMX_JS: &str = include_str!("../assets/vendor/htmx/htmx.min.js");
 
+/// The pages' own assets, served by the binary (no CDN: pages work offline).
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new().route(
-        "/assets/airside.css",
-        get(|| async {
-            (
-                [
-                    (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-                    (header::CACHE_CONTROL, "public, max-age=3600"),
-                ],
-                STYLESHEET,
-            )
-        }),
-    )
+    Router::new()
+        .route("/assets/airside.css", get(|| asset(STYLESHEET, "text/css")))
+        .route("/assets/console.js", get(|| asset(CONSOLE_JS, "text/javascript")))
+        .route("/assets/htmx.min.js", get(|| asset(HTMX_JS, "text/javascript")))
+}
+
+/// A static asset, cacheable for an hour.
+pub async fn asset(body: &'static str, kind: &'static str) -> Response {
+    let kind = format!("{kind}; charset=utf-8");
+    ([(header::CONTENT_TYPE, kind.as_str()), (header::CACHE_CONTROL, "public, max-age=3600")], body)
+        .into_response()
 }
 
 /// A page: the org's name above the title, the body below.

@@ -16,6 +16,7 @@ use super::{AcarsError, AcarsPilot};
 use crate::app::AppState;
 use crate::domain::usage::{Credential, CredentialKind};
 use crate::domain::{OrgId, Timestamp};
+use crate::http::rate_limit::SignInLimit;
 use crate::security;
 use crate::storage::pilots::{self, KeyHolder};
 
@@ -23,9 +24,6 @@ use crate::storage::pilots::{self, KeyHolder};
 /// (one per installed client), older ones are revoked.
 const SIGN_IN_LABEL: &str = "Stratos sign-in";
 const SIGN_IN_KEYS_KEPT: i64 = 5;
-/// Failed sign-ins allowed a minute, per account and per address.
-const FAILURES_PER_ACCOUNT: u32 = 5;
-const FAILURES_PER_ADDRESS: u32 = 20;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct Login {
@@ -56,30 +54,19 @@ pub async fn login(
     let address =
         crate::http::request_log::client_ip(&extensions, &headers, state.config.trusted_proxy)
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-    let buckets = [
-        (
-            format!("acars-login:account:{}", input.username.trim().to_lowercase()),
-            FAILURES_PER_ACCOUNT,
-        ),
-        (format!("acars-login:address:{address}"), FAILURES_PER_ADDRESS),
-    ];
-    for (bucket, limit) in &buckets {
-        let decision = state.rate_limits.peek(bucket, *limit).await;
-        if !decision.allowed {
-            tracing::warn!(reason = "too many failed sign-ins", %address, "ACARS login refused");
-            return Err(AcarsError::too_many(
-                "Too many failed sign-ins. Try again later.",
-                decision.retry_after,
-            )
-            .with("success", false));
-        }
+    let limit = SignInLimit::new("acars-login", &input.username, address);
+    if let Some(retry_after) = limit.blocked(&state.rate_limits).await {
+        tracing::warn!(reason = "too many failed sign-ins", %address, "ACARS login refused");
+        return Err(AcarsError::too_many(
+            "Too many failed sign-ins. Try again later.",
+            retry_after,
+        )
+        .with("success", false));
     }
     let (holder, token) = match authenticate(&state, &input).await? {
         Ok(found) => found,
         Err(reason) => {
-            for (bucket, limit) in &buckets {
-                state.rate_limits.take(bucket, *limit).await;
-            }
+            limit.failed(&state.rate_limits).await;
             tracing::warn!(reason, %address, "ACARS login refused");
             return Err(refused());
         }

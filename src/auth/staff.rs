@@ -1,7 +1,5 @@
 //! `Staff`: a signed-in staff member of an org, from the console session cookie.
 
-use std::sync::OnceLock;
-
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::Method;
@@ -101,15 +99,8 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
         let signed_out = || ApiError::unauthorized("sign in to the console first");
-        if token.is_empty() {
-            return Err(signed_out());
-        }
-        let session =
-            sessions::find(&state.db, SessionKind::Staff, &token).await?.ok_or_else(signed_out)?;
-        let (staff_id, csrf) = (StaffId(session.subject), session.csrf_token);
+        let (staff, csrf) = signed_in(state, &parts.headers).await?.ok_or_else(signed_out)?;
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
             if !security::constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
@@ -118,11 +109,33 @@ impl FromRequestParts<AppState> for Staff {
                 )));
             }
         }
-        let user = staff::by_id(&state.db, staff_id).await?.ok_or_else(signed_out)?;
-        let org = orgs::by_id(&state.db, user.org_id).await?.ok_or_else(signed_out)?;
-        let permissions = user.permissions();
-        Ok(Staff { user, org, permissions })
+        Ok(staff)
     }
+}
+
+/// The staff member whose session cookie `headers` carry, with the
+/// session's CSRF token; None when signed out. The JSON API and the
+/// console's pages both ask here.
+pub async fn signed_in(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<Option<(Staff, String)>, ApiError> {
+    let jar = CookieJar::from_headers(headers);
+    let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
+    if token.is_empty() {
+        return Ok(None);
+    }
+    let Some(session) = sessions::find(&state.db, SessionKind::Staff, &token).await? else {
+        return Ok(None);
+    };
+    let Some(user) = staff::by_id(&state.db, StaffId(session.subject)).await? else {
+        return Ok(None);
+    };
+    let Some(org) = orgs::by_id(&state.db, user.org_id).await? else {
+        return Ok(None);
+    };
+    let permissions = user.permissions();
+    Ok(Some((Staff { user, org, permissions }, session.csrf_token)))
 }
 
 /// Checks a staff login. Unknown emails cost the same time as wrong passwords,
@@ -132,11 +145,10 @@ pub async fn check_login(
     email: &str,
     password: &str,
 ) -> Result<Option<StaffUser>, ApiError> {
-    static DUMMY: OnceLock<String> = OnceLock::new();
     let user = staff::by_email(&state.db, email).await?;
     let hash = match &user {
         Some(user) => user.password_hash.clone(),
-        None => DUMMY.get_or_init(|| security::hash_password("not a real password")).clone(),
+        None => security::DUMMY_PASSWORD_HASH.clone(),
     };
     let password = password.to_string();
     // argon2 is CPU-heavy on purpose: keep it off the async workers.

@@ -9,11 +9,21 @@ use crate::app::AppState;
 mod acars;
 mod clients;
 pub mod credentials;
+mod pages;
 mod session;
 pub mod usage;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/console", get(pages::home))
+        .route("/console/login", get(pages::login_page).post(pages::login))
+        .route("/console/logout", post(pages::logout))
+        .route("/console/settings/api", get(pages::api_settings))
+        .route("/console/settings/api/log", get(pages::log_fragment))
+        .route("/console/settings/api/clients/{id}", get(pages::client_page))
+        .route("/console/settings/tokens", get(pages::tokens_page))
+        .route("/console/settings/integrations", get(pages::integrations_page))
+        .route("/console/settings/integrations/webhooks/{id}", get(pages::webhook_page))
         .route(
             "/console/api/session",
             post(session::sign_in).get(session::current).delete(session::sign_out),

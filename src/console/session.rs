@@ -73,9 +73,19 @@ pub async fn sign_in(
     let org = crate::storage::orgs::by_id(&state.db, user.org_id)
         .await?
         .ok_or_else(|| ApiError::internal("staff user without an org"))?;
+    let permissions = user.permissions();
+    let staff = Staff { user, org, permissions };
+    let (cookie, csrf) = start(&state, &staff).await?;
+    Ok((jar.add(cookie), Data { data: view(&staff, Some(csrf)) }))
+}
+
+/// A new server-side session: its cookie (HttpOnly, Secure, SameSite=Lax)
+/// and its CSRF token. The JSON sign-in and the login page both start here.
+pub async fn start(state: &AppState, staff: &Staff) -> Result<(Cookie<'static>, String), ApiError> {
     let expires = Timestamp(chrono::Utc::now() + Duration::hours(SESSION_HOURS));
     let session =
-        sessions::create(&state.db, SessionKind::Staff, org.id, user.id.0, expires).await?;
+        sessions::create(&state.db, SessionKind::Staff, staff.org.id, staff.user.id.0, expires)
+            .await?;
     let cookie = Cookie::build((SESSION_COOKIE, session.token.expose().to_string()))
         .http_only(true)
         .secure(true)
@@ -83,10 +93,8 @@ pub async fn sign_in(
         .path("/")
         .max_age(time::Duration::hours(SESSION_HOURS))
         .build();
-    let permissions = user.permissions();
-    let staff = Staff { user, org, permissions };
     tracing::info!(staff = %staff.user.id, org = %staff.org.slug, "staff signed in");
-    Ok((jar.add(cookie), Data { data: view(&staff, Some(session.csrf_token)) }))
+    Ok((cookie, session.csrf_token))
 }
 
 pub async fn current(staff: Staff) -> Data<SessionView> {

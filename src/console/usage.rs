@@ -119,16 +119,27 @@ pub async fn log(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<LogRow>, ApiError> {
     staff.require_api_settings(ApiSettingsView)?;
-    let mut filters = filters::<LogRow>(&query)?;
-    if let Some((low, high)) = status_param(&query, "status")? {
+    Ok(paging.list(log_page(&state, staff.org.id, &query, &paging.request).await?))
+}
+
+/// A page of the org's request log under the console's filters (`client`,
+/// `kind`, `method`, `status` such as `4xx`, `from`, `to`), newest first;
+/// the JSON API and the console page both read it here.
+pub async fn log_page(
+    state: &AppState,
+    org: OrgId,
+    query: &HashMap<String, String>,
+    request: &crate::storage::page::PageRequest,
+) -> Result<Page<LogRow>, ApiError> {
+    let mut filters = filters::<LogRow>(query)?;
+    if let Some((low, high)) = status_param(query, "status")? {
         filters.push(Filter::IntBetween("status", low, high));
     }
-    if let Some(from) = time_param(&query, "from")? {
+    if let Some(from) = time_param(query, "from")? {
         filters.push(Filter::AtLeast("at", from));
     }
-    if let Some(until) = until_param(&query, "to")? {
+    if let Some(until) = until_param(query, "to")? {
         filters.push(Filter::Before("at", until));
     }
-    let page = resource::list::<LogRow>(&state.db, staff.org.id, &filters, &paging.request).await?;
-    Ok(paging.list(page))
+    Ok(resource::list::<LogRow>(&state.db, org, &filters, request).await?)
 }

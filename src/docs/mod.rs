@@ -13,6 +13,7 @@ use maud::{html, DOCTYPE};
 
 use crate::acars::AcarsRoute;
 use crate::app::AppState;
+use crate::html::asset;
 use crate::operations::RouteRule;
 
 pub mod acars;
@@ -70,15 +71,6 @@ pub fn router(
             .route(&format!("/docs/{surface}"), get(move || async move { page(title, &spec) }));
     }
     router
-}
-
-async fn asset(body: &'static str, kind: &'static str) -> Response {
-    let kind = format!("{kind}; charset=utf-8");
-    (
-        [(header::CONTENT_TYPE, kind.as_str()), (header::CACHE_CONTROL, "public, max-age=86400")],
-        body,
-    )
-        .into_response()
 }
 
 /// The interactive page over a surface's document.

@@ -42,6 +42,14 @@ impl ApiError {
         }))
     }
 
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+
+    pub fn detail(&self) -> &str {
+        &self.0.detail
+    }
+
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad-request", detail)
     }

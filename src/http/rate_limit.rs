@@ -151,6 +151,46 @@ impl RateLimiter {
     }
 }
 
+/// Failed sign-ins allowed a minute, per account and per client address.
+const FAILED_SIGN_INS_PER_ACCOUNT: u32 = 5;
+const FAILED_SIGN_INS_PER_ADDRESS: u32 = 20;
+
+/// The buckets of failed sign-ins at one door (`acars-login`,
+/// `console-login`): per account and per client address. Only failures
+/// count, so a pilot or staff member signing in often is never held up.
+pub struct SignInLimit {
+    buckets: [(String, u32); 2],
+}
+
+impl SignInLimit {
+    pub fn new(door: &str, account: &str, address: std::net::IpAddr) -> SignInLimit {
+        let account = account.trim().to_lowercase();
+        SignInLimit {
+            buckets: [
+                (format!("{door}:account:{account}"), FAILED_SIGN_INS_PER_ACCOUNT),
+                (format!("{door}:address:{address}"), FAILED_SIGN_INS_PER_ADDRESS),
+            ],
+        }
+    }
+
+    /// Seconds to wait when too many attempts failed, else None.
+    pub async fn blocked(&self, limits: &RateLimiter) -> Option<u64> {
+        for (bucket, limit) in &self.buckets {
+            let decision = limits.peek(bucket, *limit).await;
+            if !decision.allowed {
+                return Some(decision.retry_after);
+            }
+        }
+        None
+    }
+
+    pub async fn failed(&self, limits: &RateLimiter) {
+        for (bucket, limit) in &self.buckets {
+            limits.take(bucket, *limit).await;
+        }
+    }
+}
+
 fn headers(decision: &Decision) -> [(HeaderName, HeaderValue); 5] {
     let value = |n: u64| HeaderValue::from(n);
     [

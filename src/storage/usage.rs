@@ -179,3 +179,24 @@ impl super::resource::Resource for LogRow {
         ("method", "method", super::resource::FilterKind::Text),
     ];
 }
+
+/// A credential's requests per UTC day from `since` on, oldest first (days
+/// without requests are absent).
+pub async fn per_day(
+    db: &Db,
+    org: OrgId,
+    kind: CredentialKind,
+    id: i64,
+    since: NaiveDate,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT day, requests FROM usage_daily WHERE org_id = $1 AND credential_kind = $2 \
+         AND credential_id = $3 AND day >= $4 ORDER BY day",
+    )
+    .bind(org.0)
+    .bind(kind.as_str())
+    .bind(id)
+    .bind(since.format("%Y-%m-%d").to_string())
+    .fetch_all(db.reader())
+    .await
+}

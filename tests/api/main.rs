@@ -7,6 +7,8 @@ mod harness;
 mod acars;
 mod acars_flying;
 mod binary;
+mod browser;
+mod console_pages;
 mod console_session;
 mod foundation;
 mod oauth;
