@@ -99,12 +99,32 @@ await page.click("#attest button[type=submit]");
 await page.waitForFunction(() => document.querySelector("#client-status").textContent.trim() === "active");
 await shot("pilot-client-attested");
 
-// The other settings pages render.
-for (const [path, name] of [["/console/settings/tokens", "tokens"], ["/console/settings/integrations", "integrations"]]) {
-  await page.goto(`${base}${path}`);
-  await page.waitForSelector("main h1");
-  await shot(name);
-}
+// Settings → API tokens and Integrations: each new secret shown once.
+const once = async (form, prefix) => {
+  await page.click(`${form} button[type=submit]`);
+  await page.waitForSelector("#once:not([hidden])");
+  const value = (await page.textContent("#once-value")).trim();
+  expect(value.startsWith(prefix), `${form}: a value starting ${prefix} (got ${value.slice(0, 8)})`);
+  await page.click("button[data-reload]");
+};
+await page.goto(`${base}/console/settings/tokens`);
+await page.fill("#token-name", "Browser token");
+await once("#new-token", "");
+await page.waitForSelector('#tokens td:has-text("Browser token")');
+await shot("tokens");
+await page.goto(`${base}/console/settings/integrations`);
+await page.click('summary:has-text("New key")');
+await page.fill("#key-name", "Browser key");
+await page.check('#new-key input[value="public.pilots:read"]');
+await once("#new-key", "gaf_pk_");
+await page.click('summary:has-text("New endpoint")');
+await page.fill("#webhook-url", "http://127.0.0.1:9/hook");
+await page.check('#new-webhook input[value="flight.approved"]');
+await once("#new-webhook", "whsec_");
+const webhook = page.locator("#webhooks tr", { hasText: "127.0.0.1:9/hook" });
+await webhook.locator('button:has-text("Disable")').click();
+await page.waitForSelector('#webhooks td:has-text("disabled")');
+await shot("integrations");
 
 // The Operations API docs render their endpoints from the binary's assets.
 await page.goto(`${base}/docs/operations`);
