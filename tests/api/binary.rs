@@ -168,6 +168,11 @@ impl Server {
         server
     }
 
+    /// A URL of this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
     /// Waits until the server logs a line containing `text`.
     fn wait_for_log(&self, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);

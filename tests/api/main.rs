@@ -18,4 +18,5 @@ mod pilot_flow;
 mod public_api;
 mod rate_limits;
 mod request_log;
+mod scale_and_faults;
 mod webhooks;

@@ -1,0 +1,252 @@
+//! Several nodes on one PostgreSQL database, and a node killed mid-burst:
+//! the promises DESIGN.md makes about scale-out and crashes, through the
+//! real binary.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::binary::{admin, Server};
+use crate::harness::each_empty_database;
+use crate::webhooks::Receiver;
+
+async fn pilot_key(database_url: &str, ident: &str) -> String {
+    let db = airside::storage::Db::connect(database_url).await.unwrap();
+    let org = airside::storage::orgs::by_slug(&db, "demo").await.unwrap().unwrap().id;
+    let pilot: i64 = sqlx::query_scalar("SELECT id FROM pilots WHERE org_id = $1 AND ident = $2")
+        .bind(org.0)
+        .bind(ident)
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
+    let mut tx = db.begin().await.unwrap();
+    let key = airside::storage::pilots::create_api_key(
+        &mut tx,
+        org,
+        airside::domain::PilotId(pilot),
+        "crash test",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    db.close().await;
+    key.expose().to_string()
+}
+
+#[tokio::test]
+async fn every_acknowledged_acars_update_survives_kill_9() {
+    each_empty_database(|database| async move {
+        let db = airside::storage::Db::connect(&database.url).await.unwrap();
+        db.migrate().await.unwrap();
+        airside::demo::seed(&db).await.unwrap();
+        db.close().await;
+        let key = format!("Bearer {}", pilot_key(&database.url, "AIR0001").await);
+        let server = Server::start_with(&database.url, "warn", &[]);
+        let http = reqwest::Client::new();
+        let started: Value = http
+            .post(server.url("/api/stratos/flights/start"))
+            .header("authorization", &key)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let tracking = started["tracking_id"].as_str().unwrap().to_string();
+
+        // 32 senders, each report with its own time; the server dies under them.
+        let acknowledged = Arc::new(Mutex::new(BTreeSet::new()));
+        let base = chrono::Utc::now();
+        let senders: Vec<_> = (0..32)
+            .map(|sender| {
+                let (http, url, key, tracking, acknowledged) = (
+                    http.clone(),
+                    server.url("/api/stratos/flights/update"),
+                    key.clone(),
+                    tracking.clone(),
+                    acknowledged.clone(),
+                );
+                tokio::spawn(async move {
+                    for n in 0..10_000i64 {
+                        let at = base + chrono::Duration::milliseconds(n * 32 + sender);
+                        let at = at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+                        let body = json!({ "uuid": tracking, "positions": [{
+                            "timestamp": at, "phase": "cruise", "latitude": 51.0, "longitude": 0.0,
+                            "heading": 90, "altitude": 35000,
+                        }]});
+                        let sent = http.post(&url).header("authorization", &key).json(&body).send();
+                        match sent.await {
+                            Ok(r) if r.status() == 200 => {
+                                acknowledged.lock().unwrap().insert(at);
+                            }
+                            _ => return,
+                        }
+                    }
+                })
+            })
+            .collect();
+        while acknowledged.lock().unwrap().len() < 300 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        server.crash();
+        for sender in senders {
+            sender.await.unwrap();
+        }
+        let acknowledged = acknowledged.lock().unwrap().clone();
+
+        let db = airside::storage::Db::connect(&database.url).await.unwrap();
+        let stored: BTreeSet<String> = sqlx::query_scalar(
+            "SELECT recorded_at FROM pirep_positions WHERE pirep_id = \
+             (SELECT id FROM pireps WHERE tracking_id = $1)",
+        )
+        .bind(&tracking)
+        .fetch_all(db.reader())
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+        let lost: Vec<_> = acknowledged.difference(&stored).collect();
+        assert!(
+            lost.is_empty(),
+            "{} of {} acknowledged reports lost",
+            lost.len(),
+            acknowledged.len()
+        );
+        assert!(acknowledged.len() >= 300);
+        db.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn three_nodes_on_one_postgres_act_as_one() {
+    each_empty_database(|database| async move {
+        if !database.url.starts_with("postgres") {
+            return; // several nodes share PostgreSQL; SQLite is one node's file
+        }
+        let db = airside::storage::Db::connect(&database.url).await.unwrap();
+        db.migrate().await.unwrap();
+        airside::demo::seed(&db).await.unwrap();
+        let (ok, client) = admin(
+            &database,
+            &["client", "create", "--org", "demo", "--kind", "operations", "--name", "three"],
+        );
+        assert!(ok, "{client}");
+        let (client_id, secret) = (
+            client["client_id"].as_str().unwrap().to_string(),
+            client["client_secret"].as_str().unwrap().to_string(),
+        );
+        let client_row = client["id"].as_i64().unwrap();
+        let credential = format!("operations_client:{client_row}");
+        let (ok, _) = admin(
+            &database,
+            &[
+                "rate-limit",
+                "set",
+                "--org",
+                "demo",
+                "--credential",
+                &credential,
+                "--per-minute",
+                "40",
+            ],
+        );
+        assert!(ok);
+        let receiver = Receiver::start(&[], 200).await;
+        let org = airside::storage::orgs::by_slug(&db, "demo").await.unwrap().unwrap().id;
+        let mut tx = db.begin().await.unwrap();
+        let types = ["flight.approved".to_string()];
+        airside::storage::webhooks::create(&mut tx, org, &receiver.url, "", &types, true)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let insecure = ["--allow-insecure-webhooks"];
+        let nodes: Vec<Server> =
+            (0..3).map(|_| Server::start_with(&database.url, "warn", &insecure)).collect();
+        let http = reqwest::Client::new();
+        let grant = |node: &Server, secret: &str| {
+            http.post(node.url("/oauth/token"))
+                .basic_auth(&client_id, Some(secret))
+                .form(&[("grant_type", "client_credentials")])
+                .send()
+        };
+        let call = |node: &Server, token: &str, path: &str| {
+            http.get(node.url(path)).bearer_auth(token).send()
+        };
+
+        // A token minted on node 1 works on node 3.
+        let token: Value = grant(&nodes[0], &secret).await.unwrap().json().await.unwrap();
+        let token = token["access_token"].as_str().unwrap().to_string();
+        let aircraft = "/api/v3/operations/aircraft?limit=1";
+        assert_eq!(call(&nodes[2], &token, aircraft).await.unwrap().status(), 200);
+
+        // A secret reset on node 2 refuses the old token on every node at once.
+        let owner = http
+            .post(nodes[1].url("/console/api/session"))
+            .json(&json!({ "email": "owner@demo.test", "password": "airside-demo" }))
+            .send()
+            .await
+            .unwrap();
+        let cookie =
+            owner.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        let csrf: Value = owner.json().await.unwrap();
+        let csrf = csrf["data"]["csrf_token"].as_str().unwrap().to_string();
+        let reset: Value = http
+            .post(nodes[1].url(&format!("/console/api/clients/{client_row}/reset-secret")))
+            .header("cookie", &cookie)
+            .header("x-csrf-token", &csrf)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let new_secret = reset["data"]["client_secret"].as_str().unwrap().to_string();
+        for node in &nodes {
+            assert_eq!(call(node, &token, aircraft).await.unwrap().status(), 401);
+        }
+
+        // A PIREP accepted through node 1 is delivered exactly once, though
+        // three dispatchers watch the outbox.
+        let fresh: Value = grant(&nodes[2], &new_secret).await.unwrap().json().await.unwrap();
+        let fresh = fresh["access_token"].as_str().unwrap().to_string();
+        let pirep: i64 = sqlx::query_scalar(
+            "SELECT MIN(id) FROM pireps WHERE org_id = $1 AND state = 'submitted'",
+        )
+        .bind(org.0)
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
+        let accepted = http
+            .post(nodes[0].url(&format!("/api/v3/operations/pireps/{pirep}/accept")))
+            .bearer_auth(&fresh)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(accepted.status(), 200);
+        let got = receiver.wait_for(1, 20).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let ours: Vec<_> = receiver
+            .received()
+            .into_iter()
+            .filter(|r| r.json()["data"]["pirep_id"] == pirep)
+            .collect();
+        assert_eq!(ours.len(), 1, "{} deliveries ({} in all)", ours.len(), got.len());
+        // Rate limits hold across the nodes: 40 a minute in all.
+        let mut allowed = 0;
+        for n in 0..60 {
+            let status = call(&nodes[n % 3], &fresh, aircraft).await.unwrap().status();
+            assert!(status == 200 || status == 429, "{status}");
+            allowed += usize::from(status == 200);
+        }
+        assert!((38..=42).contains(&allowed), "{allowed} of 60 allowed (limit 40, 2 used)");
+
+        drop(nodes);
+        db.close().await;
+    })
+    .await;
+}
