@@ -11,6 +11,11 @@ use crate::domain::webhook::{is_internal, EVENT_TYPES};
 /// testing). A name that does not resolve now is accepted: every delivery
 /// resolves it again and refuses internal addresses then.
 pub async fn check_url(url: &str, allow_insecure: bool) -> Result<String, String> {
+    // URL parsing drops tabs and line breaks silently; a URL carrying them
+    // is refused rather than quietly changed.
+    if url.trim().chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("must not contain spaces or control characters".into());
+    }
     let parsed = url::Url::parse(url.trim()).map_err(|e| format!("not a URL: {e}"))?;
     match parsed.scheme() {
         "https" => {}

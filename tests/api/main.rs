@@ -11,6 +11,7 @@ mod browser;
 mod console_pages;
 mod console_session;
 mod foundation;
+mod hostile;
 mod oauth;
 mod operations;
 mod ops_helpers;

@@ -11,7 +11,7 @@ use crate::console_session::{console, sign_in};
 use crate::harness::{each_backend, problem, Backend, TestApp};
 
 /// An org API key of `slug` with `scopes`, made in the console: (key, key id, org uuid).
-async fn key(app: &TestApp, slug: &str, scopes: &[Scope]) -> (String, i64, String) {
+pub async fn key(app: &TestApp, slug: &str, scopes: &[Scope]) -> (String, i64, String) {
     let owner = sign_in(app, &format!("owner@{slug}.test")).await;
     let scopes: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
     let created = console(
