@@ -28,7 +28,7 @@ const QUERY_VALUES: [&str; 6] =
 /// an attacker would, not as a value).
 fn bodies() -> Vec<String> {
     let deep = format!("{}1{}", "[".repeat(2_000), "]".repeat(2_000));
-    let values = vec![
+    let values = [
         json!({}),
         json!([]),
         json!("text"),
