@@ -50,6 +50,10 @@ impl AcarsError {
 
 impl From<sqlx::Error> for AcarsError {
     fn from(error: sqlx::Error) -> AcarsError {
+        if crate::storage::is_unavailable(&error) {
+            tracing::warn!(%error, "ACARS API: database unavailable");
+            return AcarsError::new(StatusCode::SERVICE_UNAVAILABLE, "Try again shortly.");
+        }
         tracing::error!(%error, "ACARS API: database error");
         AcarsError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
     }

@@ -139,7 +139,7 @@ impl IntoResponse for ApiError {
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            ref gone if crate::storage::is_unavailable(gone) => {
                 tracing::warn!(%error, "database unavailable");
                 ApiError::unavailable("the database is not answering; try again shortly")
             }

@@ -165,6 +165,22 @@ pub fn flag(value: bool) -> i64 {
 }
 
 /// Whether an error is a unique-constraint violation, on either backend.
+/// Whether an error means the database is unreachable or going away (a
+/// restart, a lost connection), not that the query was wrong: callers answer
+/// 503 and the pool reconnects by itself.
+pub fn is_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => true,
+        // SQLSTATE class 08 (connection exception), 57P (operator
+        // intervention: shutdown, restart), 53 (insufficient resources).
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57P") || c.starts_with("53")),
+        _ => false,
+    }
+}
+
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     match err {
         sqlx::Error::Database(db) => db.is_unique_violation(),

@@ -250,3 +250,149 @@ async fn three_nodes_on_one_postgres_act_as_one() {
     })
     .await;
 }
+
+/// A PostgreSQL server of this test's own (initdb in a temp dir, run as the
+/// `postgres` user), so it can be stopped and started without touching the
+/// shared one other tests use.
+struct PrivatePostgres {
+    dir: tempfile::TempDir,
+    bin: std::path::PathBuf,
+    port: u16,
+}
+
+impl PrivatePostgres {
+    /// None where it cannot run (no PostgreSQL binaries, not root).
+    fn start() -> Option<PrivatePostgres> {
+        let bin =
+            std::fs::read_dir("/usr/lib/postgresql").ok()?.flatten().next()?.path().join("bin");
+        let dir = tempfile::tempdir().ok()?;
+        let chown = std::process::Command::new("chown")
+            .arg("postgres:postgres")
+            .arg(dir.path())
+            .status()
+            .ok()?;
+        if !chown.success() {
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let cluster = PrivatePostgres { dir, bin, port };
+        let data = cluster.dir.path().join("data");
+        let init = cluster
+            .as_postgres("initdb")
+            .args(["-A", "trust", "-U", "postgres", "-D"])
+            .arg(&data)
+            .output()
+            .ok()?;
+        assert!(init.status.success(), "initdb: {}", String::from_utf8_lossy(&init.stderr));
+        cluster.pg_ctl("start");
+        Some(cluster)
+    }
+
+    fn as_postgres(&self, program: &str) -> std::process::Command {
+        let mut command = std::process::Command::new("runuser");
+        command.args(["-u", "postgres", "--"]).arg(self.bin.join(program));
+        command
+    }
+
+    fn pg_ctl(&self, action: &str) {
+        let options = format!(
+            "-p {} -c listen_addresses=127.0.0.1 -k {}",
+            self.port,
+            self.dir.path().display()
+        );
+        let mut command = self.as_postgres("pg_ctl");
+        command.arg("-D").arg(self.dir.path().join("data")).args(["-w", "-o", &options]);
+        let args: &[&str] = match action {
+            "stop" => &["-m", "immediate", "stop"],
+            _ => &["-l", "/dev/null", "start"],
+        };
+        let done = command.args(args).output().unwrap();
+        assert!(
+            done.status.success(),
+            "pg_ctl {action}: {}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for PrivatePostgres {
+    fn drop(&mut self) {
+        let mut command = self.as_postgres("pg_ctl");
+        let _ = command
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "stop"])
+            .output();
+    }
+}
+
+#[tokio::test]
+async fn a_postgres_restart_gives_503s_then_recovers_without_losing_webhooks() {
+    let Some(postgres) = PrivatePostgres::start() else {
+        eprintln!("SKIPPED: cannot run a private PostgreSQL here (needs root and its binaries)");
+        return;
+    };
+    let db = airside::storage::Db::connect(&postgres.url()).await.unwrap();
+    db.migrate().await.unwrap();
+    airside::demo::seed(&db).await.unwrap();
+    let org = airside::storage::orgs::by_slug(&db, "demo").await.unwrap().unwrap().id;
+    let receiver = Receiver::start(&[], 200).await;
+    let mut tx = db.begin().await.unwrap();
+    let types = ["webhook.test".to_string()];
+    let (endpoint, _) =
+        airside::storage::webhooks::create(&mut tx, org, &receiver.url, "", &types, true)
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    let key = format!("Bearer {}", pilot_key(&postgres.url(), "AIR0001").await);
+
+    let server = Server::start_with(&postgres.url(), "warn", &["--allow-insecure-webhooks"]);
+    let http = reqwest::Client::new();
+    let verify =
+        || http.get(server.url("/api/stratos/pilot/verify")).header("authorization", &key).send();
+    assert_eq!(verify().await.unwrap().status(), 200);
+
+    // Ten pings waiting in the outbox when the database goes away.
+    for _ in 0..10 {
+        let mut tx = db.begin().await.unwrap();
+        airside::storage::webhooks::ping(&mut tx, org, endpoint).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    db.close().await;
+    postgres.pg_ctl("stop");
+
+    // Down: clean 503s, never a 500, and the node says it is not ready
+    // (each after the pool's 5-second wait for a connection).
+    let answer = verify().await.unwrap();
+    assert_eq!(answer.status(), 503, "{}", answer.text().await.unwrap());
+    let ops =
+        http.get(server.url("/api/v3/operations/aircraft")).bearer_auth("x").send().await.unwrap();
+    assert_eq!(ops.status(), 503);
+    assert_eq!(ops.headers()["content-type"], "application/problem+json");
+    assert_eq!(http.get(server.url("/readyz")).send().await.unwrap().status(), 503);
+
+    // Back: the same process serves again, and every ping is delivered.
+    postgres.pg_ctl("start");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while verify().await.unwrap().status() != 200 {
+        assert!(std::time::Instant::now() < deadline, "no recovery within 30 s");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let delivered = |got: &[crate::webhooks::Received]| {
+        got.iter().map(|r| r.header("webhook-id").to_string()).collect::<BTreeSet<_>>().len()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while delivered(&receiver.received()) < 10 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} of 10 delivered",
+            delivered(&receiver.received())
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    drop(server);
+}
