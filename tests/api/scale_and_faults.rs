@@ -396,3 +396,72 @@ async fn a_postgres_restart_gives_503s_then_recovers_without_losing_webhooks() {
     }
     drop(server);
 }
+
+#[tokio::test]
+async fn a_receiver_that_resets_or_stalls_gets_retried_and_hurts_nothing() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = crate::harness::TestApp::spawn(&crate::harness::Backend::Sqlite).await;
+    // Connection 1 and 2: read the request, then close without answering.
+    // Connection 3: read it, then say nothing for 30 s. Later ones: 200.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut n = 0;
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            n += 1;
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 65_536];
+                let _ = socket.read(&mut buffer).await;
+                match n {
+                    1 | 2 => drop(socket),
+                    3 => tokio::time::sleep(Duration::from_secs(30)).await,
+                    _ => {
+                        let ok =
+                            "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok";
+                        let _ = socket.write_all(ok.as_bytes()).await;
+                    }
+                }
+            });
+        }
+    });
+    let org = airside::storage::orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+    let mut tx = app.db.begin().await.unwrap();
+    let types = ["webhook.test".to_string()];
+    let (endpoint, _) =
+        airside::storage::webhooks::create(&mut tx, org, &url, "", &types, true).await.unwrap();
+    airside::storage::webhooks::ping(&mut tx, org, endpoint).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        let status: String =
+            sqlx::query_scalar("SELECT status FROM webhook_deliveries WHERE endpoint_id = $1")
+                .bind(endpoint)
+                .fetch_one(app.db.reader())
+                .await
+                .unwrap();
+        if status != "pending" || std::time::Instant::now() > deadline {
+            break status;
+        }
+        // The API answers all the while.
+        assert_eq!(app.get("/healthz").await.status(), 200);
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    assert_eq!(status, "succeeded");
+    let attempts: Vec<(Option<i64>, Option<String>, i64)> = sqlx::query_as(
+        "SELECT a.status_code, a.error, a.duration_ms FROM webhook_attempts a \
+         JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = $1 ORDER BY a.id",
+    )
+    .bind(endpoint)
+    .fetch_all(app.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(attempts.len(), 4, "{attempts:?}");
+    assert!(
+        attempts[..3].iter().all(|(code, error, _)| code.is_none() && error.is_some()),
+        "{attempts:?}"
+    );
+    assert!(attempts[2].2 >= 14_000, "the stalled attempt ends at the 15 s limit: {attempts:?}");
+    assert_eq!(attempts[3].0, Some(200));
+}
