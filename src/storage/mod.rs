@@ -172,8 +172,17 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
     match err {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
         sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => true,
-        // SQLSTATE class 08 (connection exception), 57P (operator
-        // intervention: shutdown, restart), 53 (insufficient resources).
+        // SQLite: the disk is full or failing (SQLITE_FULL, SQLITE_IOERR
+        // and its extended codes, SQLITE_CANTOPEN).
+        sqlx::Error::Database(db)
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() =>
+        {
+            let code = db.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0);
+            matches!(code & 0xff, 10 | 13 | 14)
+        }
+        // PostgreSQL: SQLSTATE class 08 (connection exception), 57P
+        // (operator intervention: shutdown, restart), 53 (insufficient
+        // resources, disk full among them).
         sqlx::Error::Database(db) => db
             .code()
             .is_some_and(|c| c.starts_with("08") || c.starts_with("57P") || c.starts_with("53")),

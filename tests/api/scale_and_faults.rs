@@ -465,3 +465,105 @@ async fn a_receiver_that_resets_or_stalls_gets_retried_and_hurts_nothing() {
     assert!(attempts[2].2 >= 14_000, "the stalled attempt ends at the 15 s limit: {attempts:?}");
     assert_eq!(attempts[3].0, Some(200));
 }
+
+/// A small filesystem of this test's own (tmpfs), unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// None where mounting is not allowed.
+    fn mount(megabytes: u32) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().ok()?;
+        let size = format!("size={megabytes}m");
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &size, "tmpfs"])
+            .arg(dir.path())
+            .output()
+            .ok()?;
+        mounted.status.success().then_some(SmallDisk { dir })
+    }
+
+    /// Fills the disk to the last byte; returns the filler to remove.
+    fn fill(&self) -> std::path::PathBuf {
+        use std::io::Write;
+        let path = self.dir.path().join("filler");
+        let mut file = std::fs::File::create(&path).unwrap();
+        let chunk = vec![0u8; 4096];
+        while file.write_all(&chunk).and_then(|_| file.flush()).is_ok() {}
+        while file.write_all(&chunk[..1]).and_then(|_| file.flush()).is_ok() {}
+        path
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_on_sqlite_answers_503_and_corrupts_nothing() {
+    let Some(disk) = SmallDisk::mount(48) else {
+        eprintln!("SKIPPED: cannot mount a small filesystem here (needs root)");
+        return;
+    };
+    let url = format!("sqlite://{}", disk.dir.path().join("airside.db").display());
+    let db = airside::storage::Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    airside::demo::seed(&db).await.unwrap();
+    db.close().await;
+    let key = format!("Bearer {}", pilot_key(&url, "AIR0001").await);
+    let server = Server::start_with(&url, "warn", &[]);
+    let http = reqwest::Client::new();
+    let start = || {
+        http.post(server.url("/api/stratos/flights/start"))
+            .header("authorization", &key)
+            .json(&json!({}))
+            .send()
+    };
+    let filler = disk.fill();
+
+    // Full: a write fails cleanly (503) unless it fits in space SQLite
+    // already holds; reads still answer; nothing crashes.
+    let mut statuses = BTreeSet::new();
+    for _ in 0..5 {
+        let answer = start().await.unwrap();
+        let status = answer.status().as_u16();
+        let body: Value = answer.json().await.unwrap();
+        assert!(matches!(status, 200 | 409 | 503), "{status} {body}");
+        if status != 200 {
+            assert!(body["error"].is_string(), "{body}");
+        }
+        statuses.insert(status);
+        // A started flight is cancelled so the next start writes again.
+        let cancel = http
+            .post(server.url("/api/stratos/flights/cancel"))
+            .header("authorization", &key)
+            .json(&json!({}));
+        assert!(matches!(cancel.send().await.unwrap().status().as_u16(), 200 | 404 | 503));
+    }
+    assert!(statuses.contains(&503), "{statuses:?}");
+    let read =
+        http.get(server.url("/api/stratos/pilot/verify")).header("authorization", &key).send();
+    assert_eq!(read.await.unwrap().status(), 200);
+    assert_eq!(http.get(server.url("/healthz")).send().await.unwrap().status(), 200);
+
+    // Room again: the same process writes again.
+    std::fs::remove_file(filler).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let status = start().await.unwrap().status().as_u16();
+        if status == 200 || status == 409 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no recovery: {status}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    drop(server);
+    let db = airside::storage::Db::connect(&url).await.unwrap();
+    let check: String =
+        sqlx::query_scalar("PRAGMA integrity_check").fetch_one(db.writer()).await.unwrap();
+    assert_eq!(check, "ok");
+    db.close().await;
+}
