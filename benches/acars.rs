@@ -266,6 +266,20 @@ fn cpu_seconds(pid: u32) -> f64 {
 }
 
 fn report(name: &str, tally: &Tally, seconds: f64, server_cpu: f64) {
+    let p99 = tally.latencies.get(tally.latencies.len() * 99 / 100).copied().unwrap_or_default();
+    support::summary(
+        "acars",
+        &format!("{name}: updates"),
+        tally.latencies.len() as f64 / seconds,
+        "req/s",
+    );
+    support::summary(
+        "acars",
+        &format!("{name}: positions"),
+        tally.acknowledged as f64 / seconds,
+        "positions/s",
+    );
+    support::summary("acars", &format!("{name}: p99"), p99.as_secs_f64() * 1e3, "ms");
     let at = |q: f64| {
         let l = &tally.latencies;
         l.get(((l.len() as f64 * q) as usize).min(l.len().saturating_sub(1)))
@@ -338,6 +352,7 @@ fn main() {
             "positions",
             if stored as u64 == acknowledged { "none lost" } else { "MISMATCH" }
         );
+        support::summary("acars", "acknowledged but not stored", acknowledged as f64 - stored as f64, "positions");
         db.close().await;
     });
 }

@@ -153,11 +153,14 @@ fn main() {
             load(seconds, move || http.get(&url)).await
         };
         row("GET /healthz (bare route)", &bare);
+        support::summary("operations", "bare /healthz", bare.rps(), "req/s");
         let list = {
             let (http, url, token) = (http.clone(), format!("{base}/api/v3/operations/aircraft?limit=50"), token.clone());
             load(seconds, move || http.get(&url).bearer_auth(&token)).await
         };
         row("GET /api/v3/operations/aircraft?limit=50", &list);
+        support::summary("operations", "aircraft list", list.rps(), "req/s");
+        support::summary("operations", "aircraft list p99", list.p99.as_secs_f64() * 1e3, "ms");
         println!("{:<44} {:>10.1} %   (target >= 40 %; p99 target < 10 ms)", "aircraft list / bare route", 100.0 * list.rps() / bare.rps());
         if std::env::var("BENCH_DETAIL").is_ok() {
             for (name, path) in [("GET /readyz (one trivial query)", "/readyz"), ("GET aircraft?limit=1", "/api/v3/operations/aircraft?limit=1")] {
@@ -167,6 +170,7 @@ fn main() {
         }
         let grants = load(seconds, grant()).await;
         row("POST /oauth/token (client_credentials)", &grants);
+        support::summary("operations", "client-credentials grants", grants.rps(), "req/s");
         println!("{:<44} {:>10.0} /s   (target >= 2,000/s)", "grants", grants.rps());
 
         // The request log must keep up: entries dropped because its writer

@@ -62,6 +62,7 @@ fn main() {
         }
         let capacity = 50_000.0 / started.elapsed().as_secs_f64();
         println!("{:<40} {capacity:>10.0} entries/s", "writer capacity (2,000 per batch)");
+        support::summary("request_log", "writer capacity", capacity, "entries/s");
 
         // Steady load through the channel, as the request layer submits.
         let before = count(&db).await;
@@ -92,5 +93,6 @@ fn main() {
             sent as f64 / submitting.as_secs_f64(),
             (caught_up - submitting).as_secs_f64()
         );
+        support::summary("request_log", &format!("dropped at {rate}/s"), dropped as f64, "entries");
     });
 }

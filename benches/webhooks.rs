@@ -86,6 +86,7 @@ fn main() {
             "backlog drain",
             EVENTS as f64 / seconds
         );
+        support::summary("webhooks", "backlog drain", EVENTS as f64 / seconds, "deliveries/s");
 
         // Latency: events committed one at a time at a steady 200/s.
         arrivals.lock().unwrap().clear();
@@ -111,6 +112,8 @@ fn main() {
             at(0.99).as_secs_f64() * 1e3,
             latencies.len()
         );
+        support::summary("webhooks", "commit to delivery p50", at(0.5).as_secs_f64() * 1e3, "ms");
+        support::summary("webhooks", "commit to delivery p99", at(0.99).as_secs_f64() * 1e3, "ms");
         dispatcher.abort();
     });
 }

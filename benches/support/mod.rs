@@ -18,6 +18,12 @@ pub fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
 }
 
+/// One figure for `scripts/bench-report`, which gathers them into a table:
+/// `SUMMARY<TAB>bench<TAB>figure<TAB>value<TAB>unit`.
+pub fn summary(bench: &str, figure: &str, value: f64, unit: &str) {
+    println!("SUMMARY\t{bench}\t{figure}\t{value:.2}\t{unit}");
+}
+
 /// `airside serve` on a free loopback port, killed when dropped.
 pub struct Server {
     child: Child,
