@@ -79,12 +79,15 @@ pub fn document(routes: &[AcarsRoute], issuer: &str) -> OpenApi {
                 ("409", "Not possible in the flight's state (with `state` and `pirep_id`)"),
                 ("422", "An invalid field, named"),
                 ("429", "Too many requests (with Retry-After)"),
+                ("503", "The database is not answering"),
             ]
         } else {
             &[
+                ("400", "A body that is not JSON"),
                 ("401", "Wrong credentials (`success: false`)"),
                 ("422", "A missing field, named"),
                 ("429", "Too many failed sign-ins (with Retry-After)"),
+                ("503", "The database is not answering"),
             ]
         };
         for (status, about) in failures {

@@ -157,13 +157,19 @@ pub fn document(surface: &Surface, rules: &[RouteRule], issuer: &str) -> OpenApi
                     .schema(Some(ObjectBuilder::new().schema_type(SchemaType::new(kind))))
                     .build()
             };
-            operation = operation
-                .parameter(query("limit", Type::Integer, "Rows per page, 1 to 200 (default 50)"))
-                .parameter(query(
-                    "cursor",
-                    Type::String,
-                    "A cursor from meta of the previous answer",
-                ));
+            let mut limit = query("limit", Type::Integer, "Rows per page, 1 to 200 (default 50)");
+            limit.schema = Some(RefOr::T(Schema::Object(
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::new(Type::Integer))
+                    .minimum(Some(1))
+                    .maximum(Some(crate::storage::page::MAX_LIMIT))
+                    .build(),
+            )));
+            operation = operation.parameter(limit).parameter(query(
+                "cursor",
+                Type::String,
+                "A cursor from meta of the previous answer",
+            ));
             for (name, _, kind) in rule.doc.filters {
                 let kind = if *kind == FilterKind::Int { Type::Integer } else { Type::String };
                 operation = operation.parameter(query(name, kind, "Only rows with this value"));
@@ -218,7 +224,14 @@ pub fn document(surface: &Surface, rules: &[RouteRule], issuer: &str) -> OpenApi
             )
             .response("404", problem_response("No such resource in your organisation"))
             .response("409", problem_response("Conflicts with the current state"))
-            .response("422", problem_response("Invalid fields, each named"));
+            .response("422", problem_response("Invalid fields, each named"))
+            .response("429", problem_response("Over the credential's rate limit (Retry-After)"))
+            .response("503", problem_response("The database is not answering (Retry-After)"));
+        if rule.doc.body.is_some() {
+            operation = operation
+                .response("413", problem_response("The body is over 1 MiB"))
+                .response("415", problem_response("The body is not application/json"));
+        }
         paths
             .entry(format!("{}{}", surface.base, rule.path))
             .or_default()

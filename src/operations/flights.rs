@@ -284,7 +284,7 @@ pub async fn award_points(
 ) -> Result<(StatusCode, Data<PointsAwarded>), ApiError> {
     let mut check = Check::default();
     check.field(
-        input.points != 0 && input.points.abs() <= 1_000_000,
+        input.points != 0 && input.points.unsigned_abs() <= 1_000_000,
         "points",
         "must be non-zero, at most 1,000,000 either way",
     );

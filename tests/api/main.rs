@@ -20,4 +20,5 @@ mod public_api;
 mod rate_limits;
 mod request_log;
 mod scale_and_faults;
+mod schemathesis;
 mod webhooks;
