@@ -157,12 +157,7 @@ async fn three_nodes_on_one_postgres_act_as_one() {
         assert!(ok);
         let receiver = Receiver::start(&[], 200).await;
         let org = airside::storage::orgs::by_slug(&db, "demo").await.unwrap().unwrap().id;
-        let mut tx = db.begin().await.unwrap();
-        let types = ["flight.approved".to_string()];
-        airside::storage::webhooks::create(&mut tx, org, &receiver.url, "", &types, true)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        crate::webhooks::endpoint_in(&db, org, &receiver.url, "flight.approved").await;
 
         let insecure = ["--allow-insecure-webhooks"];
         let nodes: Vec<Server> =
@@ -341,13 +336,7 @@ async fn a_postgres_restart_gives_503s_then_recovers_without_losing_webhooks() {
     airside::demo::seed(&db).await.unwrap();
     let org = airside::storage::orgs::by_slug(&db, "demo").await.unwrap().unwrap().id;
     let receiver = Receiver::start(&[], 200).await;
-    let mut tx = db.begin().await.unwrap();
-    let types = ["webhook.test".to_string()];
-    let (endpoint, _) =
-        airside::storage::webhooks::create(&mut tx, org, &receiver.url, "", &types, true)
-            .await
-            .unwrap();
-    tx.commit().await.unwrap();
+    let endpoint = crate::webhooks::endpoint_in(&db, org, &receiver.url, "webhook.test").await;
     let key = format!("Bearer {}", pilot_key(&postgres.url(), "AIR0001").await);
 
     let server = Server::start_with(&postgres.url(), "warn", &["--allow-insecure-webhooks"]);
@@ -426,10 +415,8 @@ async fn a_receiver_that_resets_or_stalls_gets_retried_and_hurts_nothing() {
         }
     });
     let org = airside::storage::orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+    let endpoint = crate::webhooks::endpoint_in(&app.db, org, &url, "webhook.test").await;
     let mut tx = app.db.begin().await.unwrap();
-    let types = ["webhook.test".to_string()];
-    let (endpoint, _) =
-        airside::storage::webhooks::create(&mut tx, org, &url, "", &types, true).await.unwrap();
     airside::storage::webhooks::ping(&mut tx, org, endpoint).await.unwrap();
     tx.commit().await.unwrap();
 

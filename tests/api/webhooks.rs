@@ -18,6 +18,21 @@ use sha2::Sha256;
 use crate::console_session::{console, sign_in};
 use crate::harness::{each_backend, problem, TestApp};
 
+/// An enabled endpoint of `org` at `url` for `event`, made in storage.
+pub async fn endpoint_in(
+    db: &airside::storage::Db,
+    org: airside::domain::OrgId,
+    url: &str,
+    event: &str,
+) -> i64 {
+    let mut tx = db.begin().await.unwrap();
+    let types = [event.to_string()];
+    let (endpoint, _) =
+        airside::storage::webhooks::create(&mut tx, org, url, "", &types, true).await.unwrap();
+    tx.commit().await.unwrap();
+    endpoint
+}
+
 /// One request the receiver got.
 #[derive(Debug, Clone)]
 pub struct Received {
@@ -478,13 +493,7 @@ async fn committed_events_survive_a_crash() {
         let receiver = Receiver::slow(Duration::from_secs(1)).await;
         let db = airside::storage::Db::connect(&database.url).await.unwrap();
         let org = airside::storage::orgs::by_slug(&db, "crash").await.unwrap().unwrap().id;
-        let mut tx = db.begin().await.unwrap();
-        let types = ["webhook.test".to_string()];
-        let (endpoint, _) =
-            airside::storage::webhooks::create(&mut tx, org, &receiver.url, "", &types, true)
-                .await
-                .unwrap();
-        tx.commit().await.unwrap();
+        let endpoint = endpoint_in(&db, org, &receiver.url, "webhook.test").await;
         const EVENTS: usize = 300;
         for _ in 0..EVENTS {
             let mut tx = db.begin().await.unwrap();
