@@ -21,7 +21,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::auth::staff::{check_login, signed_in};
 use crate::auth::Staff;
-use crate::console::usage::{counted, log_page, Counted};
+use crate::console::usage::{counted, credential_names, log_page, Counted};
 use crate::domain::scope::{Scope, OPERATIONS, PILOT, PUBLIC};
 use crate::domain::staff::Permission::{ApiSettingsManage, ApiSettingsView};
 use crate::domain::usage::CredentialKind;
@@ -426,21 +426,19 @@ pub async fn log_fragment(
             return respond(StatusCode::OK, html! { p class="error" { (error.detail()) } });
         }
     };
-    let names = credential_names(&state, &staff).await;
+    let names = log_names(&state, &staff).await;
     respond(StatusCode::OK, log_table(&rows, &names))
 }
 
-async fn credential_names(state: &AppState, staff: &Staff) -> HashMap<(String, i64), String> {
-    let rows: Vec<(String, i64, String)> = sqlx::query_as(
-        "SELECT kind || '_client', id, name FROM oauth_clients WHERE org_id = $1 \
-         UNION ALL SELECT 'legacy_token', id, name FROM api_tokens WHERE org_id = $1 \
-         UNION ALL SELECT 'org_key', id, name FROM org_keys WHERE org_id = $1",
-    )
-    .bind(staff.org.id.0)
-    .fetch_all(state.db.reader())
-    .await
-    .unwrap_or_default();
-    rows.into_iter().map(|(kind, id, name)| ((kind, id), name)).collect()
+/// Every credential's name, by its kind as the log records it and its id.
+/// A failed lookup leaves the names blank rather than the log unshown.
+async fn log_names(state: &AppState, staff: &Staff) -> HashMap<(String, i64), String> {
+    let mut names = HashMap::new();
+    for kind in CredentialKind::ALL {
+        let of_kind = credential_names(state, staff.org.id, kind).await.unwrap_or_default();
+        names.extend(of_kind.into_iter().map(|(id, name)| ((kind.as_str().to_string(), id), name)));
+    }
+    names
 }
 
 fn log_table(rows: &[LogRow], names: &HashMap<(String, i64), String>) -> Markup {
