@@ -27,40 +27,55 @@ pub async fn asset(body: &'static str, kind: &'static str) -> Response {
         .into_response()
 }
 
-/// A page: the org's name above the title, the body below.
-pub fn page(title: &str, org: Option<&str>, wide: bool, body: Markup) -> Markup {
+/// An HTML document: the head every page has (charset, viewport, title)
+/// plus `head`, and `body`.
+pub fn document(title: &str, head: Markup, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Airside" }
-                link rel="stylesheet" href="/assets/airside.css";
+                title { (title) }
+                (head)
             }
-            body {
-                main class=(if wide { "card wide" } else { "card" }) {
-                    @if let Some(org) = org { p class="org" { (org) } }
-                    h1 { (title) }
-                    (body)
-                }
-                footer { "Powered by Airside" }
-            }
+            (body)
         }
     }
 }
 
+/// A page: the org's name above the title, the body below.
+pub fn page(title: &str, org: Option<&str>, wide: bool, body: Markup) -> Markup {
+    let head = html! { link rel="stylesheet" href="/assets/airside.css"; };
+    let body = html! {
+        body {
+            main class=(if wide { "card wide" } else { "card" }) {
+                @if let Some(org) = org { p class="org" { (org) } }
+                h1 { (title) }
+                (body)
+            }
+            footer { "Powered by Airside" }
+        }
+    };
+    document(&format!("{title} · Airside"), head, body)
+}
+
+/// The policy of our own pages: everything from this server only.
+pub const OWN_ASSETS_ONLY: &str = "default-src 'self'; frame-ancestors 'none'";
+
 /// An HTML answer. Pages hold forms and codes: never framed (clickjacking),
 /// never cached, never leaking the URL as a referrer.
 pub fn respond(status: StatusCode, markup: Markup) -> Response {
+    respond_with_policy(status, markup, OWN_ASSETS_ONLY)
+}
+
+/// `respond` with another Content-Security-Policy.
+pub fn respond_with_policy(status: StatusCode, markup: Markup, policy: &'static str) -> Response {
     let mut response = (status, markup).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     response
 }

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -81,47 +81,42 @@ fn render(
     current: &str,
     body: Markup,
 ) -> Response {
-    let markup = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="csrf-token" content=(csrf);
-                // htmx would add a <style> the page's policy refuses.
-                meta name="htmx-config" content=r#"{"includeIndicatorStyles":false}"#;
-                title { (title) " · Airside console" }
-                link rel="stylesheet" href="/assets/airside.css";
-                script src="/assets/htmx.min.js" defer {}
-                script src="/assets/console.js" defer {}
+    let head = html! {
+        meta name="csrf-token" content=(csrf);
+        // htmx would add a <style> the page's policy refuses.
+        meta name="htmx-config" content=r#"{"includeIndicatorStyles":false}"#;
+        link rel="stylesheet" href="/assets/airside.css";
+        script src="/assets/htmx.min.js" defer {}
+        script src="/assets/console.js" defer {}
+    };
+    let body = html! {
+        body class="console" {
+            header class="console-bar" {
+                strong { (staff.org.name) }
+                nav {
+                    (nav_link("/console/settings/api", "API v3", current))
+                    (nav_link("/console/settings/tokens", "API tokens", current))
+                    (nav_link("/console/settings/integrations", "Integrations", current))
+                }
+                form method="post" action="/console/logout" class="inline" {
+                    input type="hidden" name="csrf_token" value=(csrf);
+                    span class="muted" { (staff.user.email) " " }
+                    button type="submit" class="link" { "Sign out" }
+                }
             }
-            body class="console" {
-                header class="console-bar" {
-                    strong { (staff.org.name) }
-                    nav {
-                        (nav_link("/console/settings/api", "API v3", current))
-                        (nav_link("/console/settings/tokens", "API tokens", current))
-                        (nav_link("/console/settings/integrations", "Integrations", current))
-                    }
-                    form method="post" action="/console/logout" class="inline" {
-                        input type="hidden" name="csrf_token" value=(csrf);
-                        span class="muted" { (staff.user.email) " " }
-                        button type="submit" class="link" { "Sign out" }
-                    }
+            main class="card wide" {
+                h1 { (title) }
+                div id="once" class="once" hidden {
+                    p { strong { "Copy it now: you will not see this again." } }
+                    pre id="once-value" {}
+                    button type="button" data-copy="once-value" { "Copy" }
+                    button type="button" data-reload { "Done" }
                 }
-                main class="card wide" {
-                    h1 { (title) }
-                    div id="once" class="once" hidden {
-                        p { strong { "Copy it now: you will not see this again." } }
-                        pre id="once-value" {}
-                        button type="button" data-copy="once-value" { "Copy" }
-                        button type="button" data-reload { "Done" }
-                    }
-                    (body)
-                }
+                (body)
             }
         }
     };
+    let markup = crate::html::document(&format!("{title} · Airside console"), head, body);
     respond(status, markup)
 }
 

@@ -5,15 +5,15 @@
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use maud::{html, DOCTYPE};
+use maud::html;
 
 use crate::acars::AcarsRoute;
 use crate::app::AppState;
-use crate::html::asset;
+use crate::html::{asset, document, respond_with_policy};
 use crate::operations::RouteRule;
 
 pub mod acars;
@@ -75,33 +75,21 @@ pub fn router(
 
 /// The interactive page over a surface's document.
 fn page(title: &str, spec: &str) -> Response {
-    let markup = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "Airside " (title) " · docs" }
-                link rel="stylesheet" href="/assets/swagger-ui/swagger-ui.css";
-            }
-            body {
-                div id="swagger-ui" data-spec=(spec) {}
-                script src="/assets/swagger-ui/swagger-ui-bundle.js" {}
-                script src="/assets/docs.js" {}
-            }
+    let head = html! { link rel="stylesheet" href="/assets/swagger-ui/swagger-ui.css"; };
+    let body = html! {
+        body {
+            div id="swagger-ui" data-spec=(spec) {}
+            script src="/assets/swagger-ui/swagger-ui-bundle.js" {}
+            script src="/assets/docs.js" {}
         }
     };
-    let mut response = (StatusCode::OK, markup).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    let markup = document(&format!("Airside {title} · docs"), head, body);
     // Swagger UI sets inline styles and shows data: images; scripts only
     // from here, and "Try it" calls only this server.
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
-             frame-ancestors 'none'",
-        ),
-    );
-    response
+    respond_with_policy(
+        StatusCode::OK,
+        markup,
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+         frame-ancestors 'none'",
+    )
 }
