@@ -27,6 +27,17 @@ pub async fn asset(body: &'static str, kind: &'static str) -> Response {
         .into_response()
 }
 
+/// Whether a sign-in form's CSRF field matches the token its page left in
+/// the cookie `cookie` (the form is posted before any session exists).
+pub fn login_form_token_ok(
+    jar: &axum_extra::extract::CookieJar,
+    cookie: &str,
+    sent: Option<&str>,
+) -> bool {
+    let expected = jar.get(cookie).map(|c| c.value()).unwrap_or_default();
+    crate::security::csrf_matches(expected, sent.unwrap_or_default())
+}
+
 /// An HTML document: the head every page has (charset, viewport, title)
 /// plus `head`, and `body`.
 pub fn document(title: &str, head: Markup, body: Markup) -> Markup {

@@ -49,6 +49,12 @@ pub fn sha256_hex(value: &str) -> String {
     hex::encode(Sha256::digest(value.as_bytes()))
 }
 
+/// Whether a CSRF token sent with a form or a header is the one expected.
+/// An empty expectation matches nothing.
+pub fn csrf_matches(expected: &str, sent: &str) -> bool {
+    !expected.is_empty() && constant_time_eq(expected.as_bytes(), sent.as_bytes())
+}
+
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.ct_eq(b).into()
 }

@@ -49,6 +49,6 @@ impl PilotSession {
     }
 
     pub fn csrf_matches(&self, sent: &str) -> bool {
-        !sent.is_empty() && security::constant_time_eq(sent.as_bytes(), self.csrf_token.as_bytes())
+        security::csrf_matches(&self.csrf_token, sent)
     }
 }

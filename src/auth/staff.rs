@@ -103,7 +103,7 @@ impl FromRequestParts<AppState> for Staff {
         let (staff, csrf) = signed_in(state, &parts.headers).await?.ok_or_else(signed_out)?;
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-            if !security::constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
+            if !security::csrf_matches(&csrf, sent) {
                 return Err(ApiError::forbidden(format!(
                     "missing or wrong {CSRF_HEADER} header: send the token the session gave you"
                 )));

@@ -186,9 +186,7 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
-    let sent = form.csrf_token.unwrap_or_default();
-    if expected.is_empty() || !security::constant_time_eq(expected.as_bytes(), sent.as_bytes()) {
+    if !crate::html::login_form_token_ok(&jar, LOGIN_CSRF_COOKIE, form.csrf_token.as_deref()) {
         return login_form(Some("The form expired. Please sign in again."), StatusCode::FORBIDDEN);
     }
     let address =
@@ -237,8 +235,7 @@ pub async fn logout(
     Form(form): Form<CsrfForm>,
 ) -> Response {
     if let Ok(Some((_, csrf))) = signed_in(&state, &headers).await {
-        let sent = form.csrf_token.unwrap_or_default();
-        if !security::constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
+        if !security::csrf_matches(&csrf, form.csrf_token.as_deref().unwrap_or_default()) {
             return crate::html::error_page(
                 StatusCode::FORBIDDEN,
                 "Form expired",

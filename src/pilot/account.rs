@@ -89,9 +89,7 @@ pub async fn login(
         );
     };
     let next = safe_next(form.next.as_deref());
-    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
-    let sent = form.csrf_token.unwrap_or_default();
-    if expected.is_empty() || !security::constant_time_eq(expected.as_bytes(), sent.as_bytes()) {
+    if !crate::html::login_form_token_ok(&jar, LOGIN_CSRF_COOKIE, form.csrf_token.as_deref()) {
         return login_page(
             &org,
             None,
