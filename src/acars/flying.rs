@@ -526,6 +526,19 @@ fn check_completion(input: &Complete, headers: &HeaderMap) -> Result<Filing, Aca
     Ok(Filing { log, fields, comments, route })
 }
 
+/// The answer to a completion of a flight no longer in progress: the PIREP
+/// it was filed as (a retry), or 409 when it was cancelled.
+async fn answer_again(
+    state: &AppState,
+    caller: &AcarsPilot,
+    flight: &Tracked,
+) -> Result<Json<Filed>, AcarsError> {
+    match flight.state {
+        PirepState::Cancelled => Err(not_in_progress(flight)),
+        _ => Ok(Json(filed(state, caller, flight.id).await?)),
+    }
+}
+
 /// `POST /flights/complete`: files the flight as a `submitted` PIREP with
 /// its log, fields and comments, its distance from the stored track, and
 /// `flight.submitted`, in one transaction. A retried completion answers the
@@ -546,11 +559,8 @@ pub async fn complete(
     })?;
     let filing = check_completion(&input, &headers)?;
     let flight = own_flight(&state, &caller, &tracking).await?;
-    match flight.state {
-        PirepState::InProgress => {}
-        PirepState::Cancelled => return Err(not_in_progress(&flight)),
-        // Filed already: the same answer again.
-        _ => return Ok(Json(filed(&state, &caller, flight.id).await?)),
+    if flight.state != PirepState::InProgress {
+        return answer_again(&state, &caller, &flight).await;
     }
     let (org, id) = (caller.org, flight.id);
     let mut tx = state.db.begin().await?;
@@ -559,11 +569,7 @@ pub async fn complete(
         // Filed or cancelled by a concurrent call: answer as for a retry.
         Err(TransitionError::Illegal(_)) => {
             drop(tx);
-            let flight = reread(&state, &caller, id).await?;
-            if flight.state == PirepState::Cancelled {
-                return Err(not_in_progress(&flight));
-            }
-            return Ok(Json(filed(&state, &caller, flight.id).await?));
+            return answer_again(&state, &caller, &reread(&state, &caller, id).await?).await;
         }
         Err(TransitionError::NotFound) => {
             return Err(AcarsError::new(StatusCode::NOT_FOUND, "Flight not found."))

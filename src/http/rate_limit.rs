@@ -86,16 +86,20 @@ impl RateLimiter {
         let tat = if self.db.backend() == Backend::Sqlite {
             self.buckets.lock().expect("not poisoned").get(bucket).copied()
         } else {
-            sqlx::query_scalar("SELECT tat FROM rate_limit_buckets WHERE bucket = $1")
-                .bind(bucket)
-                .fetch_optional(self.db.reader())
-                .await
-                .unwrap_or_else(|error| {
-                    tracing::warn!(%error, "reading a shared rate-limit bucket failed");
-                    None
-                })
+            self.stored_tat(bucket).await.unwrap_or_else(|error| {
+                tracing::warn!(%error, "reading a shared rate-limit bucket failed");
+                None
+            })
         };
         decide(tat, now, limit)
+    }
+
+    /// A shared bucket's TAT, if it has one.
+    async fn stored_tat(&self, bucket: &str) -> Result<Option<f64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT tat FROM rate_limit_buckets WHERE bucket = $1")
+            .bind(bucket)
+            .fetch_optional(self.db.reader())
+            .await
     }
 
     /// One statement takes a request from the bucket if it has one.
@@ -117,11 +121,8 @@ impl RateLimiter {
         if let Some(tat) = taken {
             return Ok(decide(Some(tat - step), now, limit));
         }
-        let tat: f64 = sqlx::query_scalar("SELECT tat FROM rate_limit_buckets WHERE bucket = $1")
-            .bind(bucket)
-            .fetch_one(self.db.reader())
-            .await?;
-        Ok(decide(Some(tat), now, limit))
+        // Refused: the row exists, its TAT says when to come back.
+        Ok(decide(self.stored_tat(bucket).await?, now, limit))
     }
 
     /// The credential's own limit, else its org's, else the server's.
