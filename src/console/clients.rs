@@ -38,9 +38,20 @@ pub async fn list(
             kind.parse().map_err(|_| ApiError::bad_request("kind must be operations or pilot"))?;
         filters.push(Filter::Text("kind", kind.as_str().to_string()));
     }
-    let page = resource::list::<Client>(&state.db, staff.org.id, &filters, &paging.request).await?;
+    Ok(paging.list(with_counts(&state, staff.org.id, &filters, &paging.request).await?))
+}
+
+/// A page of the org's clients with their request counts, as the JSON API
+/// and the console page list them.
+pub async fn with_counts(
+    state: &AppState,
+    org: crate::domain::OrgId,
+    filters: &[Filter],
+    request: &crate::storage::page::PageRequest,
+) -> Result<crate::storage::page::Page<Counted<Client>>, ApiError> {
+    let page = resource::list::<Client>(&state.db, org, filters, request).await?;
     let kind = |c: &Client| c.kind.credential_kind();
-    Ok(paging.list(counted(&state, staff.org.id, page, |c| c.id, kind).await?))
+    counted(state, org, page, |c| c.id, kind).await
 }
 
 pub async fn show(

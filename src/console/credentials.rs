@@ -48,9 +48,19 @@ pub async fn list_tokens(
     paging: Paging,
 ) -> Result<List<Counted<ApiToken>>, ApiError> {
     staff.require_api_settings(ApiSettingsView)?;
-    let page = resource::list::<ApiToken>(&state.db, staff.org.id, &[], &paging.request).await?;
+    Ok(paging.list(tokens_with_counts(&state, staff.org.id, &paging.request).await?))
+}
+
+/// A page of the org's legacy tokens with their request counts, as the JSON
+/// API and the console page list them.
+pub async fn tokens_with_counts(
+    state: &AppState,
+    org: crate::domain::OrgId,
+    request: &crate::storage::page::PageRequest,
+) -> Result<crate::storage::page::Page<Counted<ApiToken>>, ApiError> {
+    let page = resource::list::<ApiToken>(&state.db, org, &[], request).await?;
     let kind = |_: &ApiToken| CredentialKind::LegacyToken;
-    Ok(paging.list(counted(&state, staff.org.id, page, |t| t.id, kind).await?))
+    counted(state, org, page, |t| t.id, kind).await
 }
 
 pub async fn create_token(

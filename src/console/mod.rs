@@ -7,7 +7,7 @@ use axum::Router;
 use crate::app::AppState;
 
 mod acars;
-mod clients;
+pub mod clients;
 pub mod credentials;
 mod pages;
 mod session;

@@ -280,9 +280,7 @@ fn counts(usage: &usage::Usage) -> Markup {
 pub async fn api_settings(State(state): State<AppState>, headers: HeaderMap) -> Response {
     guarded(&state, &headers, async |staff: &Staff, _csrf: &str| {
         let request = PageRequest { limit: ROWS, cursor: None };
-        let page = resource::list::<Client>(&state.db, staff.org.id, &[], &request).await?;
-        let kind = |c: &Client| c.kind.credential_kind();
-        let clients = counted(&state, staff.org.id, page, |c| c.id, kind).await?.items;
+        let clients = super::clients::with_counts(&state, staff.org.id, &[], &request).await?.items;
         let manage = staff.permissions.has(ApiSettingsManage);
         let body = html! {
             section {
@@ -575,9 +573,8 @@ fn usage_chart(since: chrono::NaiveDate, days: &[(String, i64)]) -> Markup {
 pub async fn tokens_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     guarded(&state, &headers, async |staff: &Staff, _csrf: &str| {
         let request = PageRequest { limit: ROWS, cursor: None };
-        let page = resource::list::<ApiToken>(&state.db, staff.org.id, &[], &request).await?;
-        let kind = |_: &ApiToken| CredentialKind::LegacyToken;
-        let tokens = counted(&state, staff.org.id, page, |t| t.id, kind).await?.items;
+        let tokens =
+            super::credentials::tokens_with_counts(&state, staff.org.id, &request).await?.items;
         let manage = staff.permissions.has(ApiSettingsManage);
         let body = html! {
             p { "Legacy API tokens read the Operations API as the org (120 requests a minute each)." }
