@@ -19,17 +19,14 @@ mod support;
 use std::time::{Duration, Instant};
 
 use airside::domain::pilot::PilotState;
-use airside::domain::{OrgId, RankId};
-use airside::storage::{bookings, fleet, orgs, pilots, schedules, Db};
+use airside::domain::RankId;
+use airside::storage::{bookings, fleet, pilots, schedules, Db};
 use serde_json::{json, Value};
 
 /// The demo airline plus `trackers` pilots, each with a key and a booking
 /// pinned to an aircraft of their own. Returns the keys.
 async fn seed(database_url: &str, trackers: usize) -> Vec<String> {
-    let db = Db::connect(database_url).await.unwrap();
-    db.migrate().await.unwrap();
-    airside::demo::seed(&db).await.unwrap();
-    let org: OrgId = orgs::by_slug(&db, "demo").await.unwrap().unwrap().id;
+    let (db, org) = support::demo_database(database_url).await;
     let mut tx = db.begin().await.unwrap();
     let q = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).bind(org.0);
     let airline = airside::domain::AirlineId(

@@ -15,7 +15,7 @@ use airside::domain::usage::{Credential, CredentialKind};
 use airside::domain::Timestamp;
 use airside::http::request_log::RequestLog;
 use airside::storage::usage::{self, LogEntry};
-use airside::storage::{orgs, Db};
+use airside::storage::Db;
 
 fn entry(org: airside::domain::OrgId, n: usize) -> LogEntry {
     LogEntry {
@@ -48,10 +48,7 @@ fn main() {
     let (url, backend) = support::database(&dir);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async move {
-        let db = Db::connect(&url).await.unwrap();
-        db.migrate().await.unwrap();
-        airside::demo::seed(&db).await.unwrap();
-        let org = orgs::by_slug(&db, "demo").await.unwrap().unwrap().id;
+        let (db, org) = support::demo_database(&url).await;
         println!("Airside request-log benchmark: {backend}");
 
         // Raw capacity: batches of 2,000 written back to back.

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use airside::storage::{orgs, webhooks, Db};
+use airside::storage::webhooks;
 use axum::body::Bytes;
 
 const EVENTS: usize = 20_000;
@@ -54,10 +54,7 @@ fn main() {
     let (url, backend) = support::database(&dir);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async move {
-        let db = Db::connect(&url).await.unwrap();
-        db.migrate().await.unwrap();
-        airside::demo::seed(&db).await.unwrap();
-        let org = orgs::by_slug(&db, "demo").await.unwrap().unwrap().id;
+        let (db, org) = support::demo_database(&url).await;
         let (hook, arrivals) = receiver().await;
         let mut endpoints = vec![];
         for _ in 0..ENDPOINTS {

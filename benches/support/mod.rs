@@ -13,6 +13,16 @@ pub fn database(dir: &tempfile::TempDir) -> (String, &'static str) {
     (url, backend)
 }
 
+/// The bench database migrated and seeded with the demo, and the demo
+/// airline's org.
+pub async fn demo_database(url: &str) -> (airside::storage::Db, airside::domain::OrgId) {
+    let db = airside::storage::Db::connect(url).await.unwrap();
+    db.migrate().await.unwrap();
+    airside::demo::seed(&db).await.unwrap();
+    let org = airside::storage::orgs::by_slug(&db, "demo").await.unwrap().unwrap().id;
+    (db, org)
+}
+
 /// A number from the environment, or `default`.
 pub fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
