@@ -7,9 +7,13 @@ use crate::harness::{each_backend, problem, Backend, TestApp};
 
 /// Signs in and returns (session cookie, CSRF token).
 pub async fn sign_in(app: &TestApp, email: &str) -> (String, String) {
-    let response = app
-        .http
-        .post(app.url("/console/api/session"))
+    sign_in_at(&app.http, &app.url(""), email).await
+}
+
+/// Signs in at the server at `base` (one node of several).
+pub async fn sign_in_at(http: &reqwest::Client, base: &str, email: &str) -> (String, String) {
+    let response = http
+        .post(format!("{base}/console/api/session"))
         .json(&json!({ "email": email, "password": "airside-demo" }))
         .send()
         .await

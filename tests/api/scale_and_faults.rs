@@ -180,16 +180,8 @@ async fn three_nodes_on_one_postgres_act_as_one() {
         assert_eq!(call(&nodes[2], &token, aircraft).await.unwrap().status(), 200);
 
         // A secret reset on node 2 refuses the old token on every node at once.
-        let owner = http
-            .post(nodes[1].url("/console/api/session"))
-            .json(&json!({ "email": "owner@demo.test", "password": "airside-demo" }))
-            .send()
-            .await
-            .unwrap();
-        let cookie =
-            owner.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
-        let csrf: Value = owner.json().await.unwrap();
-        let csrf = csrf["data"]["csrf_token"].as_str().unwrap().to_string();
+        let (cookie, csrf) =
+            crate::console_session::sign_in_at(&http, &nodes[1].url(""), "owner@demo.test").await;
         let reset: Value = http
             .post(nodes[1].url(&format!("/console/api/clients/{client_row}/reset-secret")))
             .header("cookie", &cookie)
