@@ -1,11 +1,14 @@
 //! Who is flying: `Authorization: Bearer <key>` with a pilot's ACARS API key,
 //! or a Pilot API access token holding `pilot.flights` (OAuth mode). Only
-//! active and on-leave pilots pass; a missing or empty token matches nothing.
-//! Each refusal is logged with its reason, never the key. Calls count
-//! against the credential's rate limit like every API's.
+//! active and on-leave pilots pass; a missing or empty token matches nothing
+//! (the module would look up `api_key IS NULL`). Under an org's own tracker
+//! URL (`/o/<slug>/api/stratos`) only that org's credentials pass. Each
+//! refusal is logged with its reason, never the key. Calls count against the
+//! credential's rate limit like every API's.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 
 use super::AcarsError;
 use crate::app::AppState;
@@ -15,7 +18,7 @@ use crate::domain::usage::{Credential, CredentialKind};
 use crate::domain::OrgId;
 use crate::storage::clients::ClientKind;
 use crate::storage::pilots::{self, Pilot};
-use crate::storage::{resource, tokens};
+use crate::storage::{orgs, resource, tokens};
 
 #[derive(Debug, Clone)]
 pub struct AcarsPilot {
@@ -28,10 +31,33 @@ fn refuse(reason: &'static str) -> AcarsError {
     AcarsError::unauthenticated()
 }
 
+/// The org a tracker URL names (`/o/<slug>/api/stratos/…`), if it names one;
+/// 404 for a slug no org has.
+#[derive(Debug, Clone, Copy)]
+pub struct TrackerOrg(pub Option<OrgId>);
+
+impl FromRequestParts<AppState> for TrackerOrg {
+    type Rejection = AcarsError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AcarsError> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AcarsError::new(StatusCode::NOT_FOUND, "Not found"))?;
+        let Some((_, slug)) = params.iter().find(|(name, _)| *name == "org") else {
+            return Ok(TrackerOrg(None));
+        };
+        match orgs::by_slug(&state.db, slug).await? {
+            Some(org) => Ok(TrackerOrg(Some(org.id))),
+            None => Err(AcarsError::new(StatusCode::NOT_FOUND, "Not found")),
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for AcarsPilot {
     type Rejection = AcarsError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AcarsError> {
+        let TrackerOrg(named) = TrackerOrg::from_request_parts(parts, state).await?;
         let key = bearer::token(&parts.headers)
             .filter(|k| !k.trim().is_empty())
             .ok_or_else(|| refuse("no bearer token"))?;
@@ -56,6 +82,9 @@ impl FromRequestParts<AppState> for AcarsPilot {
                 _ => return Err(refuse("unknown or revoked key")),
             },
         };
+        if named.is_some_and(|named| named != org) {
+            return Err(refuse("credential of another org than the tracker URL names"));
+        }
         crate::http::request_log::note_caller(org, credential);
         if !pilot.state.can_authenticate() {
             return Err(refuse("pilot may not sign in"));

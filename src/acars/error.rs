@@ -1,50 +1,76 @@
-//! Errors in the module's shape: `{"error": "…", "request_id": "…"}`.
+//! Errors in the module's shapes. Its controllers answer `{"error": …}` on
+//! most refusals, `{"message": …}` on some (start, change-aircraft), and
+//! `{"success": false, "error": …}` from its auth middleware and login; each
+//! call site here picks the one the module uses for that answer. The
+//! request id travels in the `x-request-id` header, not in the body, so the
+//! key sets are the module's.
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
-
-use crate::http::request_id;
+use serde_json::{json, Map, Value};
 
 #[derive(Debug)]
 pub struct AcarsError {
     pub status: StatusCode,
-    pub message: String,
-    /// Fields some answers add to the module's shape (`state`, `pirep_id`…).
-    extra: serde_json::Map<String, serde_json::Value>,
+    body: Map<String, Value>,
     /// Seconds for a `Retry-After` header (429).
     retry_after: Option<u64>,
 }
 
 impl AcarsError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> AcarsError {
-        AcarsError {
-            status,
-            message: message.into(),
-            extra: serde_json::Map::new(),
-            retry_after: None,
-        }
+    fn with_key(status: StatusCode, key: &str, text: impl Into<String>) -> AcarsError {
+        let mut body = Map::new();
+        body.insert(key.to_string(), Value::String(text.into()));
+        AcarsError { status, body, retry_after: None }
+    }
+
+    /// `{"error": text}`, the module's usual refusal.
+    pub fn new(status: StatusCode, text: impl Into<String>) -> AcarsError {
+        AcarsError::with_key(status, "error", text)
+    }
+
+    /// `{"message": text}`, as `start` and `change-aircraft` refuse.
+    pub fn message(status: StatusCode, text: impl Into<String>) -> AcarsError {
+        AcarsError::with_key(status, "message", text)
     }
 
     /// A 422 naming what is wrong.
-    pub fn invalid(message: impl Into<String>) -> AcarsError {
-        AcarsError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    pub fn invalid(text: impl Into<String>) -> AcarsError {
+        AcarsError::new(StatusCode::UNPROCESSABLE_ENTITY, text)
     }
 
     /// A 429 telling the client when to try again.
-    pub fn too_many(message: impl Into<String>, retry_after: u64) -> AcarsError {
-        let mut error = AcarsError::new(StatusCode::TOO_MANY_REQUESTS, message);
+    pub fn too_many(text: impl Into<String>, retry_after: u64) -> AcarsError {
+        let mut error = AcarsError::new(StatusCode::TOO_MANY_REQUESTS, text);
         error.retry_after = Some(retry_after);
         error
     }
 
-    pub fn with(mut self, field: &str, value: impl Into<serde_json::Value>) -> AcarsError {
-        self.extra.insert(field.to_string(), value.into());
+    pub fn with(mut self, field: &str, value: impl Into<Value>) -> AcarsError {
+        self.body.insert(field.to_string(), value.into());
         self
     }
 
+    /// The module's auth middleware refusal.
     pub fn unauthenticated() -> AcarsError {
-        AcarsError::new(StatusCode::UNAUTHORIZED, "Unauthenticated.")
+        AcarsError::new(StatusCode::UNAUTHORIZED, "Invalid Token").with("success", false)
+    }
+
+    /// A refusal in phpVMS core's problem shape, which the module's calls
+    /// into phpVMS services produce (e.g. cancelling a filed PIREP, or the
+    /// logbook's validation errors). `kind` is phpVMS's error type slug.
+    pub fn phpvms(status: StatusCode, kind: &str, title: &str, details: &str) -> AcarsError {
+        let code = status.as_u16();
+        let Value::Object(body) = json!({
+            "type": format!("https://phpvms.net/errors/{kind}"),
+            "title": title,
+            "details": details,
+            "status": code,
+            "error": { "status": code, "message": details },
+        }) else {
+            unreachable!("a JSON object literal")
+        };
+        AcarsError { status, body, retry_after: None }
     }
 }
 
@@ -61,43 +87,10 @@ impl From<sqlx::Error> for AcarsError {
 
 impl IntoResponse for AcarsError {
     fn into_response(self) -> Response {
-        let mut body = self.extra;
-        body.insert("error".into(), json!(self.message));
-        body.insert("request_id".into(), json!(request_id::current()));
-        let mut response = (self.status, axum::Json(body)).into_response();
+        let mut response = (self.status, axum::Json(self.body)).into_response();
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
         }
         response
-    }
-}
-
-/// A JSON body; what cannot be read is a 422 (400 when it is not JSON at
-/// all) in the module's error shape, naming what is wrong. An empty body is
-/// `{}`: the client posts some calls without one.
-pub struct AcarsJson<T>(pub T);
-
-impl<T, S> axum::extract::FromRequest<S> for AcarsJson<T>
-where
-    T: serde::de::DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = AcarsError;
-
-    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, AcarsError> {
-        use axum::extract::rejection::JsonRejection;
-        let bytes = axum::body::Bytes::from_request(request, state)
-            .await
-            .map_err(|e| AcarsError::new(e.status(), e.body_text()))?;
-        let bytes = if bytes.iter().all(u8::is_ascii_whitespace) {
-            axum::body::Bytes::from_static(b"{}")
-        } else {
-            bytes
-        };
-        match axum::Json::<T>::from_bytes(&bytes) {
-            Ok(axum::Json(value)) => Ok(AcarsJson(value)),
-            Err(JsonRejection::JsonDataError(e)) => Err(AcarsError::invalid(e.body_text())),
-            Err(e) => Err(AcarsError::new(StatusCode::BAD_REQUEST, e.body_text())),
-        }
     }
 }

@@ -1,110 +1,115 @@
-//! The pilot's bookings and the aircraft each may be flown with.
+//! The pilot's bookings, the aircraft each may be flown with, and the
+//! schedule search, in the module's shapes.
 
-use axum::extract::{Path, State};
+use axum::extract::{RawPathParams, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Serialize;
 
+use super::input::{self, Input};
 use super::{AcarsError, AcarsPilot};
 use crate::app::AppState;
+use crate::storage::tracker::{self, EligibleAircraft, ScheduleSearch, ScheduledFlight};
 
-#[derive(sqlx::FromRow)]
-pub(super) struct BookingRow {
-    bid_id: i64,
-    number: String,
-    code: String,
-    departure_airport: String,
-    arrival_airport: String,
-    route: String,
-    flight_level: i64,
-    distance: f64,
-    departure_time: Option<String>,
-    arrival_time: Option<String>,
-    flight_minutes: i64,
-    days_of_week: String,
-    flight_type: String,
-    pub(super) aircraft: Option<i64>,
-    notes: String,
-    in_progress: i64,
+/// A flight number: a number, as phpVMS keeps it, unless the schedule's
+/// has letters in it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum FlightNumber {
+    Number(i64),
+    Text(String),
+}
+
+impl From<&str> for FlightNumber {
+    fn from(number: &str) -> FlightNumber {
+        match number.parse() {
+            Ok(n) if number.bytes().all(|b| b.is_ascii_digit()) => FlightNumber::Number(n),
+            _ => FlightNumber::Text(number.to_string()),
+        }
+    }
+}
+
+/// phpVMS's `Days` bit mask (Monday 1 … Sunday 64) of a schedule's days,
+/// kept as the ISO day numbers `1234567`.
+fn days_mask(days: &str) -> i64 {
+    days.bytes().filter(|d| (b'1'..=b'7').contains(d)).fold(0, |mask, d| mask | 1 << (d - b'1'))
 }
 
 /// A booking as the Stratos client lists it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Booking {
     bid_id: i64,
-    #[serde(flatten)]
-    flight: Flight,
-}
-
-/// A schedule entry found by a search: the same fields, with its own `id`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ScheduleEntry {
-    id: i64,
-    #[serde(flatten)]
-    flight: Flight,
-}
-
-/// What a booking and a schedule entry both show.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Flight {
-    number: String,
-    /// The airline's ICAO code.
+    number: FlightNumber,
+    /// The airline's code.
     code: String,
     departure_airport: String,
     arrival_airport: String,
+    /// The route's waypoints.
     route: Vec<String>,
     flight_level: i64,
+    /// Nautical miles.
     distance: f64,
     departure_time: Option<String>,
     arrival_time: Option<String>,
-    /// Hours.
+    /// Hours, two decimals.
     flight_time: f64,
-    days_of_week: String,
+    /// Days flown, phpVMS's bit mask: Monday 1, Tuesday 2, … Sunday 64.
+    days_of_week: i64,
     /// `P` passenger or `C` cargo.
     r#type: String,
+    /// The pinned aircraft's id; null when none is pinned.
     aircraft: Option<i64>,
     aircraft_changeable: bool,
     notes: String,
 }
 
-impl From<BookingRow> for Flight {
-    fn from(b: BookingRow) -> Flight {
-        Flight {
-            number: b.number,
-            code: b.code,
-            departure_airport: b.departure_airport,
-            arrival_airport: b.arrival_airport,
-            route: b.route.split_whitespace().map(str::to_owned).collect(),
-            flight_level: b.flight_level,
-            distance: b.distance,
-            departure_time: b.departure_time,
-            arrival_time: b.arrival_time,
-            flight_time: super::hours(b.flight_minutes),
-            days_of_week: b.days_of_week,
-            r#type: b.flight_type,
-            aircraft: b.aircraft,
-            // Once the flight is under way its aircraft is what it is.
-            aircraft_changeable: b.in_progress == 0,
-            notes: b.notes,
+impl From<ScheduledFlight> for Booking {
+    fn from(f: ScheduledFlight) -> Booking {
+        Booking {
+            bid_id: f.id,
+            number: f.flight_number.as_str().into(),
+            code: f.airline_code,
+            departure_airport: f.departure_icao,
+            arrival_airport: f.arrival_icao,
+            route: f.route.split_whitespace().map(str::to_owned).collect(),
+            flight_level: f.flight_level,
+            distance: f.distance_nm,
+            departure_time: f.departure_time,
+            arrival_time: f.arrival_time,
+            flight_time: super::hours(f.flight_minutes),
+            days_of_week: days_mask(&f.days_of_week),
+            r#type: f.flight_type,
+            aircraft: f.aircraft_id,
+            // Airside has no SimBrief briefings, which alone fix the
+            // aircraft in the module; a started flight refuses a change.
+            aircraft_changeable: true,
+            notes: f.notes,
         }
     }
 }
 
-/// The schedule's columns as a `BookingRow` wants them (after the row's id).
-const SCHEDULE_COLUMNS: &str = "s.flight_number AS number, l.icao AS code, \
-     d.icao AS departure_airport, a.icao AS arrival_airport, s.route, s.flight_level, \
-     s.distance_nm AS distance, s.departure_time, s.arrival_time, s.flight_minutes, \
-     s.days_of_week, s.flight_type, s.notes";
-const SCHEDULE_JOINS: &str = "JOIN airlines l ON l.id = s.airline_id \
-     JOIN airports d ON d.id = s.departure_airport_id JOIN airports a ON a.id = s.arrival_airport_id";
-
-fn bookings_query() -> String {
-    format!(
-        "SELECT b.id AS bid_id, {SCHEDULE_COLUMNS}, b.aircraft_id AS aircraft, \
-         (SELECT COUNT(*) FROM pireps p WHERE p.booking_id = b.id AND p.state = 'in_progress') AS in_progress \
-         FROM bookings b JOIN schedules s ON s.id = b.schedule_id {SCHEDULE_JOINS} \
-         WHERE b.org_id = $1 AND b.pilot_id = $2"
-    )
+/// A schedule entry found by a search.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ScheduleEntry {
+    /// The schedule's id, as text (phpVMS flight ids are strings).
+    id: String,
+    number: FlightNumber,
+    code: String,
+    departure_airport: String,
+    arrival_airport: String,
+    flight_level: i64,
+    /// The route as one string.
+    route: String,
+    distance: f64,
+    departure_time: Option<String>,
+    arrival_time: Option<String>,
+    flight_time: f64,
+    /// Always empty, as the module sends it.
+    days_of_week: Vec<i64>,
+    r#type: String,
+    /// The name of the first aircraft the pilot may fly it with.
+    aircraft: Option<String>,
+    notes: Option<String>,
 }
 
 /// `GET /flights/bookings`: the pilot's own bookings, oldest first.
@@ -112,28 +117,40 @@ pub async fn bookings(
     State(state): State<AppState>,
     caller: AcarsPilot,
 ) -> Result<Json<Vec<Booking>>, AcarsError> {
-    let rows: Vec<BookingRow> = sqlx::query_as(&format!("{} ORDER BY b.id", bookings_query()))
-        .bind(caller.org.0)
-        .bind(caller.pilot.id.0)
-        .fetch_all(state.db.reader())
-        .await?;
-    Ok(Json(rows.into_iter().map(|b| Booking { bid_id: b.bid_id, flight: b.into() }).collect()))
+    let rows = tracker::bookings(&state.db, caller.org, caller.pilot.id).await?;
+    Ok(Json(rows.into_iter().map(Booking::from).collect()))
 }
 
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct EligibleAircraft {
-    pub(super) id: i64,
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EligibleEntry {
+    id: i64,
     name: String,
     registration: String,
     icao: String,
-    /// The subfleet's name.
+    /// The subfleet's type code.
     subfleet: String,
+}
+
+impl From<EligibleAircraft> for EligibleEntry {
+    fn from(a: EligibleAircraft) -> EligibleEntry {
+        EligibleEntry {
+            id: a.id,
+            name: a.name,
+            registration: a.registration,
+            icao: a.icao,
+            subfleet: a.subfleet,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Eligible {
     changeable: bool,
-    aircraft: Vec<EligibleAircraft>,
+    aircraft: Vec<EligibleEntry>,
+}
+
+pub(super) fn bid_not_found() -> AcarsError {
+    AcarsError::new(StatusCode::NOT_FOUND, "Bid not found")
 }
 
 /// `GET /flights/bookings/{bid}/aircraft`: the aircraft of the schedule's
@@ -141,144 +158,124 @@ pub struct Eligible {
 pub async fn eligible_aircraft(
     State(state): State<AppState>,
     caller: AcarsPilot,
-    Path(bid): Path<String>,
+    params: RawPathParams,
 ) -> Result<Json<Eligible>, AcarsError> {
-    let bid: i64 =
-        bid.parse().map_err(|_| AcarsError::new(StatusCode::NOT_FOUND, "Booking not found."))?;
+    let bid = params
+        .iter()
+        .find(|(name, _)| *name == "bid")
+        .and_then(|(_, bid)| bid.parse::<i64>().ok())
+        .ok_or_else(bid_not_found)?;
     let booking = own_booking(&state, &caller, bid).await?;
-    let aircraft = eligible(&state, &caller, bid).await?;
-    Ok(Json(Eligible { changeable: booking.in_progress == 0, aircraft }))
+    let aircraft = eligible(&state, &caller, booking.schedule_id).await?;
+    Ok(Json(Eligible {
+        changeable: true,
+        aircraft: aircraft.into_iter().map(EligibleEntry::from).collect(),
+    }))
 }
 
-/// The aircraft booking `bid` (the caller's own) may be flown with.
+/// The aircraft the caller may fly `schedule` with.
 pub(super) async fn eligible(
     state: &AppState,
     caller: &AcarsPilot,
-    bid: i64,
+    schedule: i64,
 ) -> Result<Vec<EligibleAircraft>, AcarsError> {
-    // Ranks are ordered by `sort_order`; a pilot without a rank ranks lowest.
-    Ok(sqlx::query_as(
-        "SELECT a.id, a.name, a.registration, a.icao, f.name AS subfleet FROM aircraft a \
-         JOIN subfleets f ON f.id = a.subfleet_id \
-         JOIN schedule_subfleets ss ON ss.subfleet_id = f.id \
-         JOIN bookings b ON b.schedule_id = ss.schedule_id \
-         LEFT JOIN ranks needed ON needed.id = f.min_rank_id \
-         WHERE b.org_id = $1 AND b.id = $2 AND a.status = 'active' \
-         AND (needed.id IS NULL OR needed.sort_order <= COALESCE( \
-             (SELECT r.sort_order FROM ranks r WHERE r.id = $3), -1)) \
-         AND NOT EXISTS (SELECT 1 FROM pireps p WHERE p.aircraft_id = a.id \
-             AND p.state = 'in_progress' AND p.pilot_id <> $4) \
-         ORDER BY a.registration",
-    )
-    .bind(caller.org.0)
-    .bind(bid)
-    .bind(caller.pilot.rank_id.map(|r| r.0))
-    .bind(caller.pilot.id.0)
-    .fetch_all(state.db.reader())
-    .await?)
+    let (org, pilot) = (caller.org, &caller.pilot);
+    Ok(tracker::eligible_aircraft(&state.db, org, pilot.id, pilot.rank_id, &[schedule]).await?)
 }
 
-/// Search filters, as the client sends them (all optional).
-#[derive(Debug, serde::Deserialize, Default)]
-#[serde(default)]
-pub struct SearchQuery {
-    departure_airport: Option<String>,
-    arrival_airport: Option<String>,
-    /// An ICAO type, e.g. `A320`: schedules one of whose subfleets is of it.
-    aircraft: Option<String>,
-    minimum_flight_time: Option<String>,
-    maximum_flight_time: Option<String>,
-    minimum_distance: Option<String>,
-    maximum_distance: Option<String>,
-    limit: Option<String>,
-}
-
-fn number(field: &str, value: &Option<String>) -> Result<Option<f64>, AcarsError> {
-    value
-        .as_deref()
-        .filter(|v| !v.is_empty())
-        .map(|v| {
-            v.parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0).ok_or_else(|| {
-                AcarsError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("{field} must be a number"),
-                )
-            })
-        })
-        .transpose()
-}
-
-/// `GET /flights/search`: active schedules matching every filter given;
-/// `limit` 1-100 (default 50).
-pub async fn search(
-    State(state): State<AppState>,
-    caller: AcarsPilot,
-    axum::extract::Query(query): axum::extract::Query<SearchQuery>,
-) -> Result<Json<Vec<ScheduleEntry>>, AcarsError> {
-    use crate::storage::Sql;
-    let limit = number("limit", &query.limit)?.map_or(50, |l| (l as i64).clamp(1, 100));
-    let mut sql = Sql::new(format!(
-        "SELECT s.id AS bid_id, {SCHEDULE_COLUMNS}, CAST(NULL AS BIGINT) AS aircraft, \
-         CAST(0 AS BIGINT) AS in_progress FROM schedules s {SCHEDULE_JOINS} \
-         WHERE s.active = 1 AND s.org_id = "
-    ));
-    sql.bind(caller.org.0);
-    if let Some(icao) = query.departure_airport.filter(|v| !v.is_empty()) {
-        sql.push(" AND d.icao = ").bind(icao.to_ascii_uppercase());
-    }
-    if let Some(icao) = query.arrival_airport.filter(|v| !v.is_empty()) {
-        sql.push(" AND a.icao = ").bind(icao.to_ascii_uppercase());
-    }
-    if let Some(kind) = query.aircraft.filter(|v| !v.is_empty()) {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM schedule_subfleets ss JOIN subfleets f ON f.id = ss.subfleet_id \
-             WHERE ss.schedule_id = s.id AND f.type_code = ",
-        )
-        .bind(kind.to_ascii_uppercase())
-        .push(")");
-    }
-    let bounds = [
-        ("minimum_flight_time", &query.minimum_flight_time, "s.flight_minutes >= ", 60.0),
-        ("maximum_flight_time", &query.maximum_flight_time, "s.flight_minutes <= ", 60.0),
-        ("minimum_distance", &query.minimum_distance, "s.distance_nm >= ", 1.0),
-        ("maximum_distance", &query.maximum_distance, "s.distance_nm <= ", 1.0),
-    ];
-    for (field, value, condition, scale) in bounds {
-        if let Some(n) = number(field, value)? {
-            sql.push(" AND ").push(condition).bind(n * scale);
-        }
-    }
-    sql.push(" ORDER BY s.id LIMIT ").bind(limit);
-    let rows: Vec<BookingRow> = sql.fetch_all(state.db.reader()).await?;
-    Ok(Json(rows.into_iter().map(|r| ScheduleEntry { id: r.bid_id, flight: r.into() }).collect()))
-}
-
+/// A booking of the caller: 404 when the org has none by that id, 403
+/// when it is another pilot's (the module's answers).
 pub(super) async fn own_booking(
     state: &AppState,
     caller: &AcarsPilot,
     bid: i64,
-) -> Result<BookingRow, AcarsError> {
-    let owner: Option<i64> =
-        sqlx::query_scalar("SELECT pilot_id FROM bookings WHERE org_id = $1 AND id = $2")
-            .bind(caller.org.0)
-            .bind(bid)
-            .fetch_optional(state.db.reader())
-            .await?;
-    match owner {
-        None => Err(AcarsError::new(StatusCode::NOT_FOUND, "Booking not found.")),
-        Some(owner) if owner != caller.pilot.id.0 => {
-            Err(AcarsError::new(StatusCode::FORBIDDEN, "This booking is not yours."))
+) -> Result<ScheduledFlight, AcarsError> {
+    match tracker::booking_holder(&state.db, caller.org, bid).await? {
+        None => Err(bid_not_found()),
+        Some(holder) if holder != caller.pilot.id.0 => {
+            Err(AcarsError::new(StatusCode::FORBIDDEN, "This bid does not belong to you"))
         }
-        Some(_) => Ok(sqlx::query_as(&format!("{} AND b.id = $3", bookings_query()))
-            .bind(caller.org.0)
-            .bind(caller.pilot.id.0)
-            .bind(bid)
-            .fetch_one(state.db.reader())
-            .await?),
+        Some(_) => tracker::booking(&state.db, caller.org, caller.pilot.id, bid)
+            .await?
+            .ok_or_else(bid_not_found),
     }
 }
 
+/// A query value as PHP's `floatval` reads it: not a number is 0.
+fn float(fields: &serde_json::Map<String, serde_json::Value>, name: &str) -> Option<f64> {
+    input::present(fields, name).map(|v| input::as_number(v).unwrap_or(0.0))
+}
+
+/// `GET /flights/search`: active schedules matching every filter given.
+/// As in the module, an airport or subfleet the org does not have does not
+/// filter, `limit` is at most (and by default) 100, and a bound that is not
+/// a number is 0.
+pub async fn search(
+    State(state): State<AppState>,
+    caller: AcarsPilot,
+    Input(query): Input,
+) -> Result<Json<Vec<ScheduleEntry>>, AcarsError> {
+    let org = caller.org;
+    let limit = match input::present(&query, "limit").and_then(input::as_number) {
+        Some(n) if n >= 0.0 => (n.floor() as i64).min(100),
+        _ => 100,
+    };
+    let mut search = ScheduleSearch {
+        min_minutes: float(&query, "minimum_flight_time").map(|h| h * 60.0),
+        max_minutes: float(&query, "maximum_flight_time").map(|h| h * 60.0),
+        min_distance_nm: float(&query, "minimum_distance"),
+        max_distance_nm: float(&query, "maximum_distance"),
+        limit,
+        ..ScheduleSearch::default()
+    };
+    for (field, filter) in [
+        ("departure_airport", &mut search.departure_icao),
+        ("arrival_airport", &mut search.arrival_icao),
+    ] {
+        if let Some(icao) = input::text(&query, field).map(|t| t.to_ascii_uppercase()) {
+            if tracker::has_airport(&state.db, org, &icao).await? {
+                *filter = Some(icao);
+            }
+        }
+    }
+    if let Some(subfleet) = input::id(&query, "aircraft") {
+        if tracker::subfleet_exists(&state.db, org, subfleet).await? {
+            search.subfleet_id = Some(subfleet);
+        }
+    }
+    let found = tracker::search_schedules(&state.db, org, &search).await?;
+    let schedules: Vec<i64> = found.iter().map(|f| f.schedule_id).collect();
+    let pilot = &caller.pilot;
+    let eligible =
+        tracker::eligible_aircraft(&state.db, org, pilot.id, pilot.rank_id, &schedules).await?;
+    let first_aircraft =
+        |schedule: i64| eligible.iter().find(|a| a.schedule_id == schedule).map(|a| a.name.clone());
+    Ok(Json(
+        found
+            .into_iter()
+            .map(|f| ScheduleEntry {
+                id: f.id.to_string(),
+                number: f.flight_number.as_str().into(),
+                aircraft: first_aircraft(f.schedule_id),
+                code: f.airline_code,
+                departure_airport: f.departure_icao,
+                arrival_airport: f.arrival_icao,
+                flight_level: f.flight_level,
+                route: f.route,
+                distance: f.distance_nm,
+                departure_time: f.departure_time,
+                arrival_time: f.arrival_time,
+                flight_time: super::hours(f.flight_minutes),
+                days_of_week: vec![],
+                r#type: f.flight_type,
+                notes: Some(f.notes),
+            })
+            .collect(),
+    ))
+}
+
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[allow(dead_code)]
 pub struct ChangeAircraft {
     bid_id: i64,
     aircraft_id: i64,
@@ -289,54 +286,59 @@ pub struct ChangeAircraft {
 pub async fn change_aircraft(
     State(state): State<AppState>,
     caller: AcarsPilot,
-    super::error::AcarsJson(input): super::error::AcarsJson<ChangeAircraft>,
+    Input(fields): Input,
 ) -> Result<Json<Booking>, AcarsError> {
-    let mut booking = own_booking(&state, &caller, input.bid_id).await?;
-    if booking.in_progress > 0 {
-        return Err(AcarsError::new(
-            StatusCode::CONFLICT,
-            "The flight has started; its aircraft is fixed.",
-        ));
-    }
-    let eligible = eligible(&state, &caller, input.bid_id).await?;
-    if !eligible.iter().any(|a| a.id == input.aircraft_id) {
-        return Err(AcarsError::new(
+    let (Some(bid), Some(aircraft)) =
+        (input::present(&fields, "bid_id"), input::present(&fields, "aircraft_id"))
+    else {
+        return Err(AcarsError::message(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "aircraft_id is not an aircraft this booking may be flown with",
+            "bid_id and aircraft_id are required",
+        ));
+    };
+    let bid = input::as_number(bid).filter(|n| n.fract() == 0.0).ok_or_else(bid_not_found)?;
+    let mut booking = own_booking(&state, &caller, bid as i64).await?;
+    if booking.in_progress > 0 {
+        return Err(AcarsError::message(
+            StatusCode::CONFLICT,
+            "Cannot change aircraft after the flight has started",
         ));
     }
-    sqlx::query("UPDATE bookings SET aircraft_id = $1 WHERE org_id = $2 AND id = $3")
-        .bind(input.aircraft_id)
-        .bind(caller.org.0)
-        .bind(input.bid_id)
-        .execute(state.db.writer())
-        .await?;
-    booking.aircraft = Some(input.aircraft_id);
-    Ok(Json(Booking { bid_id: booking.bid_id, flight: booking.into() }))
+    let eligible = eligible(&state, &caller, booking.schedule_id).await?;
+    let aircraft = input::as_number(aircraft)
+        .filter(|n| n.fract() == 0.0)
+        .map(|n| n as i64)
+        .filter(|id| eligible.iter().any(|a| a.id == *id))
+        .ok_or_else(|| {
+            AcarsError::message(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "This aircraft isn't available for this flight",
+            )
+        })?;
+    tracker::pin_aircraft(&state.db, caller.org, booking.id, aircraft).await?;
+    booking.aircraft_id = Some(aircraft);
+    Ok(Json(booking.into()))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[allow(dead_code)]
 pub struct Unbook {
     bid_id: i64,
 }
 
-/// `POST /flights/unbook`: drops one of the pilot's bookings.
+/// `POST /flights/unbook`: drops one of the pilot's bookings. A flight
+/// under way goes on (the module lets the bid go too).
 pub async fn unbook(
     State(state): State<AppState>,
     caller: AcarsPilot,
-    super::error::AcarsJson(input): super::error::AcarsJson<Unbook>,
+    Input(fields): Input,
 ) -> Result<Json<serde_json::Value>, AcarsError> {
-    let booking = own_booking(&state, &caller, input.bid_id).await?;
-    if booking.in_progress > 0 {
-        return Err(AcarsError::new(
-            StatusCode::CONFLICT,
-            "The flight has started; cancel it first.",
-        ));
+    let bid = input::id(&fields, "bid_id").ok_or_else(bid_not_found)?;
+    match tracker::booking_holder(&state.db, caller.org, bid).await? {
+        Some(holder) if holder == caller.pilot.id.0 => {
+            tracker::delete_booking(&state.db, caller.org, bid).await?;
+            Ok(Json(serde_json::json!({ "status": 200 })))
+        }
+        _ => Err(bid_not_found()),
     }
-    sqlx::query("DELETE FROM bookings WHERE org_id = $1 AND id = $2")
-        .bind(caller.org.0)
-        .bind(input.bid_id)
-        .execute(state.db.writer())
-        .await?;
-    Ok(Json(serde_json::json!({ "status": 200 })))
 }

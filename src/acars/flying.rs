@@ -1,23 +1,24 @@
 //! Flying a booking: start, update (positions, alone or in batches),
-//! complete (files the PIREP) and cancel. A pilot touches only their own
-//! flights; another pilot's tracking id is unknown to them (404).
+//! complete (files the PIREP) and cancel, answering as the module does. A
+//! pilot touches only their own flights; another pilot's tracking id is
+//! unknown to them (404), where the module checks no ownership.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::error::AcarsJson;
-use super::flights::{eligible, own_booking};
+use super::flights::{bid_not_found, eligible, own_booking};
+use super::input::{self, Input};
 use super::{AcarsError, AcarsPilot};
 use crate::app::AppState;
 use crate::domain::flight::{status_for_phase, track_distance_nm};
 use crate::domain::pirep::{points_for, PirepAction, PirepState};
 use crate::domain::{PirepId, Timestamp};
-use crate::storage::pireps::{
-    self, FlightReport, NewPosition, Reported, TransitionError, SOURCE_ACARS,
-};
+use crate::storage::pireps::{self, FlightReport, NewPosition, Reported, TransitionError};
+use crate::storage::tracker::{self, FlightFiling, NewFlight, TrackedFlight};
 
 /// Positions one `update` may carry.
 const MAX_BATCH: usize = 500;
@@ -25,85 +26,77 @@ const MAX_BATCH: usize = 500;
 /// A flight of the caller, as found by its tracking id.
 struct Tracked {
     id: PirepId,
+    /// What the client knows it by.
+    tracking: String,
     state: PirepState,
+    booking: Option<i64>,
     digest: Option<String>,
 }
 
-/// The 409 the client gets for a flight that is no longer in progress.
-fn not_in_progress(flight: &Tracked) -> AcarsError {
-    AcarsError::new(StatusCode::CONFLICT, "This flight is not in progress.")
-        .with("state", flight.state.as_str())
-        .with("pirep_id", flight.id.0.to_string())
+impl TryFrom<TrackedFlight> for Tracked {
+    type Error = AcarsError;
+
+    fn try_from(f: TrackedFlight) -> Result<Tracked, AcarsError> {
+        let state = f.state.parse().map_err(|_| {
+            AcarsError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
+        })?;
+        Ok(Tracked {
+            id: PirepId(f.id),
+            tracking: f.tracking_id.unwrap_or_else(|| f.id.to_string()),
+            state,
+            booking: f.booking_id,
+            digest: f.last_report_digest,
+        })
+    }
 }
 
-/// The tracking id a body names (`uuid` or `tracking_id`, text or number).
-fn tracking_id(body: &Map<String, Value>) -> Option<String> {
-    ["uuid", "tracking_id"].iter().find_map(|field| match body.get(*field) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    })
+fn tracking_required() -> AcarsError {
+    AcarsError::new(StatusCode::BAD_REQUEST, "tracking_id is required")
 }
 
+fn pirep_not_found() -> AcarsError {
+    AcarsError::new(StatusCode::NOT_FOUND, "PIREP not found")
+}
+
+/// The module's 409 for a flight that is no longer in progress: phpVMS's
+/// state number and the id the client knows.
+fn no_longer_active(flight: &Tracked) -> AcarsError {
+    AcarsError::new(StatusCode::CONFLICT, "PIREP is no longer active")
+        .with("state", flight.state.phpvms_code())
+        .with("pirep_id", flight.tracking.clone())
+}
+
+/// The caller's flight with this tracking id. `current`: read the writer.
 async fn own_flight(
     state: &AppState,
     caller: &AcarsPilot,
     tracking: &str,
-) -> Result<Tracked, AcarsError> {
-    let writer = state.db.writer();
-    find_flight(writer, caller, "tracking_id = $3", tracking.to_string()).await
+    current: bool,
+) -> Result<Option<Tracked>, AcarsError> {
+    let (org, pilot) = (caller.org, caller.pilot.id);
+    tracker::flight_by_tracking_id(&state.db, org, pilot, tracking, current)
+        .await?
+        .map(Tracked::try_from)
+        .transpose()
 }
 
 /// A flight of the caller read again by id, after a concurrent change.
 async fn reread(state: &AppState, caller: &AcarsPilot, id: PirepId) -> Result<Tracked, AcarsError> {
-    find_flight(state.db.writer(), caller, "id = $3", id.0).await
+    tracker::flight_by_id(&state.db, caller.org, caller.pilot.id, id)
+        .await?
+        .ok_or_else(pirep_not_found)?
+        .try_into()
 }
 
-/// A flight of the caller. Read from the writer where its state must be
-/// current; `update` reads a replica, as storing its report re-checks.
-async fn find_flight<T>(
-    pool: &sqlx::AnyPool,
-    caller: &AcarsPilot,
-    condition: &str,
-    value: T,
-) -> Result<Tracked, AcarsError>
-where
-    T: for<'q> sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any> + Send,
-{
-    let row: Option<(i64, String, Option<String>)> = sqlx::query_as(&format!(
-        "SELECT id, state, last_report_digest FROM pireps \
-         WHERE org_id = $1 AND pilot_id = $2 AND {condition}"
-    ))
-    .bind(caller.org.0)
-    .bind(caller.pilot.id.0)
-    .bind(value)
-    .fetch_optional(pool)
-    .await?;
-    let (id, flight_state, digest) =
-        row.ok_or_else(|| AcarsError::new(StatusCode::NOT_FOUND, "Flight not found."))?;
-    let state = flight_state.parse().map_err(|_| {
-        AcarsError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
-    })?;
-    Ok(Tracked { id: PirepId(id), state, digest })
-}
-
-/// The pilot's flight in progress, if any.
-async fn flight_in_progress(
-    state: &AppState,
-    caller: &AcarsPilot,
-) -> Result<Option<i64>, AcarsError> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM pireps WHERE org_id = $1 AND pilot_id = $2 \
-         AND state = 'in_progress'",
-    )
-    .bind(caller.org.0)
-    .bind(caller.pilot.id.0)
-    .fetch_optional(state.db.writer())
-    .await?)
+async fn in_progress(state: &AppState, caller: &AcarsPilot) -> Result<Option<Tracked>, AcarsError> {
+    tracker::flight_in_progress(&state.db, caller.org, caller.pilot.id)
+        .await?
+        .map(Tracked::try_from)
+        .transpose()
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[allow(dead_code)]
 pub struct Start {
     /// The booking to fly; none: the pilot's latest booking.
     bid_id: Option<i64>,
@@ -114,105 +107,86 @@ pub struct Started {
     tracking_id: String,
 }
 
+fn started(tracking: String) -> Json<Started> {
+    Json(Started { tracking_id: tracking })
+}
+
 /// `POST /flights/start`: a flight of one of the pilot's bookings, with its
-/// pinned aircraft or the first eligible one. One flight at a time per
-/// pilot and per aircraft.
+/// pinned aircraft or the first eligible one. Starting a booking that is
+/// already being flown answers that flight again (the module's prefile
+/// finds the same PIREP), so a restarted client resumes. One flight at a
+/// time per pilot and per aircraft.
 pub async fn start(
     State(state): State<AppState>,
     caller: AcarsPilot,
-    AcarsJson(input): AcarsJson<Start>,
+    Input(fields): Input,
 ) -> Result<Json<Started>, AcarsError> {
-    if let Some(id) = flight_in_progress(&state, &caller).await? {
-        return Err(AcarsError::new(
-            StatusCode::CONFLICT,
-            "You already have a flight in progress.",
-        )
-        .with("state", PirepState::InProgress.as_str())
-        .with("pirep_id", id.to_string()));
-    }
-    let bid =
-        match input.bid_id {
-            Some(bid) => bid,
-            None => sqlx::query_scalar(
-                "SELECT MAX(id) FROM bookings WHERE org_id = $1 AND pilot_id = $2",
-            )
-            .bind(caller.org.0)
-            .bind(caller.pilot.id.0)
-            .fetch_one(state.db.reader())
-            .await
-            .map(|max: Option<i64>| max)?
-            .ok_or_else(|| AcarsError::new(StatusCode::NOT_FOUND, "You have no booking to fly."))?,
-        };
-    let booking = own_booking(&state, &caller, bid).await?;
-    let eligible = eligible(&state, &caller, bid).await?;
-    let aircraft = match booking.aircraft {
-        Some(pinned) if eligible.iter().any(|a| a.id == pinned) => pinned,
-        Some(_) => {
-            return Err(AcarsError::new(
-                StatusCode::CONFLICT,
-                "The booking's aircraft is not available: another pilot is flying it.",
-            ))
+    let (org, pilot) = (caller.org, caller.pilot.id);
+    // As PHP's `if ($bidId)`: none, 0 or "0" mean the latest booking.
+    let bid = match input::present(&fields, "bid_id") {
+        Some(v) if input::as_number(v) != Some(0.0) => {
+            input::as_number(v).filter(|n| n.fract() == 0.0).ok_or_else(bid_not_found)? as i64
         }
+        _ => tracker::latest_booking(&state.db, org, pilot).await?.ok_or_else(bid_not_found)?,
+    };
+    let booking = own_booking(&state, &caller, bid).await?;
+    if let Some(flight) = in_progress(&state, &caller).await? {
+        return match flight.booking == Some(booking.id) {
+            true => Ok(started(flight.tracking)),
+            false => Err(AcarsError::message(
+                StatusCode::CONFLICT,
+                "You already have a flight in progress",
+            )),
+        };
+    }
+    let eligible = eligible(&state, &caller, booking.schedule_id).await?;
+    let unavailable =
+        || AcarsError::message(StatusCode::CONFLICT, "The aircraft is not available for flight");
+    let aircraft = match booking.aircraft_id {
+        Some(pinned) if eligible.iter().any(|a| a.id == pinned) => pinned,
+        Some(_) => return Err(unavailable()),
         None => eligible.first().map(|a| a.id).ok_or_else(|| {
-            AcarsError::invalid("No aircraft this booking may be flown with is available.")
+            AcarsError::message(StatusCode::UNPROCESSABLE_ENTITY, "No aircraft attached to bid")
         })?,
     };
     let tracking = uuid::Uuid::new_v4().to_string();
-    let now = Timestamp::now().to_db();
-    let inserted = sqlx::query(
-        "INSERT INTO pireps (org_id, pilot_id, airline_id, schedule_id, booking_id, aircraft_id, \
-         flight_number, departure_airport_id, arrival_airport_id, route, flight_level, state, \
-         source, phase, tracking_id, created_at, updated_at, last_report_at) \
-         SELECT b.org_id, b.pilot_id, s.airline_id, s.id, b.id, $1, s.flight_number, \
-         s.departure_airport_id, s.arrival_airport_id, s.route, s.flight_level, 'in_progress', \
-         $2, 'initiated', $3, $4, $4, $4 \
-         FROM bookings b JOIN schedules s ON s.id = b.schedule_id \
-         WHERE b.org_id = $5 AND b.pilot_id = $6 AND b.id = $7",
-    )
-    .bind(aircraft)
-    .bind(SOURCE_ACARS)
-    .bind(&tracking)
-    .bind(&now)
-    .bind(caller.org.0)
-    .bind(caller.pilot.id.0)
-    .bind(bid)
-    .execute(state.db.writer())
-    .await;
-    match inserted {
-        Ok(done) if done.rows_affected() == 1 => Ok(Json(Started { tracking_id: tracking })),
-        Ok(_) => Err(AcarsError::new(StatusCode::NOT_FOUND, "Booking not found.")),
-        // Another start won the race (one flight per pilot and per aircraft).
-        Err(e) if crate::storage::is_unique_violation(&e) => Err(AcarsError::new(
-            StatusCode::CONFLICT,
-            "A flight is already in progress for you or this aircraft.",
-        )),
+    let source = pireps::SOURCE_ACARS;
+    let flight = NewFlight {
+        org,
+        pilot,
+        booking: booking.id,
+        aircraft,
+        tracking: &tracking,
+        source,
+        now: Timestamp::now(),
+    };
+    match tracker::start_flight(&state.db, &flight).await {
+        Ok(true) => Ok(started(tracking)),
+        Ok(false) => Err(bid_not_found()),
+        // Another start won the race: this booking's (answer it) or
+        // another flight of the pilot or aircraft.
+        Err(e) if crate::storage::is_unique_violation(&e) => {
+            match in_progress(&state, &caller).await? {
+                Some(flight) if flight.booking == Some(booking.id) => Ok(started(flight.tracking)),
+                _ => Err(unavailable()),
+            }
+        }
         Err(e) => Err(e.into()),
     }
 }
 
 /// One position report as the client sends it, checked field by field.
+/// Numbers may come as numeric text; speeds and the distance remaining may
+/// be negative (simulators report that); a heading is taken modulo 360.
 fn position(
     report: &Map<String, Value>,
     at: Option<Timestamp>,
     name: &dyn Fn(&str) -> String,
 ) -> Result<NewPosition, AcarsError> {
-    let number =
-        |field: &str| -> Result<Option<f64>, AcarsError> {
-            match report.get(field) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::Number(n)) => {
-                    n.as_f64().filter(|n| n.is_finite()).map(Some).ok_or_else(|| {
-                        AcarsError::invalid(format!("{} must be a number", name(field)))
-                    })
-                }
-                Some(Value::String(s)) => {
-                    s.trim().parse::<f64>().ok().filter(|n| n.is_finite()).map(Some).ok_or_else(
-                        || AcarsError::invalid(format!("{} must be a number", name(field))),
-                    )
-                }
-                Some(_) => Err(AcarsError::invalid(format!("{} must be a number", name(field)))),
-            }
-        };
+    let number = |field: &str| {
+        input::number(report, field)
+            .map_err(|_| AcarsError::invalid(format!("{} must be a number", name(field))))
+    };
     let required = |field: &str| {
         number(field)?.ok_or_else(|| AcarsError::invalid(format!("{} is required", name(field))))
     };
@@ -223,16 +197,8 @@ fn position(
             Err(AcarsError::invalid(format!("{} must be between {low} and {high}", name(field))))
         }
     };
-    let speed = |field: &str| -> Result<Option<f64>, AcarsError> {
-        match number(field)? {
-            Some(v) if v < 0.0 => {
-                Err(AcarsError::invalid(format!("{} must not be negative", name(field))))
-            }
-            v => Ok(v),
-        }
-    };
-    let phase = match report.get("phase") {
-        None | Some(Value::Null) => "enroute",
+    let phase = match input::present(report, "phase") {
+        None => "enroute",
         Some(Value::String(p)) => status_for_phase(p),
         Some(_) => return Err(AcarsError::invalid(format!("{} must be text", name("phase")))),
     };
@@ -241,34 +207,37 @@ fn position(
         phase,
         latitude: within("latitude", required("latitude")?, -90.0, 90.0)?,
         longitude: within("longitude", required("longitude")?, -180.0, 180.0)?,
-        heading: within("heading", number("heading")?.unwrap_or(0.0), 0.0, 360.0)?,
+        heading: number("heading")?.unwrap_or(0.0).rem_euclid(360.0),
         altitude: within("altitude", required("altitude")?, -2_000.0, 100_000.0)?,
         altitude_agl: number("altitude_agl")?,
         vertical_speed: number("vertical_speed")?,
-        ground_speed: speed("ground_speed")?,
-        indicated_airspeed: speed("indicated_airspeed")?,
-        distance_remaining: speed("distance_remaining")?,
+        ground_speed: number("ground_speed")?,
+        indicated_airspeed: number("indicated_airspeed")?,
+        distance_remaining: number("distance_remaining")?,
     })
 }
 
-/// A time as the client may send it: RFC 3339 text or Unix seconds.
-fn timestamp(value: Option<&Value>, field: &str) -> Result<Option<Timestamp>, AcarsError> {
-    let parsed = match value {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::String(s)) => {
-            Timestamp::try_from(s.trim().to_string()).ok().or_else(|| unix(s.trim().parse().ok()))
-        }
-        Some(Value::Number(n)) => unix(n.as_f64()),
-        Some(_) => None,
+/// A time as clients send it: RFC 3339, a date and time without a zone
+/// (UTC, as the module's Carbon reads it), or Unix seconds.
+fn parse_time(value: &Value) -> Option<Timestamp> {
+    let unix = |seconds: f64| {
+        let micros = Some(seconds).filter(|s| s.is_finite() && *s >= 0.0)? * 1e6;
+        chrono::DateTime::from_timestamp_micros(micros as i64).map(Timestamp)
     };
-    parsed.map(Some).ok_or_else(|| {
-        AcarsError::invalid(format!("{field} must be an RFC 3339 time or Unix seconds"))
-    })
-}
-
-fn unix(seconds: Option<f64>) -> Option<Timestamp> {
-    let micros = seconds.filter(|s| s.is_finite() && *s >= 0.0)? * 1e6;
-    chrono::DateTime::from_timestamp_micros(micros as i64).map(Timestamp)
+    match value {
+        Value::Number(n) => n.as_f64().and_then(unix),
+        Value::String(s) => {
+            let s = s.trim();
+            Timestamp::try_from(s.to_string()).ok().or_else(|| {
+                ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
+                    .iter()
+                    .find_map(|format| chrono::NaiveDateTime::parse_from_str(s, format).ok())
+                    .map(|naive| Timestamp(naive.and_utc()))
+                    .or_else(|| s.parse::<f64>().ok().and_then(unix))
+            })
+        }
+        _ => None,
+    }
 }
 
 /// What identifies a single report sent without a time, so a re-send of it
@@ -290,24 +259,18 @@ fn digest(p: &NewPosition) -> String {
     crate::security::sha256_hex(&text)
 }
 
-/// `POST /flights/update`: one position (the client's usual call) or a
-/// batch in `positions`, each with its `timestamp`, stored in one
-/// transaction. 409 with the flight's state once it is not in progress.
-pub async fn update(
-    State(state): State<AppState>,
-    caller: AcarsPilot,
-    AcarsJson(body): AcarsJson<Value>,
-) -> Result<Json<Value>, AcarsError> {
-    let body =
-        body.as_object().ok_or_else(|| AcarsError::invalid("the body must be a JSON object"))?;
-    let tracking = tracking_id(body).ok_or_else(|| {
-        AcarsError::new(StatusCode::BAD_REQUEST, "uuid or tracking_id is required")
-    })?;
-    let (positions, single) = match body.get("positions") {
-        None | Some(Value::Null) => {
-            let at = timestamp(body.get("timestamp"), "timestamp")?;
-            let report = position(body, at, &|field| field.to_string())?;
-            (vec![report], at.is_none())
+/// The reports an update carries, and whether it is the client's usual
+/// single report sent without a time.
+fn reports(body: &Map<String, Value>) -> Result<(Vec<NewPosition>, bool), AcarsError> {
+    match input::present(body, "positions") {
+        None => {
+            let at = match input::present(body, "timestamp") {
+                None => None,
+                Some(t) => Some(parse_time(t).ok_or_else(|| {
+                    AcarsError::invalid("timestamp must be an RFC 3339 time or Unix seconds")
+                })?),
+            };
+            Ok((vec![position(body, at, &|field| field.to_string())?], at.is_none()))
         }
         Some(Value::Array(batch)) if batch.len() <= MAX_BATCH => {
             let mut positions = Vec::with_capacity(batch.len());
@@ -317,24 +280,36 @@ pub async fn update(
                     AcarsError::invalid(format!("positions[{n}] must be an object"))
                 })?;
                 let at =
-                    timestamp(report.get("timestamp"), &name("timestamp"))?.ok_or_else(|| {
-                        AcarsError::invalid(format!("{} is required", name("timestamp")))
+                    input::present(report, "timestamp").and_then(parse_time).ok_or_else(|| {
+                        AcarsError::invalid(format!("{} must be a time", name("timestamp")))
                     })?;
                 positions.push(position(report, Some(at), &name)?);
             }
-            (positions, false)
+            Ok((positions, false))
         }
-        Some(_) => {
-            return Err(AcarsError::invalid(format!(
-                "positions must be a list of at most {MAX_BATCH} reports"
-            )))
-        }
-    };
-    let lookup = "tracking_id = $3";
-    let flight = find_flight(state.db.reader(), &caller, lookup, tracking.clone()).await?;
-    if flight.state != PirepState::InProgress {
-        return Err(not_in_progress(&flight));
+        Some(_) => Err(AcarsError::invalid(format!(
+            "positions must be a list of at most {MAX_BATCH} reports"
+        ))),
     }
+}
+
+/// `POST /flights/update`: one position (the client's usual call, answered
+/// with an empty body as the module answers it) or a batch in `positions`,
+/// each with its `timestamp`, stored in one transaction (answered with the
+/// count stored). 409 with the flight's state once it is not in progress.
+pub async fn update(
+    State(state): State<AppState>,
+    caller: AcarsPilot,
+    Input(body): Input,
+) -> Result<Response, AcarsError> {
+    let tracking = input::tracking_id(&body).ok_or_else(tracking_required)?;
+    let flight =
+        own_flight(&state, &caller, &tracking, false).await?.ok_or_else(pirep_not_found)?;
+    if flight.state != PirepState::InProgress {
+        return Err(no_longer_active(&flight));
+    }
+    let (positions, single) = reports(&body)?;
+    let batch = input::present(&body, "positions").is_some();
     // The latest report names the phase the flight is in.
     let phase = positions.iter().max_by_key(|p| p.recorded_at).map_or("enroute", |p| p.phase);
     let digest = single.then(|| digest(&positions[0]));
@@ -342,156 +317,188 @@ pub async fn update(
     let positions = if resent { vec![] } else { positions };
     let report = FlightReport { org: caller.org, pirep: flight.id, phase, positions, digest };
     match state.reports.store(report).await? {
-        Reported::Stored(stored) => Ok(Json(json!({ "status": 200, "stored": stored }))),
+        Reported::Stored(stored) if batch => {
+            Ok(Json(json!({ "status": 200, "stored": stored })).into_response())
+        }
+        Reported::Stored(_) => Ok(StatusCode::OK.into_response()),
         // Completed or cancelled since we looked.
-        Reported::NotInProgress => Err(not_in_progress(&reread(&state, &caller, flight.id).await?)),
+        Reported::NotInProgress => {
+            Err(no_longer_active(&reread(&state, &caller, flight.id).await?))
+        }
     }
 }
 
 /// A log line as the client sends it.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[allow(dead_code)]
 pub struct LogLine {
     event: String,
-    /// RFC 3339 or Unix seconds; none: now.
-    #[serde(default)]
+    /// RFC 3339, a UTC date and time, or Unix seconds; none: now.
     #[schema(value_type = Option<String>)]
     timestamp: Option<Value>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[allow(dead_code)]
 pub struct Complete {
-    uuid: Option<Value>,
-    tracking_id: Option<Value>,
-    /// Feet per minute at touchdown.
-    landing_rate: f64,
-    fuel_used: f64,
-    /// Hours.
-    flight_time: f64,
+    /// The tracking id (`tracking_id` is accepted too).
+    uuid: Option<String>,
+    tracking_id: Option<String>,
+    /// Feet per minute at touchdown; none: 0.
+    landing_rate: Option<f64>,
+    /// Pounds; none: 0.
+    fuel_used: Option<f64>,
+    /// Hours; none: 0.
+    flight_time: Option<f64>,
     zfw: Option<f64>,
     block_fuel: Option<f64>,
     block_time: Option<f64>,
-    level: Option<i64>,
-    /// Text or a list of waypoints.
+    /// Cruise level (decimals are rounded).
+    level: Option<f64>,
+    /// Text or a list of waypoints; none keeps the planned route.
     #[schema(value_type = Option<String>)]
     route: Option<Value>,
-    #[serde(default)]
-    flight_log: Vec<LogLine>,
-    #[serde(default)]
-    flight_data: Vec<LogLine>,
-    #[serde(default)]
-    #[schema(value_type = Object)]
-    additional_fields: Map<String, Value>,
-    /// Text, or objects with a `comment`.
-    #[serde(default)]
-    #[schema(value_type = Vec<String>)]
-    comments: Vec<Value>,
+    flight_log: Option<Vec<LogLine>>,
+    /// Preferred over `flight_log` when both are sent.
+    flight_data: Option<Vec<LogLine>>,
+    #[schema(value_type = Option<Object>)]
+    additional_fields: Option<Map<String, Value>>,
+    /// Text, or objects with an `event`, `text` or `comment`.
+    #[schema(value_type = Option<Vec<String>>)]
+    comments: Option<Vec<Value>>,
 }
 
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Filed {
+    /// The tracking id.
     pirep_id: String,
+    /// The airline's code and the flight number.
     flight_number: String,
     /// `DEP - ARR`.
     route: String,
-    aircraft: Option<String>,
-    aircraft_icao: Option<String>,
-    registration: Option<String>,
+    aircraft: String,
+    aircraft_icao: String,
+    registration: String,
     airline: String,
     airline_icao: String,
 }
 
-async fn filed(state: &AppState, caller: &AcarsPilot, id: PirepId) -> Result<Filed, AcarsError> {
-    Ok(sqlx::query_as(
-        "SELECT CAST(p.id AS TEXT) AS pirep_id, p.flight_number, \
-         d.icao || ' - ' || a.icao AS route, c.name AS aircraft, c.icao AS aircraft_icao, \
-         c.registration, l.name AS airline, l.icao AS airline_icao \
-         FROM pireps p JOIN airlines l ON l.id = p.airline_id \
-         JOIN airports d ON d.id = p.departure_airport_id \
-         JOIN airports a ON a.id = p.arrival_airport_id \
-         LEFT JOIN aircraft c ON c.id = p.aircraft_id WHERE p.org_id = $1 AND p.id = $2",
-    )
-    .bind(caller.org.0)
-    .bind(id.0)
-    .fetch_one(state.db.writer())
-    .await?)
-}
-
-/// Text of a field value as it is kept (custom fields are text).
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
+async fn filed(
+    state: &AppState,
+    caller: &AcarsPilot,
+    flight: &Tracked,
+) -> Result<Filed, AcarsError> {
+    let f = tracker::filed_flight(&state.db, caller.org, flight.id).await?;
+    let registration = f.registration.unwrap_or_default();
+    Ok(Filed {
+        pirep_id: f.tracking_id.unwrap_or_else(|| flight.tracking.clone()),
+        flight_number: format!("{}{}", f.airline_code, f.flight_number),
+        route: format!("{} - {}", f.departure_icao, f.arrival_icao),
+        aircraft: f.aircraft_name.filter(|n| !n.is_empty()).unwrap_or_else(|| registration.clone()),
+        aircraft_icao: f.aircraft_icao.unwrap_or_default(),
+        registration,
+        airline: f.airline_name,
+        airline_icao: f.airline_icao,
+    })
 }
 
 /// The checked parts of a completion, ready to store.
 struct Filing {
+    landing_rate: f64,
+    fuel_used: f64,
+    flight_minutes: i64,
+    level: Option<i64>,
+    route: Option<String>,
     log: Vec<(Timestamp, String)>,
     fields: Vec<(String, String)>,
     comments: Vec<String>,
-    route: Option<String>,
 }
 
-fn check_completion(input: &Complete, headers: &HeaderMap) -> Result<Filing, AcarsError> {
-    let invalid = |m: &str| Err(AcarsError::invalid(m));
-    if !input.landing_rate.is_finite() || input.landing_rate.abs() > 5_000.0 {
-        return invalid("landing_rate must be within ±5,000 ft/min");
-    }
-    if !input.fuel_used.is_finite() || input.fuel_used < 0.0 {
-        return invalid("fuel_used must not be negative");
-    }
-    if !input.flight_time.is_finite() || !(0.0..=48.0).contains(&input.flight_time) {
-        return invalid("flight_time must be 0-48 hours");
-    }
-    if input.level.is_some_and(|l| !(0..=100_000).contains(&l)) {
-        return invalid("level must be 0-100,000");
-    }
-    for (field, value) in
-        [("zfw", input.zfw), ("block_fuel", input.block_fuel), ("block_time", input.block_time)]
-    {
-        if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
-            return Err(AcarsError::invalid(format!("{field} must not be negative")));
-        }
-    }
-    let route = match &input.route {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.trim().to_string()),
-        Some(Value::Array(points)) => Some(points.iter().map(text).collect::<Vec<_>>().join(" ")),
-        Some(_) => return invalid("route must be text or a list of waypoints"),
+/// A completion as the module files it: missing or null numbers are 0,
+/// numeric text counts as a number, optional numbers that are not numbers
+/// are left out, comments may be text or objects, log times may lack a
+/// zone. What no flight could have (a landing rate of 50,000 ft/min, a
+/// 3-day flight) is refused, naming the field.
+fn check_completion(body: &Map<String, Value>, headers: &HeaderMap) -> Result<Filing, AcarsError> {
+    let number = |field: &str| {
+        input::number(body, field)
+            .map_err(|_| AcarsError::invalid(format!("{field} must be a number")))
     };
-    if route.as_ref().is_some_and(|r| r.len() > 4_000) {
-        return invalid("route must be at most 4,000 characters");
+    let landing_rate = number("landing_rate")?.unwrap_or(0.0);
+    if landing_rate.abs() > 20_000.0 {
+        return Err(AcarsError::invalid("landing_rate must be within ±20,000 ft/min"));
     }
-    let lines: Vec<&LogLine> = input.flight_log.iter().chain(&input.flight_data).collect();
+    let fuel_used = number("fuel_used")?.unwrap_or(0.0);
+    if fuel_used < 0.0 {
+        return Err(AcarsError::invalid("fuel_used must not be negative"));
+    }
+    let hours = number("flight_time")?.unwrap_or(0.0);
+    if !(0.0..=48.0).contains(&hours) {
+        return Err(AcarsError::invalid("flight_time must be 0-48 hours"));
+    }
+    // The module takes these only when numeric, and ignores them otherwise.
+    let optional = |field: &str| input::present(body, field).and_then(input::as_number);
+    let level = optional("level").map(|l| l.round() as i64);
+    if level.is_some_and(|l| !(0..=100_000).contains(&l)) {
+        return Err(AcarsError::invalid("level must be 0-100,000"));
+    }
+    let route = match input::present(body, "route") {
+        None => None,
+        Some(Value::Array(points)) => {
+            Some(points.iter().filter_map(input::as_text).collect::<Vec<_>>().join(" "))
+        }
+        Some(value) => input::as_text(value),
+    }
+    .filter(|r| !r.trim().is_empty());
+    if route.as_ref().is_some_and(|r| r.len() > 4_000) {
+        return Err(AcarsError::invalid("route must be at most 4,000 characters"));
+    }
+    let lines = |field: &str| match input::present(body, field) {
+        Some(Value::Array(lines)) if !lines.is_empty() => Some(lines.clone()),
+        _ => None,
+    };
+    let lines = lines("flight_data").or_else(|| lines("flight_log")).unwrap_or_default();
     if lines.len() > 10_000 {
-        return invalid("flight_log must have at most 10,000 lines");
+        return Err(AcarsError::invalid("flight_data must have at most 10,000 lines"));
     }
     let mut log = Vec::with_capacity(lines.len());
-    for (n, line) in lines.into_iter().enumerate() {
-        if line.event.len() > 2_000 {
-            return Err(AcarsError::invalid(format!("flight_log[{n}].event is too long")));
+    for (n, line) in lines.iter().enumerate() {
+        let Some(line) = line.as_object() else { continue };
+        let event = input::present(line, "event").and_then(input::as_text).unwrap_or_default();
+        if event.len() > 2_000 {
+            return Err(AcarsError::invalid(format!("flight_data[{n}].event is too long")));
         }
-        let at = timestamp(line.timestamp.as_ref(), &format!("flight_log[{n}].timestamp"))?;
-        log.push((at.unwrap_or_else(Timestamp::now), line.event.clone()));
-    }
-    if input.additional_fields.len() > 100 {
-        return invalid("additional_fields must have at most 100 fields");
+        if event.is_empty() {
+            continue;
+        }
+        let at = input::present(line, "timestamp").and_then(parse_time);
+        log.push((at.unwrap_or_else(Timestamp::now), event));
     }
     let mut fields = Vec::new();
-    for (name, value) in &input.additional_fields {
-        let value = text(value);
-        if name.trim().is_empty() || name.len() > 100 || value.len() > 2_000 {
-            return Err(AcarsError::invalid(format!(
-                "additional_fields.{name}: names are 1-100 characters, values at most 2,000"
-            )));
+    if let Some(Value::Object(extra)) = input::present(body, "additional_fields") {
+        if extra.len() > 100 {
+            return Err(AcarsError::invalid("additional_fields must have at most 100 fields"));
         }
-        fields.push((name.trim().to_string(), value));
+        for (name, value) in extra {
+            // Lists, objects and nulls are skipped, as the module skips them.
+            let Some(value) = (match value {
+                Value::Bool(false) => Some(String::new()),
+                other => input::as_text(other),
+            }) else {
+                continue;
+            };
+            if name.trim().is_empty() || name.len() > 100 || value.len() > 2_000 {
+                return Err(AcarsError::invalid(format!(
+                    "additional_fields.{name}: names are 1-100 characters, values at most 2,000"
+                )));
+            }
+            fields.push((name.trim().to_string(), value));
+        }
     }
-    for (name, value) in
-        [("ZFW", input.zfw), ("Block Fuel", input.block_fuel), ("Block Time", input.block_time)]
+    for (name, field) in
+        [("ZFW", "zfw"), ("Block Fuel", "block_fuel"), ("Block Time", "block_time")]
     {
-        if let Some(value) = value {
+        if let Some(value) = optional(field) {
             fields.push((name.to_string(), value.to_string()));
         }
     }
@@ -504,26 +511,41 @@ fn check_completion(input: &Complete, headers: &HeaderMap) -> Result<Filing, Aca
         _ => "Stratos".to_string(),
     };
     fields.push(("Filed by".to_string(), filed_by));
-    if input.comments.len() > 50 {
-        return invalid("comments must have at most 50 entries");
+    let comments = match input::present(body, "comments") {
+        Some(Value::Array(comments)) => comments.as_slice(),
+        _ => &[],
+    };
+    if comments.len() > 100 {
+        return Err(AcarsError::invalid("comments must have at most 100 entries"));
     }
-    let mut comments = Vec::new();
-    for (n, comment) in input.comments.iter().enumerate() {
-        let body = match comment {
-            Value::String(s) => s.clone(),
-            Value::Object(o) => {
-                o.get("comment").or_else(|| o.get("body")).map(text).unwrap_or_default()
-            }
-            _ => String::new(),
+    let mut texts = Vec::new();
+    for (n, comment) in comments.iter().enumerate() {
+        let text = match comment {
+            Value::Object(o) => ["event", "text", "comment"]
+                .iter()
+                .find_map(|k| input::present(o, k).and_then(input::as_text))
+                .unwrap_or_else(|| comment.to_string()),
+            other => input::as_text(other).unwrap_or_default(),
         };
-        if body.trim().is_empty() || body.len() > 2_000 {
+        if text.len() > 2_000 {
             return Err(AcarsError::invalid(format!(
-                "comments[{n}] must be text of 1-2,000 characters"
+                "comments[{n}] must be at most 2,000 characters"
             )));
         }
-        comments.push(body);
+        if !text.trim().is_empty() {
+            texts.push(text);
+        }
     }
-    Ok(Filing { log, fields, comments, route })
+    Ok(Filing {
+        landing_rate,
+        fuel_used,
+        flight_minutes: (hours * 60.0) as i64,
+        level,
+        route,
+        log,
+        fields,
+        comments: texts,
+    })
 }
 
 /// The answer to a completion of a flight no longer in progress: the PIREP
@@ -534,8 +556,12 @@ async fn answer_again(
     flight: &Tracked,
 ) -> Result<Json<Filed>, AcarsError> {
     match flight.state {
-        PirepState::Cancelled => Err(not_in_progress(flight)),
-        _ => Ok(Json(filed(state, caller, flight.id).await?)),
+        PirepState::Cancelled => {
+            Err(AcarsError::new(StatusCode::CONFLICT, "PIREP has been cancelled")
+                .with("state", flight.state.phpvms_code())
+                .with("pirep_id", flight.tracking.clone()))
+        }
+        _ => Ok(Json(filed(state, caller, flight).await?)),
     }
 }
 
@@ -547,21 +573,14 @@ pub async fn complete(
     State(state): State<AppState>,
     caller: AcarsPilot,
     headers: HeaderMap,
-    AcarsJson(input): AcarsJson<Complete>,
+    Input(body): Input,
 ) -> Result<Json<Filed>, AcarsError> {
-    let ids = Map::from_iter(
-        [("uuid", &input.uuid), ("tracking_id", &input.tracking_id)]
-            .into_iter()
-            .filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), v))),
-    );
-    let tracking = tracking_id(&ids).ok_or_else(|| {
-        AcarsError::new(StatusCode::BAD_REQUEST, "uuid or tracking_id is required")
-    })?;
-    let filing = check_completion(&input, &headers)?;
-    let flight = own_flight(&state, &caller, &tracking).await?;
+    let tracking = input::tracking_id(&body).ok_or_else(tracking_required)?;
+    let flight = own_flight(&state, &caller, &tracking, true).await?.ok_or_else(pirep_not_found)?;
     if flight.state != PirepState::InProgress {
         return answer_again(&state, &caller, &flight).await;
     }
+    let filing = check_completion(&body, &headers)?;
     let (org, id) = (caller.org, flight.id);
     let mut tx = state.db.begin().await?;
     match pireps::apply(&mut tx, org, id, PirepAction::File, None).await {
@@ -571,29 +590,20 @@ pub async fn complete(
             drop(tx);
             return answer_again(&state, &caller, &reread(&state, &caller, id).await?).await;
         }
-        Err(TransitionError::NotFound) => {
-            return Err(AcarsError::new(StatusCode::NOT_FOUND, "Flight not found."))
-        }
+        Err(TransitionError::NotFound) => return Err(pirep_not_found()),
         Err(TransitionError::Database(e)) => return Err(e.into()),
     }
     let distance = track_distance_nm(&pireps::track(&mut tx, org, id).await?);
-    let landing_rate = Some(input.landing_rate);
-    sqlx::query(
-        "UPDATE pireps SET landing_rate = $1, fuel_used = $2, flight_minutes = $3, \
-         distance_nm = $4, points = $5, flight_level = COALESCE($6, flight_level), \
-         route = COALESCE($7, route) WHERE org_id = $8 AND id = $9",
-    )
-    .bind(input.landing_rate)
-    .bind(input.fuel_used)
-    .bind((input.flight_time * 60.0).round() as i64)
-    .bind(distance)
-    .bind(points_for(distance, landing_rate))
-    .bind(input.level)
-    .bind(filing.route.as_deref())
-    .bind(org.0)
-    .bind(id.0)
-    .execute(&mut *tx)
-    .await?;
+    let record = FlightFiling {
+        landing_rate: filing.landing_rate,
+        fuel_used: filing.fuel_used,
+        flight_minutes: filing.flight_minutes,
+        distance_nm: distance,
+        points: points_for(distance, Some(filing.landing_rate)),
+        flight_level: filing.level,
+        route: filing.route.as_deref(),
+    };
+    tracker::record_filing(&mut tx, org, id, &record).await?;
     for (at, line) in &filing.log {
         pireps::add_log_line(&mut tx, org, id, *at, line).await?;
     }
@@ -603,52 +613,53 @@ pub async fn complete(
     for comment in &filing.comments {
         pireps::add_comment(&mut tx, org, id, &caller.pilot.ident, comment).await?;
     }
-    sqlx::query(
-        "DELETE FROM bookings WHERE org_id = $1 AND id = (SELECT booking_id FROM pireps WHERE id = $2)",
-    )
-    .bind(org.0)
-    .bind(id.0)
-    .execute(&mut *tx)
-    .await?;
+    tracker::delete_booking_of(&mut tx, org, id).await?;
     pireps::submitted(&mut tx, org, id).await?;
     tx.commit().await?;
-    Ok(Json(filed(&state, &caller, id).await?))
+    Ok(Json(filed(&state, &caller, &flight).await?))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[allow(dead_code)]
 pub struct Cancel {
-    #[schema(value_type = Option<String>)]
-    uuid: Option<Value>,
-    #[schema(value_type = Option<String>)]
-    tracking_id: Option<Value>,
+    /// The tracking id; none: the pilot's flight in progress.
+    uuid: Option<String>,
+    tracking_id: Option<String>,
 }
 
-/// `POST /flights/cancel`: abandons the named flight, or the pilot's flight
-/// in progress; the booking stays. Cancelling a cancelled flight is done.
+fn nothing_to_cancel() -> AcarsError {
+    AcarsError::new(StatusCode::NOT_FOUND, "No active PIREP to cancel")
+}
+
+fn cancelled() -> Json<Value> {
+    Json(json!({ "status": 200 }))
+}
+
+/// phpVMS's refusal to cancel a PIREP that has been filed.
+fn cancel_not_allowed(flight: &Tracked) -> AcarsError {
+    let title = "This PIREP can't be cancelled";
+    AcarsError::phpvms(StatusCode::BAD_REQUEST, "pirep-cancel-not-allowed", title, title)
+        .with("pirep_id", flight.tracking.clone())
+        .with("state", flight.state.phpvms_code())
+}
+
+/// `POST /flights/cancel`: abandons the named flight, or (the client's
+/// empty body) the pilot's flight in progress; the booking stays.
+/// Cancelling a cancelled flight is done; a filed one cannot be cancelled.
 pub async fn cancel(
     State(state): State<AppState>,
     caller: AcarsPilot,
-    AcarsJson(input): AcarsJson<Cancel>,
+    Input(body): Input,
 ) -> Result<Json<Value>, AcarsError> {
-    let ids = Map::from_iter(
-        [("uuid", input.uuid), ("tracking_id", input.tracking_id)]
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v))),
-    );
-    let flight = match tracking_id(&ids) {
-        Some(tracking) => own_flight(&state, &caller, &tracking).await?,
-        None => {
-            let id = flight_in_progress(&state, &caller)
-                .await?
-                .ok_or_else(|| AcarsError::new(StatusCode::NOT_FOUND, "No flight in progress."))?;
-            reread(&state, &caller, PirepId(id)).await?
-        }
-    };
+    let flight = match input::tracking_id(&body) {
+        Some(tracking) => own_flight(&state, &caller, &tracking, true).await?,
+        None => in_progress(&state, &caller).await?,
+    }
+    .ok_or_else(nothing_to_cancel)?;
     match flight.state {
-        PirepState::Cancelled => return Ok(Json(json!({ "status": 200 }))),
+        PirepState::Cancelled => return Ok(cancelled()),
         PirepState::InProgress => {}
-        _ => return Err(not_in_progress(&flight)),
+        _ => return Err(cancel_not_allowed(&flight)),
     }
     let mut tx = state.db.begin().await?;
     match pireps::apply(&mut tx, caller.org, flight.id, PirepAction::Cancel, None).await {
@@ -656,15 +667,15 @@ pub async fn cancel(
             let line = "Cancelled by the pilot";
             pireps::add_log_line(&mut tx, caller.org, flight.id, Timestamp::now(), line).await?;
             tx.commit().await?;
-            Ok(Json(json!({ "status": 200 })))
+            Ok(cancelled())
         }
         Err(TransitionError::Database(e)) => Err(e.into()),
         Err(_) => {
             drop(tx);
             let flight = reread(&state, &caller, flight.id).await?;
             match flight.state {
-                PirepState::Cancelled => Ok(Json(json!({ "status": 200 }))),
-                _ => Err(not_in_progress(&flight)),
+                PirepState::Cancelled => Ok(cancelled()),
+                _ => Err(cancel_not_allowed(&flight)),
             }
         }
     }

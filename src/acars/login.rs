@@ -1,16 +1,19 @@
-//! `POST /pilot/login`: a pilot id or email with the password gives the
-//! client an API key; the password may also be the pilot's API key
-//! (credentials mode). Failed attempts are limited per account and per
-//! client address.
+//! `POST /pilot/login`: a pilot id, its bare number or an email with the
+//! password gives the client an API key; the password may also be the
+//! pilot's API key (credentials mode, for pilots who sign in elsewhere).
+//! Under an org's tracker URL the name is looked up in that org only; under
+//! the shared URL in every org, and a login that fits pilots of several orgs
+//! is refused. Failed attempts are limited per account and per address.
 
 use std::net::IpAddr;
 
 use axum::extract::State;
 use axum::http::{Extensions, HeaderMap, StatusCode};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::error::AcarsJson;
+use super::auth::TrackerOrg;
+use super::input::{text, Input};
 use super::pilot::{profile, Verified};
 use super::{AcarsError, AcarsPilot};
 use crate::app::AppState;
@@ -25,9 +28,10 @@ use crate::storage::pilots::{self, KeyHolder};
 const SIGN_IN_LABEL: &str = "Stratos sign-in";
 const SIGN_IN_KEYS_KEPT: i64 = 5;
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[allow(dead_code)]
 pub struct Login {
-    /// An email, or a pilot id such as `AIR0001`.
+    /// An email, a pilot id such as `AIR0001`, or its number (`1`).
     username: String,
     /// The password, or the pilot's API key.
     password: String,
@@ -42,19 +46,23 @@ pub struct LoggedIn {
 }
 
 fn refused() -> AcarsError {
-    AcarsError::new(StatusCode::UNAUTHORIZED, "Invalid credentials.").with("success", false)
+    AcarsError::new(StatusCode::UNAUTHORIZED, "The username or password is incorrect")
+        .with("success", false)
 }
 
 pub async fn login(
     State(state): State<AppState>,
+    TrackerOrg(org): TrackerOrg,
     extensions: Extensions,
     headers: HeaderMap,
-    AcarsJson(input): AcarsJson<Login>,
+    Input(input): Input,
 ) -> Result<Json<LoggedIn>, AcarsError> {
+    let username = text(&input, "username").unwrap_or_default();
+    let password = text(&input, "password").unwrap_or_default();
     let address =
         crate::http::request_log::client_ip(&extensions, &headers, state.config.trusted_proxy)
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-    let limit = SignInLimit::new("acars-login", &input.username, address);
+    let limit = SignInLimit::new("acars-login", &username, address);
     if let Some(retry_after) = limit.blocked(&state.rate_limits).await {
         tracing::warn!(reason = "too many failed sign-ins", %address, "ACARS login refused");
         return Err(AcarsError::too_many(
@@ -63,7 +71,7 @@ pub async fn login(
         )
         .with("success", false));
     }
-    let (holder, token) = match authenticate(&state, &input).await? {
+    let (holder, token) = match authenticate(&state, org, &username, &password).await? {
         Ok(found) => found,
         Err(reason) => {
             limit.failed(&state.rate_limits).await;
@@ -81,23 +89,28 @@ pub async fn login(
 /// The key holder and the key to hand out, or why not.
 async fn authenticate(
     state: &AppState,
-    input: &Login,
+    org: Option<OrgId>,
+    username: &str,
+    password: &str,
 ) -> Result<Result<(KeyHolder, String), &'static str>, AcarsError> {
-    if input.username.trim().is_empty() || input.password.is_empty() {
+    if username.is_empty() || password.is_empty() {
         return Ok(Err("empty username or password"));
     }
     // Credentials mode: the API key itself, which must be this pilot's.
-    if let Some(holder) = pilots::by_api_key(&state.db, &input.password).await? {
-        if !pilots::is_named_by(&holder.pilot, &input.username) {
+    if let Some(holder) = pilots::by_api_key(&state.db, password).await? {
+        if !pilots::is_named_by(&holder.pilot, username) {
             return Ok(Err("API key of another pilot"));
+        }
+        if org.is_some_and(|org| org != holder.org) {
+            return Ok(Err("API key of another org than the tracker URL names"));
         }
         if !holder.pilot.state.can_authenticate() {
             return Ok(Err("pilot may not sign in"));
         }
-        return Ok(Ok((holder, input.password.clone())));
+        return Ok(Ok((holder, password.to_string())));
     }
-    let candidates = pilots::by_login_anywhere(&state.db, &input.username).await?;
-    let password = input.password.clone();
+    let candidates = pilots::by_tracker_login(&state.db, org, username).await?;
+    let password = password.to_string();
     let hashes: Vec<String> = candidates.iter().map(|(_, p)| p.password_hash.clone()).collect();
     let matching = tokio::task::spawn_blocking(move || {
         if hashes.is_empty() {
@@ -112,7 +125,7 @@ async fn authenticate(
     let (org, pilot) = match (matched.next(), matched.next()) {
         (Some(found), None) => found,
         (None, _) => return Ok(Err("wrong username or password")),
-        (Some(_), Some(_)) => return Ok(Err("the login matches pilots of several orgs")),
+        (Some(_), Some(_)) => return Ok(Err("the login matches several pilots")),
     };
     if !pilot.state.can_authenticate() {
         return Ok(Err("pilot may not sign in"));
@@ -120,16 +133,13 @@ async fn authenticate(
     let org = OrgId(org);
     let mut tx = state.db.begin().await?;
     let key = pilots::create_api_key(&mut tx, org, pilot.id, SIGN_IN_LABEL).await?;
-    sqlx::query(
-        "UPDATE pilot_api_keys SET revoked_at = $1 WHERE pilot_id = $2 AND label = $3 \
-         AND revoked_at IS NULL AND id NOT IN (SELECT id FROM pilot_api_keys \
-         WHERE pilot_id = $2 AND label = $3 AND revoked_at IS NULL ORDER BY id DESC LIMIT $4)",
+    pilots::revoke_older_keys(
+        &mut tx,
+        pilot.id,
+        SIGN_IN_LABEL,
+        SIGN_IN_KEYS_KEPT,
+        Timestamp::now(),
     )
-    .bind(Timestamp::now().to_db())
-    .bind(pilot.id.0)
-    .bind(SIGN_IN_LABEL)
-    .bind(SIGN_IN_KEYS_KEPT)
-    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     let token = key.expose().to_string();

@@ -1,8 +1,11 @@
 //! The ACARS API under `/api/stratos`: the contract of the Stratos Core API
-//! module, so the Stratos desktop client flies against Airside. Field names
-//! and status codes follow that module (DESIGN.md's table); errors keep its
-//! `{"error": …}` shape, plus our request id.
-//!
+//! module (SkyvexSoftware/stratos-core-api 0.3.6) and its Logbook add-on, so
+//! the Stratos desktop client flies against Airside. Paths, status codes,
+//! key names, value types and error bodies are the module's; where it has a
+//! hole (no ownership checks, no throttle) Airside is stricter, as
+//! `docs/stratos.md` lists. Every route is served twice: under the shared
+//! base, and under an org's own tracker URL `/o/<slug>/api/stratos`, where
+//! sign-in names (an email, a bare pilot number) are that org's.
 
 mod auth;
 pub mod data;
@@ -10,14 +13,18 @@ mod error;
 pub mod flights;
 pub mod flying;
 mod ingest;
+mod input;
+pub mod logbook;
 pub mod login;
 pub mod pilot;
 
+use axum::extract::Request;
 use axum::handler::Handler;
-use axum::http::{header, HeaderName, Method};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use tower_http::cors::{Any, CorsLayer};
 
 pub use auth::AcarsPilot;
 pub use error::AcarsError;
@@ -27,8 +34,16 @@ use crate::app::AppState;
 use crate::http::scoped::{schema_of, SchemaFn};
 
 pub const BASE: &str = "/api/stratos";
-/// What the handshake reports.
-pub const API_VERSION: &str = "1.0";
+/// An org's own tracker URL: `/o/<slug>/api/stratos`.
+pub const ORG_BASE: &str = "/o/{org}/api/stratos";
+/// What the handshake reports: the module version whose contract this is.
+pub const API_VERSION: &str = "0.3.6";
+
+/// The tracker URLs of an org: its own, and the shared one.
+pub fn tracker_urls(public_url: &str, slug: &str) -> (String, String) {
+    let base = public_url.trim_end_matches('/');
+    (format!("{base}/o/{slug}{BASE}"), format!("{base}{BASE}"))
+}
 
 /// An ACARS route as its documentation describes it.
 #[derive(Debug, Clone)]
@@ -49,6 +64,8 @@ pub struct AcarsDoc {
     pub list: bool,
     /// Query parameters: name, meaning.
     pub query: &'static [(&'static str, &'static str)],
+    /// The usual answer is 200 with an empty body (`answer` is a batch's).
+    pub empty: bool,
 }
 
 fn doc<T: utoipa::ToSchema>(summary: &'static str) -> AcarsDoc {
@@ -59,6 +76,7 @@ fn doc<T: utoipa::ToSchema>(summary: &'static str) -> AcarsDoc {
         answer: schema_of::<T>,
         list: false,
         query: &[],
+        empty: false,
     }
 }
 
@@ -70,6 +88,11 @@ impl AcarsDoc {
 
     fn body<T: utoipa::ToSchema>(mut self) -> Self {
         self.body = Some(schema_of::<T>);
+        self
+    }
+
+    fn empty(mut self) -> Self {
+        self.empty = true;
         self
     }
 
@@ -93,26 +116,37 @@ struct Routes {
 
 impl Routes {
     /// A GET route (HEAD comes with it) that answers OPTIONS itself.
-    fn read<H, T>(mut self, path: &str, handler: H, doc: AcarsDoc) -> Self
+    fn read<H, T>(self, path: &str, handler: H, doc: AcarsDoc) -> Self
     where
         H: Handler<T, AppState>,
         T: 'static,
     {
-        let path = format!("{BASE}{path}");
-        self.router = self.router.route(&path, get(handler).options(options));
-        self.routes.push(AcarsRoute { method: Method::GET, path, doc });
-        self
+        self.route(Method::GET, path, get(handler.clone()), doc)
     }
 
-    /// A POST route that answers OPTIONS and HEAD itself, as the module's do.
-    fn write<H, T>(mut self, path: &str, handler: H, doc: AcarsDoc) -> Self
+    /// A POST route.
+    fn write<H, T>(self, path: &str, handler: H, doc: AcarsDoc) -> Self
     where
         H: Handler<T, AppState>,
         T: 'static,
     {
-        let path = format!("{BASE}{path}");
-        self.router = self.router.route(&path, post(handler).options(options).head(options));
-        self.routes.push(AcarsRoute { method: Method::POST, path, doc });
+        self.route(Method::POST, path, post(handler), doc)
+    }
+
+    /// The route under both bases (`stratos_headers` answers its OPTIONS
+    /// and HEAD); the shared one is documented.
+    fn route(
+        mut self,
+        method: Method,
+        path: &str,
+        handler: axum::routing::MethodRouter<AppState>,
+        doc: AcarsDoc,
+    ) -> Self {
+        let handler = handler.options(options).head(options);
+        for base in [BASE, ORG_BASE] {
+            self.router = self.router.route(&format!("{base}{path}"), handler.clone());
+        }
+        self.routes.push(AcarsRoute { method, path: format!("{BASE}{path}"), doc });
         self
     }
 }
@@ -123,9 +157,11 @@ impl Routes {
 struct Update {
     /// The tracking id (`tracking_id` is accepted too).
     uuid: String,
-    /// boarding, push_back, taxi, take_off, climb, cruise, descent, approach,
-    /// final, landed, taxi_in, on_block, arrived, diverted, paused; others
-    /// count as en route.
+    /// The module's phases (boarding, push_back, taxi, take_off,
+    /// rejected_take_off, climb_out, climb, cruise, descent, approach, final,
+    /// landed, go_around, taxi_to_gate, taxi_in, on_block, block_on, at_gate,
+    /// deboarding, arrived, submitted, diverted) and `paused`; others count
+    /// as en route.
     phase: Option<String>,
     latitude: Option<f64>,
     longitude: Option<f64>,
@@ -136,18 +172,11 @@ struct Update {
     ground_speed: Option<f64>,
     indicated_airspeed: Option<f64>,
     distance_remaining: Option<f64>,
-    /// RFC 3339 or Unix seconds; required in `positions`.
+    /// RFC 3339, a UTC date and time, or Unix seconds; required in `positions`.
     timestamp: Option<String>,
-    /// Up to 500 reports with the fields above, stored in one transaction.
+    /// Airside's batch: up to 500 reports with the fields above, stored in
+    /// one transaction and answered with `{"status": 200, "stored": n}`.
     positions: Option<Vec<serde_json::Value>>,
-}
-
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct Stored {
-    status: u16,
-    /// Positions stored; a re-sent one is not stored again.
-    stored: u64,
 }
 
 #[derive(utoipa::ToSchema)]
@@ -159,46 +188,57 @@ struct Done {
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 struct Handshake {
+    /// The Stratos Core API version whose contract this is.
     api_version: String,
     handler: String,
 }
 
-/// Every error: the module's shape plus our request id.
+/// Every error, in the module's shapes: `{"error"}` (with `success: false`
+/// from sign-in and auth, `state` and `pirep_id` on a 409), `{"message"}`
+/// from start and change-aircraft, or phpVMS's problem (`type`, `title`,
+/// `details`, `status`, `error: {status, message}`) where the module hands
+/// over to phpVMS.
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 pub struct ErrorBody {
-    error: String,
-    request_id: String,
-    /// On a login refusal: false.
+    /// Text, or in phpVMS's problem `{status, message}`.
+    error: Option<serde_json::Value>,
+    message: Option<String>,
     success: Option<bool>,
-    /// On 409: the flight's state.
-    state: Option<String>,
-    /// On 409: the flight's PIREP.
+    /// On 409: phpVMS's state number (0 in progress, 1 pending, 2 accepted,
+    /// 3 cancelled, 6 rejected).
+    state: Option<i64>,
+    /// On 409: the tracking id.
     pirep_id: Option<String>,
+    r#type: Option<String>,
+    title: Option<String>,
+    details: Option<String>,
+    status: Option<i64>,
+    #[schema(value_type = Option<Object>)]
+    errors: Option<serde_json::Value>,
 }
 
 const SEARCH: &[(&str, &str)] = &[
-    ("departure_airport", "ICAO code"),
-    ("arrival_airport", "ICAO code"),
-    ("aircraft", "ICAO type of one of the schedule's subfleets, e.g. A320"),
+    ("departure_airport", "ICAO code (one the org does not have does not filter)"),
+    ("arrival_airport", "ICAO code (likewise)"),
+    ("aircraft", "A subfleet id: schedules flown by it"),
     ("minimum_flight_time", "Hours"),
     ("maximum_flight_time", "Hours"),
     ("minimum_distance", "Nautical miles"),
     ("maximum_distance", "Nautical miles"),
-    ("limit", "1 to 100 (default 50)"),
+    ("limit", "At most 100 (the default)"),
+];
+
+const LOGBOOK: &[(&str, &str)] = &[
+    ("limit", "1 to 100 (default 25)"),
+    ("offset", "0 or more"),
+    ("sort", "date (default), route, aircraft, duration, distance, landing_rate, status"),
+    ("order", "asc or desc (default)"),
+    ("q", "Part of the flight number or an airport's ICAO code, at most 80 characters"),
+    ("status", "pending, accepted or rejected"),
 ];
 
 pub fn build() -> (Router<AppState>, Vec<AcarsRoute>) {
-    // The module's CORS answer: any origin, its methods and headers.
-    let cors = CorsLayer::new()
-        .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST, Method::OPTIONS, Method::HEAD])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            header::ACCEPT,
-            HeaderName::from_static("x-stratos-version"),
-        ]);
     // Full paths rather than `nest`: the handshake answers at the base path
     // with and without its trailing slash.
     let hello = || doc::<Handshake>("Handshake: which API this is").public();
@@ -208,9 +248,11 @@ pub fn build() -> (Router<AppState>, Vec<AcarsRoute>) {
         .write(
             "/pilot/login",
             login::login,
-            doc::<login::LoggedIn>("Sign in with pilot id or email and password (or API key)")
-                .public()
-                .body::<login::Login>(),
+            doc::<login::LoggedIn>(
+                "Sign in with a pilot id, its number or an email and the password (or API key)",
+            )
+            .public()
+            .body::<login::Login>(),
         )
         .read("/pilot/verify", pilot::verify, doc::<pilot::Verified>("The key's pilot"))
         .read(
@@ -256,12 +298,12 @@ pub fn build() -> (Router<AppState>, Vec<AcarsRoute>) {
         .write(
             "/flights/start",
             flying::start,
-            doc::<flying::Started>("Start flying a booking").body::<flying::Start>(),
+            doc::<flying::Started>("Start (or resume) flying a booking").body::<flying::Start>(),
         )
         .write(
             "/flights/update",
             flying::update,
-            doc::<Stored>("Report positions (one, or a batch)").body::<Update>(),
+            doc::<Done>("Report a position (empty answer), or a batch").body::<Update>().empty(),
         )
         .write(
             "/flights/complete",
@@ -273,8 +315,19 @@ pub fn build() -> (Router<AppState>, Vec<AcarsRoute>) {
             "/flights/cancel",
             flying::cancel,
             doc::<Done>("Abandon a flight").body::<flying::Cancel>(),
-        );
-    (routes.router.layer(cors), routes.routes)
+        )
+        .read(
+            "/logbook/pireps",
+            logbook::pireps,
+            doc::<logbook::LogbookPage>("The pilot's filed flights").query(LOGBOOK),
+        )
+        .read(
+            "/logbook/pireps/{id}",
+            logbook::pirep,
+            doc::<logbook::LogbookDetail>("One filed flight with its track and log"),
+        )
+        .read("/logbook/stats", logbook::stats, doc::<logbook::LogbookStats>("Logbook totals"));
+    (routes.router.layer(middleware::from_fn(stratos_headers)), routes.routes)
 }
 
 /// Minutes as the module shows time: hours to two decimals.
@@ -282,12 +335,36 @@ fn hours(minutes: i64) -> f64 {
     (minutes as f64 / 60.0 * 100.0).round() / 100.0
 }
 
-/// Every route answers `OPTIONS` itself (the CORS layer adds its headers
-/// and answers preflights before this runs).
-async fn options() -> axum::http::StatusCode {
-    axum::http::StatusCode::NO_CONTENT
+/// Never reached: `stratos_headers` answers OPTIONS and HEAD first.
+async fn options() -> StatusCode {
+    StatusCode::OK
 }
 
-async fn handshake() -> axum::Json<serde_json::Value> {
+/// The module's `StratosHeaders` middleware: OPTIONS and HEAD are answered
+/// 200 with `{}` without running the route (so no auth either, as there);
+/// every answer is `application/json` with its CORS headers.
+async fn stratos_headers(request: Request, next: Next) -> Response {
+    let mut response = match *request.method() {
+        Method::OPTIONS | Method::HEAD => (StatusCode::OK, "{}").into_response(),
+        _ => next.run(request).await,
+    };
+    let headers = response.headers_mut();
+    let pairs = [
+        (header::CONTENT_TYPE, "application/json"),
+        (header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PUT, DELETE, OPTIONS, HEAD"),
+        (
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            "Content-Type, Access-Control-Allow-Headers, Authorization, X-Requested-With, \
+             X-Stratos-Version, User-Agent",
+        ),
+        (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+    ];
+    for (name, value) in pairs {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+async fn handshake(_org: auth::TrackerOrg) -> axum::Json<serde_json::Value> {
     axum::Json(serde_json::json!({ "api_version": API_VERSION, "handler": "Stratos" }))
 }

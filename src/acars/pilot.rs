@@ -7,26 +7,40 @@ use serde::Serialize;
 use super::{AcarsError, AcarsPilot};
 use crate::app::AppState;
 use crate::storage::ranks::Rank;
-use crate::storage::resource;
+use crate::storage::{resource, tracker};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Verified {
     db_id: i64,
+    /// `AIR0001`: the airline's ICAO code and the zero-padded number.
     pilot_id: String,
     first_name: String,
     last_name: String,
     email: String,
+    /// The rank's name; null without a rank.
     rank: Option<String>,
     rank_image: Option<String>,
-    rank_level: Option<i64>,
-    avatar: Option<String>,
+    /// How many ranks need fewer hours than the pilot's (0 for the lowest).
+    rank_level: i64,
+    /// The pilot's Gravatar, as phpVMS shows a pilot without an uploaded avatar.
+    avatar: String,
 }
 
-async fn rank(state: &AppState, caller: &AcarsPilot) -> Result<Option<Rank>, AcarsError> {
+pub(super) async fn rank(
+    state: &AppState,
+    caller: &AcarsPilot,
+) -> Result<Option<Rank>, AcarsError> {
     match caller.pilot.rank_id {
         Some(id) => Ok(resource::get::<Rank>(&state.db, caller.org, id.0).await?),
         None => Ok(None),
     }
+}
+
+/// phpVMS's `User::gravatar()`: the MD5 of the trimmed, lower-cased email.
+fn gravatar(email: &str) -> String {
+    use md5::{Digest, Md5};
+    let hash = Md5::digest(email.trim().to_lowercase().as_bytes());
+    format!("https://www.gravatar.com/avatar/{}?d=mp", hex::encode(hash))
 }
 
 /// `GET /pilot/verify`: the key is good; who it belongs to.
@@ -49,22 +63,27 @@ pub async fn profile(state: &AppState, caller: &AcarsPilot) -> Result<Verified, 
         email: p.email.clone(),
         rank: rank.as_ref().map(|r| r.name.clone()),
         rank_image: rank.as_ref().and_then(|r| r.image_url.clone()),
-        rank_level: rank.as_ref().map(|r| r.sort_order),
-        avatar: None,
+        rank_level: tracker::ranks_below(&state.db, caller.org, p.rank_id).await?,
+        avatar: gravatar(&p.email),
     })
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Statistics {
+    /// Hours, two decimals.
     hours_flown: f64,
-    flights_flown: i64,
-    average_landing_rate: Option<f64>,
-    pireps_filed: i64,
-    total_pay: f64,
+    /// Accepted flights, as text (the module sends a string).
+    flights_flown: String,
+    /// Of accepted flights, ft/min, two decimals; 0 without any.
+    average_landing_rate: f64,
+    /// Filed PIREPs, as text.
+    pireps_filed: String,
+    total_pay: i64,
     flight_streak: i64,
-    location: Option<String>,
-    ff_level: Option<String>,
-    ff_status: Option<String>,
+    /// ICAO code of the airport the pilot is at; "" when unknown.
+    location: String,
+    ff_level: i64,
+    ff_status: i64,
     rank_image: Option<String>,
 }
 
@@ -73,36 +92,20 @@ pub async fn statistics(
     State(state): State<AppState>,
     caller: AcarsPilot,
 ) -> Result<Json<Statistics>, AcarsError> {
-    let (filed, average): (i64, Option<f64>) = sqlx::query_as(
-        "SELECT COUNT(*), AVG(CASE WHEN state = 'accepted' THEN landing_rate END) FROM pireps \
-         WHERE org_id = $1 AND pilot_id = $2 AND state <> 'in_progress' AND state <> 'cancelled'",
-    )
-    .bind(caller.org.0)
-    .bind(caller.pilot.id.0)
-    .fetch_one(state.db.reader())
-    .await?;
-    let location: Option<String> = match caller.pilot.airport_id {
-        Some(airport) => {
-            sqlx::query_scalar("SELECT icao FROM airports WHERE org_id = $1 AND id = $2")
-                .bind(caller.org.0)
-                .bind(airport.0)
-                .fetch_optional(state.db.reader())
-                .await?
-        }
-        None => None,
-    };
-    let rank = rank(&state, &caller).await?;
     let p = &caller.pilot;
+    let (filed, average) = tracker::pilot_totals(&state.db, caller.org, p.id).await?;
+    let location = tracker::airport_icao(&state.db, caller.org, p.airport_id).await?;
+    let rank = rank(&state, &caller).await?;
     Ok(Json(Statistics {
         hours_flown: super::hours(p.flight_minutes),
-        flights_flown: p.flights,
-        average_landing_rate: average.map(|a| a.round()),
-        pireps_filed: filed,
-        total_pay: 0.0,
+        flights_flown: p.flights.to_string(),
+        average_landing_rate: (average.unwrap_or(0.0) * 100.0).round() / 100.0,
+        pireps_filed: filed.to_string(),
+        total_pay: 0,
         flight_streak: 0,
-        location,
-        ff_level: None,
-        ff_status: None,
+        location: location.unwrap_or_default(),
+        ff_level: 0,
+        ff_status: 0,
         rank_image: rank.and_then(|r| r.image_url),
     }))
 }

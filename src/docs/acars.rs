@@ -14,10 +14,15 @@ use utoipa::openapi::{
 use crate::acars::{AcarsRoute, ErrorBody};
 use crate::http::scoped::schema_of;
 
-const DESCRIPTION: &str = "The Stratos Core API contract, so the Stratos desktop client flies \
-    against Airside: sign in, read bookings, start, report positions, complete or cancel. \
-    Authenticate with `Authorization: Bearer <pilot API key>` (or a Pilot API access token \
-    holding `pilot.flights`). Errors are `{\"error\": …, \"request_id\": …}`.";
+const DESCRIPTION: &str = "The Stratos Core API contract (module 0.3.6) and its Logbook add-on, \
+    so the Stratos desktop client flies against Airside: sign in, read bookings, start, report \
+    positions, complete or cancel, read the logbook. Authenticate with \
+    `Authorization: Bearer <pilot API key>` (or a Pilot API access token holding \
+    `pilot.flights`). Every route is also served under an org's own tracker URL, \
+    `/o/<org slug>/api/stratos/…`, where sign-in names are looked up in that org and only its \
+    credentials pass. Errors keep the module's bodies: `{\"error\"}`, `{\"message\"}`, or \
+    phpVMS's problem; the request id is in the `x-request-id` header. Where Airside is stricter \
+    than the module, docs/stratos.md says so.";
 
 pub fn document(routes: &[AcarsRoute], issuer: &str) -> OpenApi {
     let mut schemas: Vec<(String, RefOr<Schema>)> = vec![];
@@ -45,10 +50,14 @@ pub fn document(routes: &[AcarsRoute], issuer: &str) -> OpenApi {
                 .schema(Some(ObjectBuilder::new().schema_type(SchemaType::new(kind))))
                 .build()
         };
-        if route.path.contains("{bid}") {
-            let mut bid = parameter("bid", ParameterIn::Path, Type::Integer, "The booking id");
-            bid.required = utoipa::openapi::Required::True;
-            operation = operation.parameter(bid);
+        for (name, kind, about) in
+            [("bid", Type::Integer, "The booking id"), ("id", Type::String, "The tracking id")]
+        {
+            if route.path.contains(&format!("{{{name}}}")) {
+                let mut param = parameter(name, ParameterIn::Path, kind, about);
+                param.required = utoipa::openapi::Required::True;
+                operation = operation.parameter(param);
+            }
         }
         for (name, about) in doc.query {
             operation =
@@ -66,26 +75,29 @@ pub fn document(routes: &[AcarsRoute], issuer: &str) -> OpenApi {
             false => answer,
         };
         let ok = ContentBuilder::new().schema(Some(answer)).build();
-        operation = operation.response(
-            "200",
-            ResponseBuilder::new().description("Done").content("application/json", ok),
-        );
+        let ok = match doc.empty {
+            // An empty body (or a batch's count): no schema to hold it to.
+            true => ResponseBuilder::new().description("Done: an empty body, or a batch's count"),
+            false => ResponseBuilder::new().description("Done").content("application/json", ok),
+        };
+        operation = operation.response("200", ok);
         let failures: &[(&str, &str)] = if doc.authenticated {
             &[
-                ("400", "No flight named, or a body that is not JSON"),
-                ("401", "No valid key, or the pilot may not fly"),
+                ("400", "No flight named; a filed flight cannot be cancelled; a bad logbook query"),
+                ("401", "No valid key, or the pilot may not fly (`success: false`)"),
                 ("403", "Another pilot's booking"),
-                ("404", "No such booking or flight of yours"),
+                ("404", "No such booking or flight of yours; an org slug no org has"),
                 ("409", "Not possible in the flight's state (with `state` and `pirep_id`)"),
-                ("422", "An invalid field, named"),
+                ("413", "A body over 1 MiB"),
+                ("422", "An invalid or missing field, named"),
                 ("429", "Too many requests (with Retry-After)"),
                 ("503", "The database is not answering"),
             ]
         } else {
             &[
-                ("400", "A body that is not JSON"),
                 ("401", "Wrong credentials (`success: false`)"),
-                ("422", "A missing field, named"),
+                ("404", "An org slug no org has"),
+                ("413", "A body over 1 MiB"),
                 ("429", "Too many failed sign-ins (with Retry-After)"),
                 ("503", "The database is not answering"),
             ]

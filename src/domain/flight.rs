@@ -4,9 +4,12 @@
 
 use super::geo;
 
-/// The flight status a reported phase means. Phases are matched without
-/// regard to case, spaces or dashes; an unknown phase is `enroute`, as the
-/// module treats it.
+/// The flight status a reported phase means, as the module's
+/// `FlightsController::phaseToStatus` maps Stratos phases (its phpVMS
+/// status in the comment). Phases are matched without regard to case,
+/// spaces or dashes; Airside's own status names mean themselves; anything
+/// else is `enroute`, as in the module. `paused` is Airside's: a paused
+/// flight may stay silent longer before the stale sweep cancels it.
 pub fn status_for_phase(phase: &str) -> &'static str {
     let phase: String = phase
         .trim()
@@ -15,20 +18,18 @@ pub fn status_for_phase(phase: &str) -> &'static str {
         .collect();
     match phase.as_str() {
         "initiated" | "preflight" | "pre_flight" => "initiated",
-        "boarding" => "boarding",
-        "push_back" | "pushback" => "pushback",
-        "taxi" | "taxi_out" => "taxi",
-        "take_off" | "takeoff" => "takeoff",
-        "climb_out" | "initial_climb" => "initial_climb",
-        "climb" | "cruise" | "enroute" | "en_route" => "enroute",
-        "descent" | "approach" => "approach",
-        "final" | "on_final" => "on_final",
-        "landing" => "landing",
-        "landed" | "taxi_in" => "landed",
-        "go_around" => "approach",
-        "on_block" | "onblock" | "parked" => "on_block",
-        "arrived" => "arrived",
-        "diverted" => "diverted",
+        "boarding" => "boarding",               // BST
+        "push_back" | "pushback" => "pushback", // PBT
+        "taxi" | "rejected_take_off" | "taxi_to_gate" | "taxi_in" => "taxi", // TXI
+        "take_off" | "takeoff" => "takeoff",    // TOF
+        "climb_out" | "initial_climb" => "initial_climb", // ICL
+        "climb" | "cruise" | "enroute" => "enroute", // ENR
+        "descent" | "approach" | "go_around" => "approach", // TEN, APR
+        "final" | "landing" => "landing",       // LDG
+        "landed" => "landed",                   // LAN
+        "on_block" | "block_on" | "at_gate" | "deboarding" => "on_block", // ONB
+        "arrived" | "submitted" => "arrived",   // ARR
+        "diverted" => "diverted",               // DV
         "paused" => "paused",
         _ => "enroute",
     }
@@ -56,11 +57,18 @@ mod tests {
             ("climb_out", "initial_climb"),
             ("cruise", "enroute"),
             ("descent", "approach"),
-            ("final", "on_final"),
+            ("final", "landing"),
             ("landed", "landed"),
             ("go_around", "approach"),
-            ("taxi_in", "landed"),
+            ("taxi_in", "taxi"),
+            ("taxi_to_gate", "taxi"),
+            ("rejected_take_off", "taxi"),
             ("on_block", "on_block"),
+            ("deboarding", "on_block"),
+            ("at_gate", "on_block"),
+            ("block_on", "on_block"),
+            ("submitted", "arrived"),
+            ("climb", "enroute"),
             ("arrived", "arrived"),
             ("diverted", "diverted"),
             ("paused", "paused"),

@@ -29,6 +29,21 @@ text_enum!(PirepState {
     PirepState::Cancelled => "cancelled",
 });
 
+impl PirepState {
+    /// The state as phpVMS numbers it (`App\Models\Enums\PirepState`),
+    /// for trackers written against phpVMS: in progress 0, pending 1,
+    /// accepted 2, cancelled 3, rejected 6 (an invalidated PIREP too).
+    pub fn phpvms_code(self) -> i64 {
+        match self {
+            PirepState::InProgress => 0,
+            PirepState::Submitted => 1,
+            PirepState::Accepted => 2,
+            PirepState::Cancelled => 3,
+            PirepState::Rejected | PirepState::Invalidated => 6,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PirepAction {

@@ -32,6 +32,7 @@ pub mod school;
 pub mod sessions;
 pub mod staff;
 pub mod tokens;
+pub mod tracker;
 pub mod usage;
 pub mod webhooks;
 

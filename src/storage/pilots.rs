@@ -116,9 +116,23 @@ pub async fn by_login(db: &Db, org: OrgId, login: &str) -> Result<Option<Pilot>,
     .await
 }
 
-/// The pilots of any org a sign-in name matches (the ACARS login names no
-/// org). At most a few: an email may be registered with several airlines.
-pub async fn by_login_anywhere(db: &Db, login: &str) -> Result<Vec<(i64, Pilot)>, sqlx::Error> {
+/// The number a tracker username means: its digits, as the Stratos module
+/// strips `QFA0001` to pilot 1. None when there are none, or only zeros.
+fn login_number(login: &str) -> Option<i64> {
+    let digits: String = login.chars().filter(char::is_ascii_digit).collect();
+    let digits = digits.trim_start_matches('0');
+    (!digits.is_empty() && digits.len() <= 15).then(|| digits.parse().ok()).flatten()
+}
+
+/// The pilots a tracker sign-in name may mean, in `org` or (a tracker URL
+/// that names no org) in any: an email; otherwise a pilot id (`AIR0001`) or
+/// the number its digits give. A few at most: an email may be registered
+/// with several airlines, a number is one per airline.
+pub async fn by_tracker_login(
+    db: &Db,
+    org: Option<OrgId>,
+    login: &str,
+) -> Result<Vec<(i64, Pilot)>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct Row {
         org_id: i64,
@@ -126,21 +140,26 @@ pub async fn by_login_anywhere(db: &Db, login: &str) -> Result<Vec<(i64, Pilot)>
         pilot: Pilot,
     }
     let (column, value) = login_match(login);
+    let number = if column == "email" { None } else { login_number(login) };
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT org_id, {} FROM pilots WHERE {column} = $1 ORDER BY id LIMIT 5",
+        "SELECT org_id, {} FROM pilots WHERE ({column} = $1 OR number = $2) \
+         AND ($3 IS NULL OR org_id = $3) ORDER BY id LIMIT 10",
         Pilot::COLUMNS
     ))
     .bind(value)
+    .bind(number.unwrap_or(-1))
+    .bind(org.map(|o| o.0))
     .fetch_all(db.reader())
     .await?;
     Ok(rows.into_iter().map(|r| (r.org_id, r.pilot)).collect())
 }
 
-/// Whether `login` names this pilot (their email or pilot id).
+/// Whether a tracker sign-in name names this pilot (as `by_tracker_login`
+/// reads it).
 pub fn is_named_by(pilot: &Pilot, login: &str) -> bool {
     match login_match(login) {
         ("email", email) => pilot.email == email,
-        (_, ident) => pilot.ident == ident,
+        (_, ident) => pilot.ident == ident || login_number(login) == Some(pilot.number),
     }
 }
 
@@ -165,6 +184,28 @@ pub async fn create_api_key(
     .execute(conn)
     .await?;
     Ok(key)
+}
+
+/// Revokes a pilot's keys of one label but the newest `kept`.
+pub async fn revoke_older_keys(
+    conn: &mut AnyConnection,
+    pilot: PilotId,
+    label: &str,
+    kept: i64,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE pilot_api_keys SET revoked_at = $1 WHERE pilot_id = $2 AND label = $3 \
+         AND revoked_at IS NULL AND id NOT IN (SELECT id FROM pilot_api_keys \
+         WHERE pilot_id = $2 AND label = $3 AND revoked_at IS NULL ORDER BY id DESC LIMIT $4)",
+    )
+    .bind(now.to_db())
+    .bind(pilot.0)
+    .bind(label)
+    .bind(kept)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Replaces every key of a pilot with a new one (the pilot page's

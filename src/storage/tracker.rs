@@ -1,0 +1,758 @@
+//! What the tracker surfaces (the Stratos-compatible ACARS API) read and
+//! write beyond the flight lifecycle in `pireps`: reference data, bookings
+//! with their schedules, the aircraft a booking may be flown with, schedule
+//! search, and a pilot's logbook. Every query is of one org.
+
+use sqlx::AnyConnection;
+
+use super::{Db, Sql};
+use crate::domain::{OrgId, PilotId, PirepId, RankId};
+
+/// How many ranks of the org need fewer hours than `rank` (0 for the
+/// lowest, and for no rank): the module's `rank_level`.
+pub async fn ranks_below(db: &Db, org: OrgId, rank: Option<RankId>) -> Result<i64, sqlx::Error> {
+    let Some(rank) = rank else { return Ok(0) };
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM ranks WHERE org_id = $1 AND min_hours < \
+         (SELECT min_hours FROM ranks WHERE org_id = $1 AND id = $2)",
+    )
+    .bind(org.0)
+    .bind(rank.0)
+    .fetch_one(db.reader())
+    .await
+}
+
+/// A pilot's filed PIREPs (not in progress, not cancelled) and the average
+/// landing rate of the accepted ones.
+pub async fn pilot_totals(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+) -> Result<(i64, Option<f64>), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COUNT(*), AVG(CASE WHEN state = 'accepted' THEN landing_rate END) FROM pireps \
+         WHERE org_id = $1 AND pilot_id = $2 AND state <> 'in_progress' AND state <> 'cancelled'",
+    )
+    .bind(org.0)
+    .bind(pilot.0)
+    .fetch_one(db.reader())
+    .await
+}
+
+pub async fn airport_icao(
+    db: &Db,
+    org: OrgId,
+    airport: Option<crate::domain::AirportId>,
+) -> Result<Option<String>, sqlx::Error> {
+    let Some(airport) = airport else { return Ok(None) };
+    sqlx::query_scalar("SELECT icao FROM airports WHERE org_id = $1 AND id = $2")
+        .bind(org.0)
+        .bind(airport.0)
+        .fetch_optional(db.reader())
+        .await
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct FleetAircraft {
+    pub id: i64,
+    pub icao: String,
+    pub name: String,
+    pub registration: String,
+    pub passengers: i64,
+    pub cargo_kg: i64,
+    pub minimum_rank: Option<String>,
+}
+
+/// Every aircraft of the org, by name (the module lists them all).
+pub async fn fleet(db: &Db, org: OrgId) -> Result<Vec<FleetAircraft>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, a.icao, a.name, a.registration, s.passengers, s.cargo_kg, \
+         r.name AS minimum_rank FROM aircraft a \
+         JOIN subfleets s ON s.id = a.subfleet_id LEFT JOIN ranks r ON r.id = s.min_rank_id \
+         WHERE a.org_id = $1 ORDER BY a.name, a.id",
+    )
+    .bind(org.0)
+    .fetch_all(db.reader())
+    .await
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct Airport {
+    pub icao: String,
+    pub name: String,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+pub async fn airports(db: &Db, org: OrgId) -> Result<Vec<Airport>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT icao, name, latitude, longitude FROM airports WHERE org_id = $1 ORDER BY icao",
+    )
+    .bind(org.0)
+    .fetch_all(db.reader())
+    .await
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct Announcement {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub image: Option<String>,
+    pub published_at: String,
+}
+
+/// The latest `limit` announcements, newest first.
+pub async fn announcements(
+    db: &Db,
+    org: OrgId,
+    limit: i64,
+) -> Result<Vec<Announcement>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, title, body, link, image, published_at FROM announcements \
+         WHERE org_id = $1 ORDER BY published_at DESC, id DESC LIMIT $2",
+    )
+    .bind(org.0)
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await
+}
+
+/// A schedule as trackers show it, with the booking it is flown under
+/// (none in a search).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ScheduledFlight {
+    /// The booking's id; in a search, the schedule's.
+    pub id: i64,
+    pub schedule_id: i64,
+    pub flight_number: String,
+    /// The airline's code (`AR`), as the module's `code` is.
+    pub airline_code: String,
+    pub departure_icao: String,
+    pub arrival_icao: String,
+    pub route: String,
+    pub flight_level: i64,
+    pub distance_nm: f64,
+    pub departure_time: Option<String>,
+    pub arrival_time: Option<String>,
+    pub flight_minutes: i64,
+    pub days_of_week: String,
+    pub flight_type: String,
+    pub notes: String,
+    /// The aircraft pinned to the booking.
+    pub aircraft_id: Option<i64>,
+    /// Flights of this booking in progress (0 or 1).
+    pub in_progress: i64,
+}
+
+const SCHEDULE_COLUMNS: &str = "s.id AS schedule_id, s.flight_number, l.code AS airline_code, \
+     d.icao AS departure_icao, a.icao AS arrival_icao, s.route, s.flight_level, s.distance_nm, \
+     s.departure_time, s.arrival_time, s.flight_minutes, s.days_of_week, s.flight_type, s.notes";
+const SCHEDULE_JOINS: &str = "JOIN airlines l ON l.id = s.airline_id \
+     JOIN airports d ON d.id = s.departure_airport_id JOIN airports a ON a.id = s.arrival_airport_id";
+
+fn bookings_query() -> String {
+    format!(
+        "SELECT b.id, {SCHEDULE_COLUMNS}, b.aircraft_id, \
+         (SELECT COUNT(*) FROM pireps p WHERE p.booking_id = b.id AND p.state = 'in_progress') \
+         AS in_progress FROM bookings b JOIN schedules s ON s.id = b.schedule_id {SCHEDULE_JOINS} \
+         WHERE b.org_id = $1 AND b.pilot_id = $2"
+    )
+}
+
+/// The pilot's bookings, oldest first.
+pub async fn bookings(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+) -> Result<Vec<ScheduledFlight>, sqlx::Error> {
+    sqlx::query_as(&format!("{} ORDER BY b.id", bookings_query()))
+        .bind(org.0)
+        .bind(pilot.0)
+        .fetch_all(db.reader())
+        .await
+}
+
+/// Who holds booking `id` of the org, if it exists.
+pub async fn booking_holder(db: &Db, org: OrgId, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT pilot_id FROM bookings WHERE org_id = $1 AND id = $2")
+        .bind(org.0)
+        .bind(id)
+        .fetch_optional(db.writer())
+        .await
+}
+
+/// One booking of the pilot.
+pub async fn booking(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    id: i64,
+) -> Result<Option<ScheduledFlight>, sqlx::Error> {
+    sqlx::query_as(&format!("{} AND b.id = $3", bookings_query()))
+        .bind(org.0)
+        .bind(pilot.0)
+        .bind(id)
+        .fetch_optional(db.writer())
+        .await
+}
+
+/// The pilot's newest booking.
+pub async fn latest_booking(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MAX(id) FROM bookings WHERE org_id = $1 AND pilot_id = $2")
+        .bind(org.0)
+        .bind(pilot.0)
+        .fetch_one(db.writer())
+        .await
+}
+
+pub async fn pin_aircraft(
+    db: &Db,
+    org: OrgId,
+    booking: i64,
+    aircraft: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE bookings SET aircraft_id = $1 WHERE org_id = $2 AND id = $3")
+        .bind(aircraft)
+        .bind(org.0)
+        .bind(booking)
+        .execute(db.writer())
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_booking(db: &Db, org: OrgId, booking: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM bookings WHERE org_id = $1 AND id = $2")
+        .bind(org.0)
+        .bind(booking)
+        .execute(db.writer())
+        .await?;
+    Ok(())
+}
+
+/// The booking a PIREP was flown under is used up once it is filed.
+pub async fn delete_booking_of(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pirep: PirepId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM bookings WHERE org_id = $1 AND id = (SELECT booking_id FROM pireps WHERE id = $2)",
+    )
+    .bind(org.0)
+    .bind(pirep.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EligibleAircraft {
+    pub schedule_id: i64,
+    pub id: i64,
+    pub name: String,
+    pub registration: String,
+    pub icao: String,
+    pub subfleet: String,
+}
+
+/// The aircraft each of `schedules` may be flown with by `pilot`: of the
+/// schedule's subfleets, active, allowed by the pilot's rank (a pilot
+/// without a rank ranks lowest), and not flown by anyone else now. By
+/// schedule, then registration; an aircraft in two subfleets once.
+pub async fn eligible_aircraft(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    rank: Option<RankId>,
+    schedules: &[i64],
+) -> Result<Vec<EligibleAircraft>, sqlx::Error> {
+    if schedules.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut sql = Sql::new(
+        "SELECT DISTINCT ss.schedule_id, a.id, a.name, a.registration, a.icao, \
+         f.type_code AS subfleet FROM aircraft a JOIN subfleets f ON f.id = a.subfleet_id \
+         JOIN schedule_subfleets ss ON ss.subfleet_id = f.id \
+         LEFT JOIN ranks needed ON needed.id = f.min_rank_id \
+         WHERE a.org_id = ",
+    );
+    sql.bind(org.0).push(" AND a.status = 'active' AND ss.schedule_id IN (");
+    for (n, schedule) in schedules.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.bind(*schedule);
+    }
+    sql.push(
+        ") AND (needed.id IS NULL OR needed.sort_order <= COALESCE( \
+         (SELECT r.sort_order FROM ranks r WHERE r.id = ",
+    )
+    .bind(rank.map(|r| r.0))
+    .push(
+        "), -1)) AND NOT EXISTS (SELECT 1 FROM pireps p WHERE p.aircraft_id = a.id \
+           AND p.state = 'in_progress' AND p.pilot_id <> ",
+    )
+    .bind(pilot.0)
+    .push(") ORDER BY ss.schedule_id, a.registration, a.id");
+    let mut rows: Vec<EligibleAircraft> = sql.fetch_all(db.reader()).await?;
+    rows.dedup_by(|b, a| a.schedule_id == b.schedule_id && a.id == b.id);
+    Ok(rows)
+}
+
+/// The filters of a schedule search; each one given narrows it.
+#[derive(Debug, Default)]
+pub struct ScheduleSearch {
+    pub departure_icao: Option<String>,
+    pub arrival_icao: Option<String>,
+    pub subfleet_id: Option<i64>,
+    pub min_minutes: Option<f64>,
+    pub max_minutes: Option<f64>,
+    pub min_distance_nm: Option<f64>,
+    pub max_distance_nm: Option<f64>,
+    pub limit: i64,
+}
+
+/// Active schedules matching every filter given, by id.
+pub async fn search_schedules(
+    db: &Db,
+    org: OrgId,
+    search: &ScheduleSearch,
+) -> Result<Vec<ScheduledFlight>, sqlx::Error> {
+    let mut sql = Sql::new(format!(
+        "SELECT s.id, {SCHEDULE_COLUMNS}, CAST(NULL AS BIGINT) AS aircraft_id, \
+         CAST(0 AS BIGINT) AS in_progress FROM schedules s {SCHEDULE_JOINS} \
+         WHERE s.active = 1 AND s.org_id = "
+    ));
+    sql.bind(org.0);
+    if let Some(icao) = &search.departure_icao {
+        sql.push(" AND d.icao = ").bind(icao.clone());
+    }
+    if let Some(icao) = &search.arrival_icao {
+        sql.push(" AND a.icao = ").bind(icao.clone());
+    }
+    if let Some(subfleet) = search.subfleet_id {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM schedule_subfleets ss \
+             WHERE ss.schedule_id = s.id AND ss.subfleet_id = ",
+        )
+        .bind(subfleet)
+        .push(")");
+    }
+    let bounds = [
+        (search.min_minutes, " AND s.flight_minutes >= "),
+        (search.max_minutes, " AND s.flight_minutes <= "),
+        (search.min_distance_nm, " AND s.distance_nm >= "),
+        (search.max_distance_nm, " AND s.distance_nm <= "),
+    ];
+    for (bound, condition) in bounds {
+        if let Some(value) = bound {
+            sql.push(condition).bind(value);
+        }
+    }
+    sql.push(" ORDER BY s.id LIMIT ").bind(search.limit);
+    sql.fetch_all(db.reader()).await
+}
+
+/// Whether `id` is a subfleet of the org.
+pub async fn subfleet_exists(db: &Db, org: OrgId, id: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM subfleets WHERE org_id = $1 AND id = $2")
+            .bind(org.0)
+            .bind(id)
+            .fetch_optional(db.reader())
+            .await?;
+    Ok(found.is_some())
+}
+
+/// A flight of a pilot as a tracker names it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct TrackedFlight {
+    pub id: i64,
+    pub tracking_id: Option<String>,
+    pub state: String,
+    pub booking_id: Option<i64>,
+    pub last_report_digest: Option<String>,
+}
+
+const TRACKED: &str = "SELECT id, tracking_id, state, booking_id, last_report_digest FROM pireps \
+     WHERE org_id = $1 AND pilot_id = $2";
+
+/// The pilot's flight with this tracking id. `current` reads the writer,
+/// where a state just changed is seen.
+pub async fn flight_by_tracking_id(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    tracking: &str,
+    current: bool,
+) -> Result<Option<TrackedFlight>, sqlx::Error> {
+    let pool = if current { db.writer() } else { db.reader() };
+    sqlx::query_as(&format!("{TRACKED} AND tracking_id = $3"))
+        .bind(org.0)
+        .bind(pilot.0)
+        .bind(tracking)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn flight_by_id(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    id: PirepId,
+) -> Result<Option<TrackedFlight>, sqlx::Error> {
+    sqlx::query_as(&format!("{TRACKED} AND id = $3"))
+        .bind(org.0)
+        .bind(pilot.0)
+        .bind(id.0)
+        .fetch_optional(db.writer())
+        .await
+}
+
+/// The pilot's flight in progress, if any (one at most).
+pub async fn flight_in_progress(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+) -> Result<Option<TrackedFlight>, sqlx::Error> {
+    sqlx::query_as(&format!("{TRACKED} AND state = 'in_progress'"))
+        .bind(org.0)
+        .bind(pilot.0)
+        .fetch_optional(db.writer())
+        .await
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct NewFlight<'a> {
+    pub org: OrgId,
+    pub pilot: PilotId,
+    pub booking: i64,
+    pub aircraft: i64,
+    pub tracking: &'a str,
+    pub source: &'a str,
+    pub now: crate::domain::Timestamp,
+}
+
+/// Starts flying a booking of the pilot: a PIREP in progress with this
+/// aircraft and tracking id. False when the booking is not the pilot's.
+/// A unique violation means another flight of the pilot or aircraft is in
+/// progress (two partial unique indexes).
+pub async fn start_flight(db: &Db, flight: &NewFlight<'_>) -> Result<bool, sqlx::Error> {
+    let NewFlight { org, pilot, booking, aircraft, tracking, source, now } = *flight;
+    let now = now.to_db();
+    let done = sqlx::query(
+        "INSERT INTO pireps (org_id, pilot_id, airline_id, schedule_id, booking_id, aircraft_id, \
+         flight_number, departure_airport_id, arrival_airport_id, route, flight_level, state, \
+         source, phase, tracking_id, created_at, updated_at, last_report_at) \
+         SELECT b.org_id, b.pilot_id, s.airline_id, s.id, b.id, $1, s.flight_number, \
+         s.departure_airport_id, s.arrival_airport_id, s.route, s.flight_level, 'in_progress', \
+         $2, 'initiated', $3, $4, $4, $4 \
+         FROM bookings b JOIN schedules s ON s.id = b.schedule_id \
+         WHERE b.org_id = $5 AND b.pilot_id = $6 AND b.id = $7",
+    )
+    .bind(aircraft)
+    .bind(source)
+    .bind(tracking)
+    .bind(&now)
+    .bind(org.0)
+    .bind(pilot.0)
+    .bind(booking)
+    .execute(db.writer())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// What a filed flight's summary shows.
+#[derive(Debug, sqlx::FromRow)]
+pub struct FiledFlight {
+    pub tracking_id: Option<String>,
+    pub flight_number: String,
+    pub airline_code: String,
+    pub airline_name: String,
+    pub airline_icao: String,
+    pub departure_icao: String,
+    pub arrival_icao: String,
+    pub aircraft_name: Option<String>,
+    pub aircraft_icao: Option<String>,
+    pub registration: Option<String>,
+}
+
+pub async fn filed_flight(db: &Db, org: OrgId, id: PirepId) -> Result<FiledFlight, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.tracking_id, p.flight_number, l.code AS airline_code, l.name AS airline_name, \
+         l.icao AS airline_icao, d.icao AS departure_icao, a.icao AS arrival_icao, \
+         c.name AS aircraft_name, c.icao AS aircraft_icao, c.registration \
+         FROM pireps p JOIN airlines l ON l.id = p.airline_id \
+         JOIN airports d ON d.id = p.departure_airport_id \
+         JOIN airports a ON a.id = p.arrival_airport_id \
+         LEFT JOIN aircraft c ON c.id = p.aircraft_id WHERE p.org_id = $1 AND p.id = $2",
+    )
+    .bind(org.0)
+    .bind(id.0)
+    .fetch_one(db.writer())
+    .await
+}
+
+/// What filing a tracked flight records on its PIREP.
+#[derive(Debug)]
+pub struct FlightFiling<'a> {
+    pub landing_rate: f64,
+    pub fuel_used: f64,
+    pub flight_minutes: i64,
+    pub distance_nm: f64,
+    pub points: i64,
+    pub flight_level: Option<i64>,
+    pub route: Option<&'a str>,
+}
+
+pub async fn record_filing(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    id: PirepId,
+    filing: &FlightFiling<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE pireps SET landing_rate = $1, fuel_used = $2, flight_minutes = $3, \
+         distance_nm = $4, points = $5, flight_level = COALESCE($6, flight_level), \
+         route = COALESCE($7, route) WHERE org_id = $8 AND id = $9",
+    )
+    .bind(filing.landing_rate)
+    .bind(filing.fuel_used)
+    .bind(filing.flight_minutes)
+    .bind(filing.distance_nm)
+    .bind(filing.points)
+    .bind(filing.flight_level)
+    .bind(filing.route)
+    .bind(org.0)
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether the org has an airport with this ICAO code.
+pub async fn has_airport(db: &Db, org: OrgId, icao: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM airports WHERE org_id = $1 AND icao = $2")
+            .bind(org.0)
+            .bind(icao)
+            .fetch_optional(db.reader())
+            .await?;
+    Ok(found.is_some())
+}
+
+/// PIREP states a logbook lists: filed ones.
+const FILED: &str = "p.state IN ('submitted', 'accepted', 'rejected', 'invalidated')";
+
+/// A filed flight as the logbook lists it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LogbookEntry {
+    pub id: i64,
+    pub tracking_id: Option<String>,
+    pub submitted_at: Option<String>,
+    pub created_at: String,
+    pub departure_icao: String,
+    pub arrival_icao: String,
+    pub airline_icao: String,
+    pub flight_number: String,
+    pub aircraft_icao: Option<String>,
+    pub registration: Option<String>,
+    pub flight_minutes: i64,
+    pub distance_nm: f64,
+    pub landing_rate: Option<f64>,
+    pub fuel_used: Option<f64>,
+    pub state: String,
+    pub source: String,
+}
+
+const LOGBOOK: &str = "SELECT p.id, p.tracking_id, p.submitted_at, p.created_at, \
+     d.icao AS departure_icao, a.icao AS arrival_icao, l.icao AS airline_icao, p.flight_number, \
+     c.icao AS aircraft_icao, c.registration, p.flight_minutes, p.distance_nm, p.landing_rate, \
+     p.fuel_used, p.state, p.source FROM pireps p JOIN airlines l ON l.id = p.airline_id \
+     JOIN airports d ON d.id = p.departure_airport_id \
+     JOIN airports a ON a.id = p.arrival_airport_id LEFT JOIN aircraft c ON c.id = p.aircraft_id";
+
+/// The order a logbook may be listed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogbookSort {
+    Date,
+    Route,
+    Aircraft,
+    Duration,
+    Distance,
+    LandingRate,
+    Status,
+}
+
+impl LogbookSort {
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            LogbookSort::Date => &["COALESCE(p.submitted_at, p.created_at)"],
+            LogbookSort::Route => &["d.icao", "a.icao"],
+            LogbookSort::Aircraft => &["COALESCE(p.aircraft_id, 0)"],
+            LogbookSort::Duration => &["p.flight_minutes"],
+            LogbookSort::Distance => &["p.distance_nm"],
+            LogbookSort::LandingRate => &["COALESCE(p.landing_rate, 0)"],
+            // phpVMS's state numbers: pending 1, accepted 2, rejected 6.
+            LogbookSort::Status => {
+                &["CASE p.state WHEN 'submitted' THEN 1 WHEN 'accepted' THEN 2 ELSE 6 END"]
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct LogbookQuery {
+    /// PIREP states to list; empty: every filed one.
+    pub states: &'static [&'static str],
+    /// Part of the flight number or an airport's ICAO code.
+    pub text: Option<String>,
+    pub sort: LogbookSort,
+    pub descending: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A page of the pilot's filed flights and how many there are in all.
+pub async fn logbook(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    query: &LogbookQuery,
+) -> Result<(Vec<LogbookEntry>, i64), sqlx::Error> {
+    let filters = |sql: &mut Sql| {
+        sql.bind(org.0).push(" AND p.pilot_id = ").bind(pilot.0);
+        sql.push(" AND ").push(FILED);
+        if !query.states.is_empty() {
+            sql.push(" AND p.state IN (");
+            for (n, state) in query.states.iter().enumerate() {
+                if n > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(*state);
+            }
+            sql.push(")");
+        }
+        if let Some(text) = &query.text {
+            let like = format!("%{}%", text.to_ascii_uppercase());
+            sql.push(" AND (UPPER(p.flight_number) LIKE ").bind(like.clone());
+            sql.push(" OR d.icao LIKE ").bind(like.clone());
+            sql.push(" OR a.icao LIKE ").bind(like).push(")");
+        }
+    };
+    let mut count = Sql::new(
+        "SELECT COUNT(*) FROM pireps p JOIN airports d ON d.id = p.departure_airport_id \
+         JOIN airports a ON a.id = p.arrival_airport_id WHERE p.org_id = ",
+    );
+    filters(&mut count);
+    let (total,): (i64,) = count.fetch_one(db.reader()).await?;
+    let mut page = Sql::new(format!("{LOGBOOK} WHERE p.org_id = "));
+    filters(&mut page);
+    let direction = if query.descending { " DESC" } else { " ASC" };
+    page.push(" ORDER BY ");
+    for column in query.sort.columns() {
+        page.push(column).push(direction).push(", ");
+    }
+    page.push("p.id").push(direction);
+    page.push(" LIMIT ").bind(query.limit).push(" OFFSET ").bind(query.offset);
+    Ok((page.fetch_all(db.reader()).await?, total))
+}
+
+/// One filed flight of the pilot, by tracking id or by PIREP id.
+pub async fn logbook_entry(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    id: &str,
+) -> Result<Option<LogbookEntry>, sqlx::Error> {
+    let numeric: i64 = id.parse().unwrap_or(-1);
+    sqlx::query_as(&format!(
+        "{LOGBOOK} WHERE p.org_id = $1 AND p.pilot_id = $2 AND {FILED} \
+         AND (p.tracking_id = $3 OR (p.tracking_id IS NULL AND p.id = $4))"
+    ))
+    .bind(org.0)
+    .bind(pilot.0)
+    .bind(id)
+    .bind(numeric)
+    .fetch_optional(db.reader())
+    .await
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct TrackPoint {
+    pub recorded_at: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub altitude: f64,
+    pub ground_speed: Option<f64>,
+    pub heading: f64,
+}
+
+pub async fn track_points(
+    db: &Db,
+    org: OrgId,
+    pirep: PirepId,
+) -> Result<Vec<TrackPoint>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT recorded_at, latitude, longitude, altitude, ground_speed, heading \
+         FROM pirep_positions WHERE org_id = $1 AND pirep_id = $2 ORDER BY recorded_at",
+    )
+    .bind(org.0)
+    .bind(pirep.0)
+    .fetch_all(db.reader())
+    .await
+}
+
+pub async fn log_lines(
+    db: &Db,
+    org: OrgId,
+    pirep: PirepId,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT logged_at, message FROM pirep_log_lines WHERE org_id = $1 AND pirep_id = $2 \
+         ORDER BY logged_at, id",
+    )
+    .bind(org.0)
+    .bind(pirep.0)
+    .fetch_all(db.reader())
+    .await
+}
+
+/// A pilot's accepted flying: flights filed this month, minutes this year,
+/// nautical miles in all, and the average landing rate.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LogbookTotals {
+    pub flights_this_month: i64,
+    pub minutes_this_year: Option<i64>,
+    pub distance_nm: Option<f64>,
+    pub average_landing_rate: Option<f64>,
+}
+
+/// `month` and `year` are the prefixes of RFC 3339 times (`2026-12`, `2026`).
+pub async fn logbook_totals(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    month: &str,
+    year: &str,
+) -> Result<LogbookTotals, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN submitted_at LIKE $3 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         AS flights_this_month, CAST(SUM(CASE WHEN submitted_at LIKE $4 THEN flight_minutes \
+         ELSE 0 END) AS BIGINT) AS minutes_this_year, \
+         SUM(distance_nm) AS distance_nm, AVG(landing_rate) AS average_landing_rate \
+         FROM pireps WHERE org_id = $1 AND pilot_id = $2 AND state = 'accepted'",
+    )
+    .bind(org.0)
+    .bind(pilot.0)
+    .bind(format!("{month}%"))
+    .bind(format!("{year}%"))
+    .fetch_one(db.reader())
+    .await
+}
