@@ -20,11 +20,24 @@ pub enum FlightNumber {
     Text(String),
 }
 
-impl From<&str> for FlightNumber {
-    fn from(number: &str) -> FlightNumber {
-        match number.parse() {
-            Ok(n) if number.bytes().all(|b| b.is_ascii_digit()) => FlightNumber::Number(n),
+impl FlightNumber {
+    /// The number of a schedule's flight: phpVMS keeps the airline's code
+    /// apart (`AS` and 1234), so a number that starts with it loses it.
+    pub fn of(number: &str, airline_code: &str) -> FlightNumber {
+        let bare = number.strip_prefix(airline_code).filter(|rest| !rest.is_empty());
+        let digits = bare.unwrap_or(number);
+        match digits.parse() {
+            Ok(n) if digits.bytes().all(|b| b.is_ascii_digit()) => FlightNumber::Number(n),
             _ => FlightNumber::Text(number.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for FlightNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FlightNumber::Number(n) => write!(f, "{n}"),
+            FlightNumber::Text(t) => f.write_str(t),
         }
     }
 }
@@ -67,7 +80,7 @@ impl From<ScheduledFlight> for Booking {
     fn from(f: ScheduledFlight) -> Booking {
         Booking {
             bid_id: f.id,
-            number: f.flight_number.as_str().into(),
+            number: FlightNumber::of(&f.flight_number, &f.airline_code),
             code: f.airline_code,
             departure_airport: f.departure_icao,
             arrival_airport: f.arrival_icao,
@@ -255,7 +268,7 @@ pub async fn search(
             .into_iter()
             .map(|f| ScheduleEntry {
                 id: f.id.to_string(),
-                number: f.flight_number.as_str().into(),
+                number: FlightNumber::of(&f.flight_number, &f.airline_code),
                 aircraft: first_aircraft(f.schedule_id),
                 code: f.airline_code,
                 departure_airport: f.departure_icao,
@@ -326,19 +339,24 @@ pub struct Unbook {
     bid_id: i64,
 }
 
-/// `POST /flights/unbook`: drops one of the pilot's bookings. A flight
-/// under way goes on (the module lets the bid go too).
+/// `POST /flights/unbook`: drops one of the pilot's bookings, but not
+/// while it is being flown (a restarted client resumes through it).
 pub async fn unbook(
     State(state): State<AppState>,
     caller: AcarsPilot,
     Input(fields): Input,
 ) -> Result<Json<serde_json::Value>, AcarsError> {
     let bid = input::id(&fields, "bid_id").ok_or_else(bid_not_found)?;
-    match tracker::booking_holder(&state.db, caller.org, bid).await? {
-        Some(holder) if holder == caller.pilot.id.0 => {
-            tracker::delete_booking(&state.db, caller.org, bid).await?;
-            Ok(Json(serde_json::json!({ "status": 200 })))
-        }
-        _ => Err(bid_not_found()),
+    let booking = match tracker::booking_holder(&state.db, caller.org, bid).await? {
+        Some(holder) if holder == caller.pilot.id.0 => own_booking(&state, &caller, bid).await?,
+        _ => return Err(bid_not_found()),
+    };
+    if booking.in_progress > 0 {
+        return Err(AcarsError::message(
+            StatusCode::CONFLICT,
+            "Cannot unbook after the flight has started",
+        ));
     }
+    tracker::delete_booking(&state.db, caller.org, bid).await?;
+    Ok(Json(serde_json::json!({ "status": 200 })))
 }

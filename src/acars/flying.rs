@@ -10,7 +10,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::flights::{bid_not_found, eligible, own_booking};
+use super::flights::{bid_not_found, eligible, own_booking, FlightNumber};
 use super::input::{self, Input};
 use super::{AcarsError, AcarsPilot};
 use crate::app::AppState;
@@ -392,7 +392,11 @@ async fn filed(
     let registration = f.registration.unwrap_or_default();
     Ok(Filed {
         pirep_id: f.tracking_id.unwrap_or_else(|| flight.tracking.clone()),
-        flight_number: format!("{}{}", f.airline_code, f.flight_number),
+        flight_number: format!(
+            "{}{}",
+            f.airline_code,
+            FlightNumber::of(&f.flight_number, &f.airline_code)
+        ),
         route: format!("{} - {}", f.departure_icao, f.arrival_icao),
         aircraft: f.aircraft_name.filter(|n| !n.is_empty()).unwrap_or_else(|| registration.clone()),
         aircraft_icao: f.aircraft_icao.unwrap_or_default(),

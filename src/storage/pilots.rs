@@ -146,12 +146,18 @@ pub async fn by_tracker_login(
          AND ($3 IS NULL OR org_id = $3) ORDER BY id LIMIT 10",
         Pilot::COLUMNS
     ))
-    .bind(value)
+    .bind(value.clone())
     .bind(number.unwrap_or(-1))
     .bind(org.map(|o| o.0))
     .fetch_all(db.reader())
     .await?;
-    Ok(rows.into_iter().map(|r| (r.org_id, r.pilot)).collect())
+    // A pilot id said in full beats pilots of other airlines with its number.
+    let exact = rows.iter().any(|r| r.pilot.ident == value || r.pilot.email == value);
+    Ok(rows
+        .into_iter()
+        .filter(|r| !exact || r.pilot.ident == value || r.pilot.email == value)
+        .map(|r| (r.org_id, r.pilot))
+        .collect())
 }
 
 /// Whether a tracker sign-in name names this pilot (as `by_tracker_login`

@@ -122,9 +122,9 @@ async fn a_stratos_client_flies_a_full_flight() {
         // Once started, the aircraft is fixed and the booking stays.
         assert_eq!(post(&app, "/flights/change-aircraft", &auth, change).await.status(), 409);
         assert_eq!(post(&app, "/flights/unbook", &auth, json!({ "bid_id": bid })).await.status(), 409);
-        let listed: Value = get(&app, "/flights/bookings", Some(&auth)).await.json().await.unwrap();
-        let listed = listed.as_array().unwrap().iter().find(|b| b["bid_id"] == bid).unwrap().clone();
-        assert_eq!(listed["aircraft_changeable"], false);
+        // A restarted client starting the same booking resumes the flight.
+        let resumed = post(&app, "/flights/start", &auth, json!({ "bid_id": bid })).await;
+        assert_eq!(resumed.json::<Value>().await.unwrap(), started);
 
         // 100 reports along the route: 60 one by one, then 4 batches of 10.
         let (dep, arr): ((f64, f64), (f64, f64)) = {
@@ -149,6 +149,9 @@ async fn a_stratos_client_flies_a_full_flight() {
             track.push((lat, lon));
             let sent = post(&app, "/flights/update", &auth, report(&tracking, phases[i / 10], lat, lon)).await;
             assert_eq!(sent.status(), 200, "update {i}");
+            // The module answers an update with an empty body.
+            assert_eq!(sent.headers()["content-type"], "application/json");
+            assert_eq!(sent.text().await.unwrap(), "", "update {i}");
         }
         let later = chrono::Utc::now() + chrono::Duration::hours(1);
         for batch in 0..4 {
@@ -212,8 +215,11 @@ async fn a_stratos_client_flies_a_full_flight() {
             keys(&filed),
             set(&["pirep_id", "flight_number", "route", "aircraft", "aircraft_icao", "registration", "airline", "airline_icao"])
         );
-        assert_eq!(filed["pirep_id"], pirep.to_string());
-        assert_eq!(filed["flight_number"], booking["number"]);
+        // The id the client knows, and the airline's code with the number.
+        assert_eq!(filed["pirep_id"], tracking.as_str());
+        let number = format!("{}{}", booking["code"].as_str().unwrap(), booking["number"].as_i64().unwrap());
+        assert_eq!(filed["flight_number"], number);
+        assert!(filed.as_object().unwrap().values().all(Value::is_string), "{filed}");
         let route = format!("{} - {}", booking["departure_airport"].as_str().unwrap(), booking["arrival_airport"].as_str().unwrap());
         assert_eq!(filed["route"], route);
         assert_eq!((&filed["registration"], &filed["aircraft"]), (&chosen["registration"], &chosen["name"]));
@@ -286,8 +292,7 @@ async fn a_stratos_client_flies_a_full_flight() {
         let late = post(&app, "/flights/update", &auth, report(&tracking, "taxi_in", arr.0, arr.1)).await;
         assert_eq!(late.status(), 409);
         let late: Value = late.json().await.unwrap();
-        assert_eq!(keys(&late), set(&["error", "state", "pirep_id", "request_id"]));
-        assert_eq!((&late["state"], &late["pirep_id"]), (&json!("accepted"), &json!(pirep.to_string())));
+        assert_eq!(late, json!({ "error": "PIREP is no longer active", "state": 2, "pirep_id": tracking }));
         assert_eq!(positions(&app, &tracking).await, 100);
     })
     .await;
@@ -325,11 +330,41 @@ async fn login_by_pilot_id_email_or_key_and_failures_are_limited() {
             let response = login(&app, username, password).await;
             assert_eq!(response.status(), 401, "{username}");
             let body: Value = response.json().await.unwrap();
-            assert_eq!(keys(&body), set(&["success", "error", "request_id"]));
-            assert_eq!(body["success"], false);
+            assert_eq!(body, json!({ "success": false, "error": "The username or password is incorrect" }));
         }
         let missing = app.http.post(app.url(&format!("{BASE}/pilot/login"))).json(&json!({ "username": "AIR0001" })).send().await.unwrap();
-        assert_eq!(missing.status(), 422);
+        assert_eq!(missing.status(), 401);
+        // The module reads the fields from a form or the query string too.
+        let form = app.http.post(app.url(&format!("{BASE}/pilot/login")))
+            .form(&[("username", "AIR0002"), ("password", "airside-demo")]).send().await.unwrap();
+        assert_eq!(form.status(), 200);
+        let query = app.http.post(app.url(&format!("{BASE}/pilot/login?username=air0002@demo.test&password=airside-demo"))).send().await.unwrap();
+        assert_eq!(query.status(), 200);
+
+        // A bare number, as the module strips a username to its digits: pilot
+        // 1 is in every demo org, so only an org's own tracker URL can say which.
+        assert_eq!(login(&app, "1", "airside-demo").await.status(), 401);
+        for username in ["1", "0001", "QFA0001", "air0001"] {
+            let own = app.http.post(app.url(&format!("/o/demo{BASE}/pilot/login")))
+                .json(&json!({ "username": username, "password": "airside-demo" })).send().await.unwrap();
+            assert_eq!(own.status(), 200, "{username}");
+            let own: Value = own.json().await.unwrap();
+            assert_eq!(own["pilot_id"], "AIR0001", "{username}");
+            // The key works under the org's URL and the shared one, not another org's.
+            let auth = format!("Bearer {}", own["token"].as_str().unwrap());
+            for (path, status) in [(format!("/o/demo{BASE}/pilot/verify"), 200), (format!("{BASE}/pilot/verify"), 200), (format!("/o/demo-school{BASE}/pilot/verify"), 401)] {
+                let answer = app.http.get(app.url(&path)).header("authorization", &auth).send().await.unwrap();
+                assert_eq!(answer.status(), status, "{path}");
+            }
+        }
+        let school = app.http.post(app.url(&format!("/o/demo-school{BASE}/pilot/login")))
+            .json(&json!({ "username": "air0001@demo.test", "password": "airside-demo" })).send().await.unwrap();
+        assert_eq!(school.status(), 401, "an email of another org");
+        let nowhere = app.http.get(app.url(&format!("/o/no-such-org{BASE}/"))).send().await.unwrap();
+        assert_eq!(nowhere.status(), 404);
+        for username in ["0", "AIR", ""] {
+            assert_eq!(login(&app, username, "airside-demo").await.status(), 401, "{username}");
+        }
 
         // Five failures for one account: it is locked for a while, even
         // with the right password; another account is not.
@@ -341,9 +376,9 @@ async fn login_by_pilot_id_email_or_key_and_failures_are_limited() {
         assert!(locked.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1);
         assert_eq!(locked.json::<Value>().await.unwrap()["success"], false);
         assert_eq!(login(&app, "AIR0007", "airside-demo").await.status(), 200);
-        // Twenty failures from one address (nine so far): every account is
+        // Twenty failures from one address (fifteen so far): every account is
         // locked there. The bucket refills one every 3 s, so count loosely.
-        let mut failures = 9;
+        let mut failures = 15;
         loop {
             let response = login(&app, &format!("nobody{failures}@example.org"), "x").await;
             if response.status() == 429 {
@@ -363,10 +398,17 @@ async fn login_by_pilot_id_email_or_key_and_failures_are_limited() {
 async fn a_flight_is_its_pilots_own_and_retries_store_once() {
     each_backend(|app| async move {
         let (auth, tracking, bid) = started_flight(&app).await;
-        // One flight at a time.
-        let twice = post(&app, "/flights/start", &auth, json!({ "bid_id": bid })).await;
-        assert_eq!(twice.status(), 409);
-        assert_eq!(twice.json::<Value>().await.unwrap()["state"], "in_progress");
+        // Starting it again resumes it; another booking waits its turn.
+        let twice = post(&app, "/flights/start", &auth, json!({ "bid_id": bid.to_string() })).await;
+        assert_eq!(twice.json::<Value>().await.unwrap(), json!({ "tracking_id": tracking }));
+        let second: i64 = sqlx::query_scalar("SELECT MAX(id) FROM bookings WHERE pilot_id = (SELECT pilot_id FROM bookings WHERE id = $1)")
+            .bind(bid)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        let another = post(&app, "/flights/start", &auth, json!({ "bid_id": second })).await;
+        assert_eq!(another.status(), 409);
+        assert_eq!(another.json::<Value>().await.unwrap(), json!({ "message": "You already have a flight in progress" }));
 
         // Another pilot of the airline, and a pilot of another org.
         let other = format!("Bearer {}", key_for(&app, "demo", "AIR0002", None).await);
@@ -391,6 +433,7 @@ async fn a_flight_is_its_pilots_own_and_retries_store_once() {
         assert!(!offered.is_empty() && !offered.contains(&flying), "{offered:?}");
         let taken = post(&app, "/flights/start", &other, json!({ "bid_id": same })).await;
         assert_eq!(taken.status(), 409);
+        assert_eq!(taken.json::<Value>().await.unwrap(), json!({ "message": "The aircraft is not available for flight" }));
         let cleared = post(&app, "/flights/unbook", &other, json!({ "bid_id": same })).await;
         assert_eq!(cleared.status(), 200);
         let student = format!("Bearer {}", key_for(&app, "demo-school", "AFA0001", None).await);
@@ -424,8 +467,6 @@ async fn a_flight_is_its_pilots_own_and_retries_store_once() {
         for (field, bad) in [
             ("latitude", json!(91)),
             ("longitude", json!(-180.5)),
-            ("ground_speed", json!(-1)),
-            ("heading", json!(400)),
             ("altitude", json!("high")),
         ] {
             let mut body = report(&tracking, "cruise", 51.0, 0.0);
@@ -465,6 +506,20 @@ async fn a_flight_is_its_pilots_own_and_retries_store_once() {
         let stored: Vec<i64> = futures_stored(&app, &auth, &batch).await;
         assert_eq!(stored, [2, 0, 0]);
         assert_eq!(positions(&app, &tracking).await, 3);
+        // What simulators send: negative distance left and speeds, a heading
+        // past 360, numbers as text.
+        let mut odd = report(&tracking, "cruise", 51.2, 0.2);
+        for (field, value) in [("distance_remaining", json!(-3.5)), ("indicated_airspeed", json!(-1)), ("ground_speed", json!("-0.4")), ("heading", json!(361)), ("altitude", json!("12000.5"))] {
+            odd[field] = value;
+        }
+        assert_eq!(post(&app, "/flights/update", &auth, odd).await.status(), 200);
+        assert_eq!(positions(&app, &tracking).await, 4);
+        let heading: f64 = sqlx::query_scalar("SELECT MAX(heading) FROM pirep_positions WHERE pirep_id = (SELECT id FROM pireps WHERE tracking_id = $1) AND latitude > 51.15")
+            .bind(&tracking)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(heading, 1.0);
 
         let completion = json!({ "tracking_id": tracking, "landing_rate": -180, "fuel_used": 900, "flight_time": 0.8 });
         let mut answers = vec![];
@@ -480,15 +535,29 @@ async fn a_flight_is_its_pilots_own_and_retries_store_once() {
             .await
             .unwrap();
         assert_eq!(filed, 1);
+        assert_eq!(answers[0]["pirep_id"], tracking.as_str());
+        let pirep: i64 = sqlx::query_scalar("SELECT id FROM pireps WHERE tracking_id = $1")
+            .bind(&tracking)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
         let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE event_type = 'flight.submitted' AND payload LIKE $1")
-            .bind(format!("%\"pirep_id\":{},%", answers[0]["pirep_id"].as_str().unwrap()))
+            .bind(format!("%\"pirep_id\":{pirep},%"))
             .fetch_one(app.db.reader())
             .await
             .unwrap();
         assert_eq!(events, 1);
+        // A filed flight cannot be cancelled: phpVMS's problem, as the module passes it on.
         let conflict = post(&app, "/flights/cancel", &auth, json!({ "uuid": tracking })).await;
-        assert_eq!(conflict.status(), 409);
-        assert_eq!(conflict.json::<Value>().await.unwrap()["state"], "submitted");
+        assert_eq!(conflict.status(), 400);
+        let title = "This PIREP can't be cancelled";
+        assert_eq!(
+            conflict.json::<Value>().await.unwrap(),
+            json!({
+                "type": "https://phpvms.net/errors/pirep-cancel-not-allowed", "title": title, "details": title,
+                "status": 400, "error": { "status": 400, "message": title }, "pirep_id": tracking, "state": 1,
+            })
+        );
     })
     .await;
 }
@@ -512,10 +581,12 @@ async fn cancel_keeps_the_booking_and_silent_flights_are_swept() {
         assert_eq!(cancelled.status(), 200);
         assert_eq!(cancelled.json::<Value>().await.unwrap(), json!({ "status": 200 }));
         assert_eq!(post(&app, "/flights/cancel", &auth, json!({ "uuid": tracking })).await.status(), 200);
-        assert_eq!(post(&app, "/flights/cancel", &auth, json!({})).await.status(), 404);
+        let nothing = post(&app, "/flights/cancel", &auth, json!({})).await;
+        assert_eq!(nothing.status(), 404);
+        assert_eq!(nothing.json::<Value>().await.unwrap(), json!({ "error": "No active PIREP to cancel" }));
         let late = post(&app, "/flights/update", &auth, report(&tracking, "cruise", 51.0, 0.0)).await;
         assert_eq!(late.status(), 409);
-        assert_eq!(late.json::<Value>().await.unwrap()["state"], "cancelled");
+        assert_eq!(late.json::<Value>().await.unwrap(), json!({ "error": "PIREP is no longer active", "state": 3, "pirep_id": tracking }));
         assert_eq!(scalar::<i64>(&app, "SELECT COUNT(*) FROM bookings WHERE id = $1", bid).await, 1);
 
         // Two flights: one goes silent, one is paused.
@@ -604,8 +675,13 @@ async fn the_orgs_rule_accepts_soft_landings_of_qualified_pilots() {
             let (auth, tracking, _) = started_flight(app).await;
             let body = json!({ "uuid": tracking, "landing_rate": landing_rate, "fuel_used": 800, "flight_time": 1.0 });
             let filed: Value = post(app, "/flights/complete", &auth, body).await.json().await.unwrap();
-            let id: i64 = filed["pirep_id"].as_str().unwrap().parse().unwrap();
-            scalar::<String>(app, "SELECT state FROM pireps WHERE id = $1", id).await
+            assert_eq!(filed["pirep_id"], tracking.as_str());
+            let state: String = sqlx::query_scalar("SELECT state FROM pireps WHERE tracking_id = $1")
+                .bind(&tracking)
+                .fetch_one(app.db.reader())
+                .await
+                .unwrap();
+            state
         };
         assert_eq!(fly(-120.0).await, "accepted");
         assert_eq!(minutes().await, before + 60);
