@@ -1,6 +1,6 @@
 //! The staff console's pages: sign in and out, Settings → API (clients and
 //! the live request log), a client's page, Settings → API tokens and
-//! Settings → Integrations (org keys, webhooks).
+//! Settings → Integrations (tracker URLs, org keys, webhooks).
 //!
 //! Pages are rendered here from the same storage the JSON API reads; every
 //! change a page offers is a call to the console's JSON API
@@ -613,7 +613,15 @@ pub async fn integrations_page(State(state): State<AppState>, headers: HeaderMap
         let keys = resource::list::<OrgKey>(&state.db, staff.org.id, &[], &request).await?.items;
         let endpoints = resource::list::<Endpoint>(&state.db, staff.org.id, &[], &request).await?.items;
         let manage = staff.permissions.has(ApiSettingsManage);
+        let (own_url, shared_url) =
+            crate::acars::tracker_urls(&state.config.issuer(), &staff.org.slug);
         let body = html! {
+            section id="trackers" {
+                h2 { "ACARS trackers (Stratos)" }
+                p class="muted" { "Pilots enter this URL in the Stratos client. Under it they sign in with their email, pilot id or pilot number, and only your pilots' keys work." }
+                p { code id="tracker-url" { (own_url) } }
+                p class="muted" { "The shared URL " code { (shared_url) } " works too where a sign-in names one pilot of all organisations (an email, a full pilot id)." }
+            }
             section {
                 h2 { "API keys (Public API)" }
                 p class="muted" { "Send a key as " code { "Authorization: Bearer" } " with your organisation's id " code { (staff.org.uuid) } " as " code { "X-Org-Id" } "." }

@@ -177,3 +177,37 @@ async fn pages_show_what_the_permissions_allow_and_nothing_of_other_orgs() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn integrations_show_the_orgs_tracker_url_and_its_pilots_sign_in_there_by_number() {
+    each_backend(|app| async move {
+        let tracker_url = |html: &str| {
+            let start = html.find("id=\"tracker-url\">").unwrap() + "id=\"tracker-url\">".len();
+            html[start..start + html[start..].find('<').unwrap()].to_string()
+        };
+        let viewer = sign_in(&app, "viewer@demo.test").await.0;
+        let html =
+            page(&app, "/console/settings/integrations", Some(&viewer)).await.text().await.unwrap();
+        let url = tracker_url(&html);
+        assert_eq!(url, app.url("/o/demo/api/stratos"));
+        let school = sign_in(&app, "owner@demo-school.test").await.0;
+        let html =
+            page(&app, "/console/settings/integrations", Some(&school)).await.text().await.unwrap();
+        assert_eq!(tracker_url(&html), app.url("/o/demo-school/api/stratos"));
+
+        // The URL as shown is what a pilot enters in the client.
+        let hello: serde_json::Value =
+            app.http.get(format!("{url}/")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(hello["handler"], "Stratos");
+        let login = app
+            .http
+            .post(format!("{url}/pilot/login"))
+            .json(&serde_json::json!({ "username": "3", "password": "airside-demo" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status(), 200);
+        assert_eq!(login.json::<serde_json::Value>().await.unwrap()["pilot_id"], "AIR0003");
+    })
+    .await;
+}

@@ -6,6 +6,7 @@ mod harness;
 
 mod acars;
 mod acars_flying;
+mod acars_session;
 mod binary;
 mod browser;
 mod console_pages;
