@@ -43,7 +43,7 @@ impl FromRequestParts<AppState> for TrackerOrg {
         let params = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| AcarsError::new(StatusCode::NOT_FOUND, "Not found"))?;
-        let Some((_, slug)) = params.iter().find(|(name, _)| *name == "org") else {
+        let Some(slug) = super::path_param(&params, "org") else {
             return Ok(TrackerOrg(None));
         };
         match orgs::by_slug(&state.db, slug).await? {

@@ -173,10 +173,8 @@ pub async fn eligible_aircraft(
     caller: AcarsPilot,
     params: RawPathParams,
 ) -> Result<Json<Eligible>, AcarsError> {
-    let bid = params
-        .iter()
-        .find(|(name, _)| *name == "bid")
-        .and_then(|(_, bid)| bid.parse::<i64>().ok())
+    let bid = super::path_param(&params, "bid")
+        .and_then(|bid| bid.parse::<i64>().ok())
         .ok_or_else(bid_not_found)?;
     let booking = own_booking(&state, &caller, bid).await?;
     let aircraft = eligible(&state, &caller, booking.schedule_id).await?;

@@ -255,8 +255,7 @@ pub async fn pirep(
     params: RawPathParams,
 ) -> Result<Json<LogbookDetail>, AcarsError> {
     let not_found = || AcarsError::message(StatusCode::NOT_FOUND, "Not found");
-    let id =
-        params.iter().find(|(name, _)| *name == "id").map(|(_, id)| id).ok_or_else(not_found)?;
+    let id = super::path_param(&params, "id").ok_or_else(not_found)?;
     let entry = tracker::logbook_entry(&state.db, caller.org, caller.pilot.id, id)
         .await?
         .ok_or_else(not_found)?;

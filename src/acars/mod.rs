@@ -330,6 +330,12 @@ pub fn build() -> (Router<AppState>, Vec<AcarsRoute>) {
     (routes.router.layer(middleware::from_fn(stratos_headers)), routes.routes)
 }
 
+/// A path parameter of the route (the org's tracker URL adds `org`, so a
+/// route's own parameters are looked up by name).
+fn path_param<'p>(params: &'p axum::extract::RawPathParams, name: &str) -> Option<&'p str> {
+    params.iter().find(|(key, _)| *key == name).map(|(_, value)| value)
+}
+
 /// Minutes as the module shows time: hours to two decimals.
 fn hours(minutes: i64) -> f64 {
     (minutes as f64 / 60.0 * 100.0).round() / 100.0

@@ -245,8 +245,10 @@ pub async fn acars_keys(State(state): State<AppState>, headers: HeaderMap) -> Re
         (Ok(keys), Ok(Some(org))) => (keys, org),
         _ => return unavailable(),
     };
+    let (tracker_url, _) = crate::acars::tracker_urls(&state.config.issuer(), &org.slug);
     let body = html! {
         p { "Your ACARS client (Stratos) signs in with an API key. Keys are stored hashed: a key is shown once, when it is made." }
+        p { "Enter this URL in the client: " code id="tracker-url" { (tracker_url) } " and sign in with your pilot id, pilot number or email." }
         @if keys.is_empty() {
             p class="muted" { "You have no API key yet." }
         } @else {

@@ -708,6 +708,8 @@ async fn pilots_regenerate_their_key_on_their_page_and_staff_can_issue_one() {
         assert_eq!(page.status(), 200);
         let html = page.text().await.unwrap();
         assert!(html.contains("Generate a new key") && !html.contains("apk_"), "{html}");
+        let tracker = format!("<code id=\"tracker-url\">{}</code>", app.url("/o/demo/api/stratos"));
+        assert!(html.contains(&tracker), "the pilot's tracker URL: {html}");
         let csrf = crate::pilot_flow::field(&html, "csrf_token");
         let forged = app
             .http
