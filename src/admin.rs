@@ -174,6 +174,13 @@ pub enum OrgCommand {
         #[arg(long)]
         owner_password: String,
     },
+    /// Change an organisation's plan (a trial org has no API access).
+    SetPlan {
+        #[arg(long)]
+        slug: String,
+        #[arg(long, value_parser = ["active", "trial"])]
+        plan: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -214,6 +221,25 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<Value> {
                 &owner_password,
             )
             .await
+        }
+        AdminCommand::Org { command: OrgCommand::SetPlan { slug, plan } } => {
+            let org = org_by_slug(db, &slug).await?;
+            let plan: Plan = plan.parse()?;
+            let mut tx = db.begin().await?;
+            orgs::set_plan(&mut tx, org.id, plan).await?;
+            let change = json!({ "from": org.plan.as_str(), "to": plan.as_str() });
+            audit::record(
+                &mut tx,
+                org.id,
+                "admin-cli",
+                "org.plan",
+                "org",
+                &org.uuid.to_string(),
+                change,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(json!({ "slug": slug, "plan": plan.as_str() }))
         }
         AdminCommand::Pilot {
             command: PilotCommand::Create { org, pilot_id, email, password, first_name, last_name },
@@ -311,7 +337,7 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<Value> {
             Ok(json!({ "event_id": event_id }))
         }
         AdminCommand::Token { command: TokenCommand::Create { org, name } } => {
-            let org = org_by_slug(db, &org).await?;
+            let org = api_org_by_slug(db, &org).await?;
             if name.trim().is_empty() {
                 bail!("name must not be empty");
             }
@@ -331,7 +357,7 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<Value> {
             Ok(json!({ "token": token.expose(), "id": id }))
         }
         AdminCommand::Key { command: KeyCommand::Create { org, name, scopes } } => {
-            let org = org_by_slug(db, &org).await?;
+            let org = api_org_by_slug(db, &org).await?;
             let scopes = crate::console::credentials::public_scopes(&scopes)
                 .map_err(|e| anyhow!("{}", e.problem().detail))?;
             if name.trim().is_empty() {
@@ -471,7 +497,7 @@ async fn create_client(
     registration: client::Registration,
     public: bool,
 ) -> anyhow::Result<Value> {
-    let org = org_by_slug(db, org_slug).await?;
+    let org = api_org_by_slug(db, org_slug).await?;
     let kind: ClientKind = kind.parse()?;
     let checked = match kind {
         ClientKind::Operations if public => bail!("Operations clients always have a secret"),
@@ -536,6 +562,18 @@ async fn attest_client(db: &Db, org_slug: &str, client_id: &str) -> anyhow::Resu
 
 pub async fn org_by_slug(db: &Db, slug: &str) -> anyhow::Result<crate::domain::org::Org> {
     orgs::by_slug(db, slug).await?.with_context(|| format!("no org with slug {slug}"))
+}
+
+/// An org that may have API credentials: not one on the trial plan.
+async fn api_org_by_slug(db: &Db, slug: &str) -> anyhow::Result<crate::domain::org::Org> {
+    let org = org_by_slug(db, slug).await?;
+    if org.plan == Plan::Trial {
+        bail!(
+            "{slug} is on the trial plan, which has no API settings: its clients, tokens and keys \
+             would not work; change its plan first (airside admin org set-plan --slug {slug} --plan active)"
+        );
+    }
+    Ok(org)
 }
 
 fn conflict_or(error: sqlx::Error, message: &str) -> anyhow::Error {

@@ -5,8 +5,6 @@
 //! the shared URL in every org, and a login that fits pilots of several orgs
 //! is refused. Failed attempts are limited per account and per address.
 
-use std::net::IpAddr;
-
 use axum::extract::State;
 use axum::http::{Extensions, HeaderMap, StatusCode};
 use axum::Json;
@@ -19,7 +17,7 @@ use super::{AcarsError, AcarsPilot};
 use crate::app::AppState;
 use crate::domain::usage::{Credential, CredentialKind};
 use crate::domain::{OrgId, Timestamp};
-use crate::http::rate_limit::SignInLimit;
+use crate::http::rate_limit::{SignInLimit, PILOT_SIGN_IN};
 use crate::security;
 use crate::storage::pilots::{self, KeyHolder};
 
@@ -59,10 +57,9 @@ pub async fn login(
 ) -> Result<Json<LoggedIn>, AcarsError> {
     let username = text(&input, "username").unwrap_or_default();
     let password = text(&input, "password").unwrap_or_default();
-    let address =
-        crate::http::request_log::client_ip(&extensions, &headers, state.config.trusted_proxy)
-            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-    let limit = SignInLimit::new("acars-login", &username, address);
+    let proxy = state.config.trusted_proxy;
+    let limit = SignInLimit::of_request(PILOT_SIGN_IN, &username, &extensions, &headers, proxy);
+    let address = limit.address;
     if let Some(retry_after) = limit.blocked(&state.rate_limits).await {
         tracing::warn!(reason = "too many failed sign-ins", %address, "ACARS login refused");
         return Err(AcarsError::too_many(

@@ -37,7 +37,11 @@ impl super::Caller for OpsCaller {
         let token = bearer::token(headers).ok_or_else(bearer::missing)?;
         if token.starts_with(api_tokens::PREFIX) {
             return match api_tokens::find(&state.db, token).await? {
-                Some((org, id)) => Ok(OpsCaller {
+                Some((_, _, true)) => {
+                    tracing::warn!(reason = "org on the trial plan", "operations API: 403");
+                    Err(ApiError::trial_plan())
+                }
+                Some((org, id, false)) => Ok(OpsCaller {
                     org,
                     credential: OpsCredential::LegacyToken { id },
                     scopes: Scopes::new(OPERATIONS.to_vec()),
@@ -52,6 +56,10 @@ impl super::Caller for OpsCaller {
             };
         }
         match tokens::find_active(&state.db, token).await? {
+            Some(found) if found.kind == ClientKind::Operations && found.trial => {
+                tracing::warn!(reason = "org on the trial plan", "operations API: 403");
+                Err(ApiError::trial_plan())
+            }
             Some(found) if found.kind == ClientKind::Operations => Ok(OpsCaller {
                 org: found.org,
                 credential: OpsCredential::Client { id: found.client, client_id: found.client_id },

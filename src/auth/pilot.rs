@@ -28,6 +28,10 @@ impl Caller for PilotCaller {
     async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<PilotCaller, ApiError> {
         let token = bearer::token(headers).ok_or_else(bearer::missing)?;
         match tokens::find_active(&state.db, token).await? {
+            Some(found) if found.kind == ClientKind::Pilot && found.trial => {
+                tracing::warn!(reason = "org on the trial plan", "pilot API: 403");
+                Err(ApiError::trial_plan())
+            }
             Some(found) if found.kind == ClientKind::Pilot => match found.pilot {
                 Some(pilot) => Ok(PilotCaller {
                     org: found.org,

@@ -44,6 +44,10 @@ impl Caller for PublicCaller {
             tracing::warn!(reason = "key used with another organisation's id", "public API: 403");
             return Err(ApiError::forbidden("this API key does not belong to that organisation"));
         }
+        if found.trial {
+            tracing::warn!(reason = "org on the trial plan", "public API: 403");
+            return Err(ApiError::trial_plan());
+        }
         Ok(PublicCaller { org: found.org, key: found.id, scopes: found.scopes })
     }
 

@@ -27,7 +27,7 @@ use crate::domain::staff::Permission::{ApiSettingsManage, ApiSettingsView};
 use crate::domain::usage::CredentialKind;
 use crate::domain::webhook::EVENT_TYPES;
 use crate::html::respond;
-use crate::http::rate_limit::SignInLimit;
+use crate::http::rate_limit::{SignInLimit, STAFF_SIGN_IN};
 use crate::http::ApiError;
 use crate::security;
 use crate::storage::clients::{Client, ClientKind};
@@ -188,10 +188,9 @@ pub async fn login(
     if !crate::html::login_form_token_ok(&jar, LOGIN_CSRF_COOKIE, form.csrf_token.as_deref()) {
         return login_form(Some("The form expired. Please sign in again."), StatusCode::FORBIDDEN);
     }
-    let address =
-        crate::http::request_log::client_ip(&extensions, &headers, state.config.trusted_proxy)
-            .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
-    let limit = SignInLimit::new("console-login", &form.email, address);
+    let proxy = state.config.trusted_proxy;
+    let limit = SignInLimit::of_request(STAFF_SIGN_IN, &form.email, &extensions, &headers, proxy);
+    let address = limit.address;
     if let Some(wait) = limit.blocked(&state.rate_limits).await {
         let message = format!("Too many failed sign-ins. Try again in {wait} seconds.");
         let mut response = login_form(Some(&message), StatusCode::TOO_MANY_REQUESTS);

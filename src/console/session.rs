@@ -13,6 +13,7 @@ use crate::auth::Staff;
 use crate::domain::org::Org;
 use crate::domain::{StaffId, Timestamp};
 use crate::http::extract::{Data, Json};
+use crate::http::rate_limit::{too_many_sign_ins, SignInLimit, STAFF_SIGN_IN};
 use crate::http::ApiError;
 use crate::storage::sessions::{self, SessionKind};
 
@@ -62,14 +63,25 @@ fn view(staff: &Staff, csrf_token: Option<String>) -> SessionView {
     }
 }
 
+/// `POST /console/api/session`: the same check and the same limit on
+/// failed attempts as the login form.
 pub async fn sign_in(
     State(state): State<AppState>,
     jar: CookieJar,
+    extensions: axum::http::Extensions,
+    headers: axum::http::HeaderMap,
     Json(body): Json<SignIn>,
 ) -> Result<(CookieJar, Data<SessionView>), ApiError> {
-    let user = check_login(&state, &body.email, &body.password)
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("wrong email or password"))?;
+    let proxy = state.config.trusted_proxy;
+    let limit = SignInLimit::of_request(STAFF_SIGN_IN, &body.email, &extensions, &headers, proxy);
+    if let Some(wait) = limit.blocked(&state.rate_limits).await {
+        return Err(too_many_sign_ins(wait));
+    }
+    let Some(user) = check_login(&state, &body.email, &body.password).await? else {
+        limit.failed(&state.rate_limits).await;
+        tracing::warn!(address = %limit.address, "console sign-in refused: wrong email or password");
+        return Err(ApiError::unauthorized("wrong email or password"));
+    };
     let org = crate::storage::orgs::by_id(&state.db, user.org_id)
         .await?
         .ok_or_else(|| ApiError::internal("staff user without an org"))?;

@@ -61,32 +61,65 @@ pub fn standard_signature(secret: &str, id: &str, timestamp: i64, body: &[u8]) -
 }
 
 /// Addresses a webhook must not reach unless the operator allows it: this
-/// host, private networks, link-local (cloud metadata) and the like.
+/// host, private networks, link-local (cloud metadata), and every range
+/// that is not public unicast. IPv6 forms that carry an IPv4 address
+/// (mapped, compatible, NAT64, 6to4) are judged by that address.
 pub fn is_internal(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
             v4.is_loopback()
                 || v4.is_private()
                 || v4.is_link_local()
                 || v4.is_unspecified()
-                || v4.is_broadcast()
                 || v4.is_documentation()
-                || v4.octets()[0] == 0
+                || v4.is_multicast()
+                || a == 0
+                // 240.0.0.0/4 reserved, with the broadcast address.
+                || a >= 240
                 // 100.64.0.0/10, carrier-grade NAT.
-                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
+                || (a == 100 && (b & 0xc0) == 64)
+                // 198.18.0.0/15, benchmarking.
+                || (a == 198 && (b & 0xfe) == 18)
+                // 192.0.0.0/24, protocol assignments.
+                || v4.octets()[..3] == [192, 0, 0]
         }
         IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let embedded = |high: u16, low: u16| {
+                is_internal(IpAddr::V4(std::net::Ipv4Addr::from(
+                    (u32::from(high) << 16) | u32::from(low),
+                )))
+            };
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_internal(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
-            v6.is_loopback()
-                || v6.is_unspecified()
-                // fc00::/7 unique local, fe80::/10 link-local.
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
+            match s {
+                // ::/96, IPv4-compatible (and :: and ::1 themselves).
+                [0, 0, 0, 0, 0, 0, high, low] => high == 0 || embedded(high, low),
+                // 64:ff9b::/96, NAT64 of an IPv4 address.
+                [0x64, 0xff9b, 0, 0, 0, 0, high, low] => embedded(high, low),
+                // 2002::/16, 6to4 of an IPv4 address.
+                [0x2002, high, low, ..] => embedded(high, low),
+                // 2001::/32 Teredo and 2001:db8::/32 documentation.
+                [0x2001, 0 | 0xdb8, ..] => true,
+                // Public unicast is 2000::/3; fc00::/7, fe80::/10, fec0::/10,
+                // ff00::/8, 64:ff9b:1::/48 and the rest are not.
+                [first, ..] => (first & 0xe000) != 0x2000,
+            }
         }
     }
+}
+
+/// Host names that mean this host or a cloud's metadata service whatever
+/// they resolve to: `localhost` and names under it, and the metadata names.
+pub fn is_internal_name(name: &str) -> bool {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name == "metadata.google.internal"
+        || name == "metadata"
+        || name.ends_with(".metadata.google.internal")
 }
 
 #[cfg(test)]
@@ -133,11 +166,47 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
+            "::127.0.0.1",
+            "64:ff9b::7f00:1",
+            "64:ff9b:1::1",
+            "2002:7f00:1::",
+            "2002:a00:1::1",
+            "fec0::1",
+            "ff02::1",
+            "2001:db8::1",
+            "2001:0:4136:e378::1",
+            "198.18.0.1",
+            "198.19.255.255",
+            "224.0.0.1",
+            "239.255.255.250",
+            "240.0.0.1",
+            "255.255.255.255",
+            "192.0.0.8",
         ] {
             assert!(is_internal(internal.parse().unwrap()), "{internal}");
         }
-        for public in ["8.8.8.8", "1.1.1.1", "2606:4700::1111"] {
+        for public in [
+            "8.8.8.8",
+            "1.1.1.1",
+            "198.20.0.1",
+            "2606:4700::1111",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+        ] {
             assert!(!is_internal(public.parse().unwrap()), "{public}");
+        }
+        for name in [
+            "localhost",
+            "localhost.",
+            "api.localhost",
+            "A.LOCALHOST.",
+            "metadata.google.internal",
+            "metadata.google.internal.",
+        ] {
+            assert!(is_internal_name(name), "{name}");
+        }
+        for name in ["hooks.example.com", "localhost.example.com", "mylocalhost"] {
+            assert!(!is_internal_name(name), "{name}");
         }
     }
 }

@@ -62,6 +62,18 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
     }
 
+    /// 403 for a credential of an org on the trial plan: trial orgs have
+    /// no API access until their plan changes.
+    pub fn trial_plan() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "trial-plan",
+            "the organisation is on the trial plan, which has no API access; \
+             it works once the plan changes",
+        )
+        .with("plan", serde_json::json!("trial"))
+    }
+
     pub fn not_found(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not-found", detail)
     }

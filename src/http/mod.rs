@@ -9,5 +9,6 @@ pub mod rate_limit;
 pub mod request_id;
 pub mod request_log;
 pub mod scoped;
+pub mod security_headers;
 
 pub use error::ApiError;

@@ -156,14 +156,34 @@ impl RateLimiter {
 const FAILED_SIGN_INS_PER_ACCOUNT: u32 = 5;
 const FAILED_SIGN_INS_PER_ADDRESS: u32 = 20;
 
-/// The buckets of failed sign-ins at one door (`acars-login`,
-/// `console-login`): per account and per client address. Only failures
-/// count, so a pilot or staff member signing in often is never held up.
+/// The sign-in doors: staff sign in through the console's form or its JSON
+/// API, pilots through their web sign-in or an ACARS tracker; each kind of
+/// account has one limit, whichever way it comes in.
+pub const STAFF_SIGN_IN: &str = "staff-sign-in";
+pub const PILOT_SIGN_IN: &str = "pilot-sign-in";
+
+/// The buckets of failed sign-ins at one door: per account and per client
+/// address. Only failures count, so a pilot or staff member signing in
+/// often is never held up.
 pub struct SignInLimit {
     buckets: [(String, u32); 2],
+    pub address: std::net::IpAddr,
 }
 
 impl SignInLimit {
+    /// The limit of a sign-in request: its account and its client's address.
+    pub fn of_request(
+        door: &str,
+        account: &str,
+        extensions: &axum::http::Extensions,
+        headers: &axum::http::HeaderMap,
+        trusted_proxy: Option<std::net::IpAddr>,
+    ) -> SignInLimit {
+        let address = super::request_log::client_ip(extensions, headers, trusted_proxy)
+            .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+        SignInLimit::new(door, account, address)
+    }
+
     pub fn new(door: &str, account: &str, address: std::net::IpAddr) -> SignInLimit {
         let account = account.trim().to_lowercase();
         SignInLimit {
@@ -171,6 +191,7 @@ impl SignInLimit {
                 (format!("{door}:account:{account}"), FAILED_SIGN_INS_PER_ACCOUNT),
                 (format!("{door}:address:{address}"), FAILED_SIGN_INS_PER_ADDRESS),
             ],
+            address,
         }
     }
 
@@ -216,6 +237,13 @@ pub fn refused(decision: &Decision) -> ApiError {
         error = error.with_header(name, value);
     }
     error
+}
+
+/// The 429 of an API sign-in refused for too many failures.
+pub fn too_many_sign_ins(retry_after: u64) -> ApiError {
+    let detail = format!("too many failed sign-ins; retry in {retry_after} s");
+    ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", detail)
+        .with_header(axum::http::header::RETRY_AFTER, HeaderValue::from(retry_after))
 }
 
 /// Adds the limit's headers to an allowed request's response.

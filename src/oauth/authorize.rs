@@ -132,6 +132,13 @@ async fn validate(state: &AppState, p: &AuthorizeParams) -> Result<Valid, Refusa
     let org = orgs::by_id(&state.db, org_id)
         .await?
         .ok_or_else(|| ApiError::internal("client without org"))?;
+    if org.plan == crate::domain::org::Plan::Trial {
+        return Err(Refusal::Page(
+            StatusCode::FORBIDDEN,
+            "App not available",
+            format!("{} is on the trial plan, which has no pilot apps yet.", org.name),
+        ));
+    }
     if client.revoked.0 || client.attested_at.is_none() {
         return Err(Refusal::Page(
             StatusCode::FORBIDDEN,

@@ -46,6 +46,14 @@ impl OAuthError {
         )
     }
 
+    pub fn too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "invalid_request",
+            format!("the body is over {} bytes", crate::app::BODY_LIMIT),
+        )
+    }
+
     pub fn server_error() -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", "try again shortly")
     }

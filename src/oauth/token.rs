@@ -35,8 +35,10 @@ pub struct TokenRequest {
 }
 
 fn form<T: Default>(form: Result<Form<T>, FormRejection>) -> Result<T, OAuthError> {
-    form.map(|Form(f)| f).map_err(|e| {
-        OAuthError::invalid_request(format!("the body must be a form: {}", e.body_text()))
+    form.map(|Form(f)| f).map_err(|e| match e.status() {
+        // A body over the limit is 413, as on every route.
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE => OAuthError::too_large(),
+        _ => OAuthError::invalid_request(format!("the body must be a form: {}", e.body_text())),
     })
 }
 
@@ -107,6 +109,7 @@ async fn client_credentials(
             "only Operations clients may use client_credentials",
         ));
     }
+    not_on_trial(state, org).await?;
     let scopes = granted_scopes(&client, scope)?;
     let mut conn = state.db.writer().acquire().await?;
     let token = tokens::issue(&mut conn, org, client.id, &scopes, None, None).await?;
@@ -160,16 +163,18 @@ pub async fn revoke(
     Ok(no_store(axum::http::StatusCode::OK.into_response()))
 }
 
-/// RFC 7662: what a token is, for a client of the same org; `active: false` otherwise.
+/// RFC 7662: what a token is, for the client it was issued to; to any
+/// other client, even of the same org, `active: false` (§4: a token's
+/// existence is not another client's to learn).
 pub async fn introspect(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Form<TokenOnly>, FormRejection>,
 ) -> Result<Response, OAuthError> {
-    let (org, _, token) = about_a_token(&state, &headers, body).await?;
+    let (org, client, token) = about_a_token(&state, &headers, body).await?;
     let inactive = || no_store(Json(json!({ "active": false })).into_response());
     let Some(found) = tokens::find_active(&state.db, &token).await? else { return Ok(inactive()) };
-    if found.org != org {
+    if found.org != org || found.client != client.id {
         return Ok(inactive());
     }
     let org_uuid = orgs::by_id(&state.db, org).await?.map(|o| o.uuid);
@@ -214,7 +219,21 @@ async fn pilot_client(
     if client.kind != ClientKind::Pilot {
         return Err(OAuthError::unauthorized_client("only Pilot clients use this grant"));
     }
+    not_on_trial(state, org).await?;
     Ok((org, client))
+}
+
+/// Trial orgs have no API access: their clients get no tokens until the
+/// plan changes.
+async fn not_on_trial(state: &AppState, org: OrgId) -> Result<(), OAuthError> {
+    match orgs::by_id(&state.db, org).await? {
+        Some(found) if found.plan == crate::domain::org::Plan::Trial => {
+            Err(OAuthError::unauthorized_client(
+                "the organisation is on the trial plan, which has no API access",
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn pilot_tokens_body(access: &Secret, refresh: &Secret, scopes: &Scopes) -> Response {

@@ -15,6 +15,7 @@ use crate::auth::pilot_session::{PilotSession, LOGIN_CSRF_COOKIE, PILOT_COOKIE};
 use crate::domain::org::Org;
 use crate::domain::Timestamp;
 use crate::html::{error_page, page, respond};
+use crate::http::rate_limit::{SignInLimit, PILOT_SIGN_IN};
 use crate::security;
 use crate::storage::sessions::{self, SessionKind};
 use crate::storage::{grants, orgs, pilots};
@@ -79,6 +80,8 @@ fn safe_next(next: Option<&str>) -> String {
 pub async fn login(
     State(state): State<AppState>,
     jar: CookieJar,
+    extensions: axum::http::Extensions,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let Ok(Some(org)) = orgs::by_slug(&state.db, &form.org).await else {
@@ -99,6 +102,16 @@ pub async fn login(
         );
     }
     let refused = |message| login_page(&org, None, &next, Some(message), StatusCode::UNAUTHORIZED);
+    // One limit for a pilot's sign-ins, here and from ACARS trackers.
+    let proxy = state.config.trusted_proxy;
+    let limit = SignInLimit::of_request(PILOT_SIGN_IN, &form.login, &extensions, &headers, proxy);
+    if let Some(wait) = limit.blocked(&state.rate_limits).await {
+        let message = format!("Too many failed sign-ins. Try again in {wait} seconds.");
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        let mut response = login_page(&org, None, &next, Some(&message), status);
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, wait.into());
+        return response;
+    }
     let pilot = match pilots::by_login(&state.db, org.id, &form.login).await {
         Ok(pilot) => pilot,
         Err(_) => return refused("Signing in is not possible right now. Try again shortly."),
@@ -109,6 +122,7 @@ pub async fn login(
         .await
         .unwrap_or(false);
     let Some(pilot) = pilot.filter(|_| matches) else {
+        limit.failed(&state.rate_limits).await;
         tracing::warn!(org = %org.slug, reason = "wrong login or password", "pilot sign-in refused");
         return refused("Wrong pilot ID, email or password.");
     };

@@ -54,16 +54,19 @@ pub async fn create(
 }
 
 /// The org and id of a live token.
-pub async fn find(db: &Db, token: &str) -> Result<Option<(OrgId, i64)>, sqlx::Error> {
+/// The org and id of a legacy token, and whether the org is on the trial plan.
+pub async fn find(db: &Db, token: &str) -> Result<Option<(OrgId, i64, bool)>, sqlx::Error> {
     if !token.starts_with(PREFIX) {
         return Ok(None);
     }
-    let row: Option<(i64, i64, Option<String>)> =
-        sqlx::query_as("SELECT org_id, id, last_used_at FROM api_tokens WHERE token_hash = $1")
-            .bind(security::sha256_hex(token))
-            .fetch_optional(db.reader())
-            .await?;
-    let Some((org, id, last_used)) = row else { return Ok(None) };
+    let row: Option<(i64, i64, Option<String>, String)> = sqlx::query_as(
+        "SELECT t.org_id, t.id, t.last_used_at, o.plan FROM api_tokens t \
+         JOIN orgs o ON o.id = t.org_id WHERE t.token_hash = $1",
+    )
+    .bind(security::sha256_hex(token))
+    .fetch_optional(db.reader())
+    .await?;
+    let Some((org, id, last_used, plan)) = row else { return Ok(None) };
     super::touch(db, "api_tokens", id, last_used.as_deref()).await?;
-    Ok(Some((OrgId(org), id)))
+    Ok(Some((OrgId(org), id, plan == crate::domain::org::Plan::Trial.as_str())))
 }

@@ -69,6 +69,8 @@ pub struct FoundKey {
     pub id: i64,
     pub scopes: Scopes,
     pub revoked: bool,
+    /// The org is on the trial plan, which has no API access.
+    pub trial: bool,
 }
 
 pub async fn find(db: &Db, key: &str) -> Result<Option<FoundKey>, sqlx::Error> {
@@ -82,14 +84,17 @@ pub async fn find(db: &Db, key: &str) -> Result<Option<FoundKey>, sqlx::Error> {
         scopes: String,
         revoked_at: Option<String>,
         last_used_at: Option<String>,
+        plan: String,
     }
     let row: Option<Row> = sqlx::query_as(
-        "SELECT org_id, id, scopes, revoked_at, last_used_at FROM org_keys WHERE key_hash = $1",
+        "SELECT k.org_id, k.id, k.scopes, k.revoked_at, k.last_used_at, o.plan FROM org_keys k \
+         JOIN orgs o ON o.id = k.org_id WHERE k.key_hash = $1",
     )
     .bind(security::sha256_hex(key))
     .fetch_optional(db.reader())
     .await?;
-    let Some(Row { org_id: org, id, scopes, revoked_at: revoked, last_used_at: last_used }) = row
+    let Some(Row { org_id: org, id, scopes, revoked_at: revoked, last_used_at: last_used, plan }) =
+        row
     else {
         return Ok(None);
     };
@@ -101,6 +106,7 @@ pub async fn find(db: &Db, key: &str) -> Result<Option<FoundKey>, sqlx::Error> {
         id,
         scopes: StoredScopes::from(scopes).0,
         revoked: revoked.is_some(),
+        trial: plan == crate::domain::org::Plan::Trial.as_str(),
     }))
 }
 

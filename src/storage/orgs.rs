@@ -31,6 +31,19 @@ pub async fn create(conn: &mut AnyConnection, new: &NewOrg<'_>) -> Result<Org, s
     .await
 }
 
+pub async fn set_plan(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    plan: crate::domain::org::Plan,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orgs SET plan = $1 WHERE id = $2")
+        .bind(plan.as_str())
+        .bind(org.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Org>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM orgs WHERE slug = $1"))
         .bind(slug)

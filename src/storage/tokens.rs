@@ -24,6 +24,8 @@ pub struct AccessToken {
     pub pilot: Option<PilotId>,
     pub issued_at: Timestamp,
     pub expires_at: Timestamp,
+    /// The org is on the trial plan, which has no API access.
+    pub trial: bool,
 }
 
 /// Issues an access token. Pilot tokens carry the `family` of the code that
@@ -55,7 +57,7 @@ pub async fn issue(
     Ok(token)
 }
 
-type TokenRow = (i64, i64, String, String, String, Option<i64>, String, String);
+type TokenRow = (i64, i64, String, String, String, Option<i64>, String, String, String);
 
 /// The live token `token` names: not revoked, not expired, its client not
 /// revoked, and for a pilot's token, the pilot still allowed to sign in.
@@ -64,8 +66,9 @@ pub async fn find_active(db: &Db, token: &str) -> Result<Option<AccessToken>, sq
         return Ok(None);
     }
     let row: Option<TokenRow> = sqlx::query_as(
-        "SELECT t.org_id, t.client_id, c.client_id, c.kind, t.scopes, t.pilot_id, t.created_at, t.expires_at \
-         FROM oauth_tokens t JOIN oauth_clients c ON c.id = t.client_id \
+        "SELECT t.org_id, t.client_id, c.client_id, c.kind, t.scopes, t.pilot_id, t.created_at, t.expires_at, \
+         o.plan FROM oauth_tokens t JOIN oauth_clients c ON c.id = t.client_id \
+         JOIN orgs o ON o.id = t.org_id \
          LEFT JOIN pilots p ON p.id = t.pilot_id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND c.revoked = 0 \
          AND (t.pilot_id IS NULL OR p.state IN ('active', 'on_leave'))",
@@ -74,7 +77,7 @@ pub async fn find_active(db: &Db, token: &str) -> Result<Option<AccessToken>, sq
     .bind(Timestamp::now().to_db())
     .fetch_optional(db.reader())
     .await?;
-    let Some((org, client, client_id, kind, scopes, pilot, issued, expires)) = row else {
+    let Some((org, client, client_id, kind, scopes, pilot, issued, expires, plan)) = row else {
         return Ok(None);
     };
     let (Ok(kind), Ok(issued_at), Ok(expires_at)) =
@@ -92,6 +95,7 @@ pub async fn find_active(db: &Db, token: &str) -> Result<Option<AccessToken>, sq
         pilot: pilot.map(PilotId),
         issued_at,
         expires_at,
+        trial: plan == crate::domain::org::Plan::Trial.as_str(),
     }))
 }
 

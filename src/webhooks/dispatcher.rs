@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use tokio::task::JoinSet;
 
-use crate::domain::webhook::{ga_signature, is_internal, standard_signature};
+use crate::domain::webhook::{ga_signature, is_internal, is_internal_name, standard_signature};
 use crate::domain::Timestamp;
 use crate::storage::webhooks::{self, Claimed, Outcome};
 use crate::storage::Db;
@@ -25,20 +25,36 @@ const IDLE_POLL: Duration = Duration::from_millis(20);
 /// Characters of a response body kept in the attempt log.
 const EXCERPT: usize = 500;
 
-/// Resolves names like the system does, but refuses internal addresses, so a
-/// URL that passed validation cannot be re-pointed at this network later
-/// (DNS rebinding).
-struct PublicOnly;
+/// How names become addresses: the system's resolver, or a test's.
+type Lookup = Arc<dyn Fn(String) -> LookupFuture + Send + Sync>;
+type LookupFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = std::io::Result<Vec<SocketAddr>>> + Send>>;
+
+fn system_lookup() -> Lookup {
+    Arc::new(|name| {
+        Box::pin(async move { Ok(tokio::net::lookup_host((name.as_str(), 0)).await?.collect()) })
+    })
+}
+
+/// Resolves names at every connection, but refuses names of this host and
+/// internal addresses, so a URL that passed validation (or a name that did
+/// not resolve then) cannot be pointed at this network later (DNS rebinding).
+struct PublicOnly {
+    lookup: Lookup,
+}
 
 impl Resolve for PublicOnly {
     fn resolve(&self, name: Name) -> Resolving {
+        let lookup = self.lookup.clone();
+        let name = name.as_str().to_string();
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), 0))
-                .await?
-                .filter(|a| !is_internal(a.ip()))
-                .collect();
+            if is_internal_name(&name) {
+                return Err(format!("{name} names this host").into());
+            }
+            let addrs: Vec<SocketAddr> =
+                lookup(name.clone()).await?.into_iter().filter(|a| !is_internal(a.ip())).collect();
             if addrs.is_empty() {
-                return Err(format!("{} resolves to no public address", name.as_str()).into());
+                return Err(format!("{name} resolves to no public address").into());
             }
             Ok(Box::new(addrs.into_iter()) as Addrs)
         })
@@ -46,12 +62,19 @@ impl Resolve for PublicOnly {
 }
 
 pub fn http_client(allow_internal: bool) -> reqwest::Client {
+    client_resolving(allow_internal, system_lookup())
+}
+
+fn client_resolving(allow_internal: bool, lookup: Lookup) -> reqwest::Client {
     let builder = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(15))
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("Airside-Webhooks/", env!("CARGO_PKG_VERSION")));
-    let builder = if allow_internal { builder } else { builder.dns_resolver(Arc::new(PublicOnly)) };
+    let builder = match allow_internal {
+        true => builder,
+        false => builder.dns_resolver(Arc::new(PublicOnly { lookup })),
+    };
     builder.build().expect("a client with these settings builds")
 }
 
@@ -165,4 +188,47 @@ fn describe(error: &reqwest::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// A name that passed registration but now resolves to this host (DNS
+    /// rebinding) is never connected to.
+    #[tokio::test]
+    async fn a_name_resolving_to_this_host_is_not_delivered_to() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let seen = connections.clone();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                seen.fetch_add(1, Ordering::SeqCst);
+                drop(socket);
+            }
+        });
+        let to_loopback: Lookup = Arc::new(move |_| {
+            Box::pin(async move { Ok(vec![SocketAddr::from(([127, 0, 0, 1], port))]) })
+        });
+        let client = client_resolving(false, to_loopback);
+        for url in [
+            format!("http://hooks.example.com:{port}/hook"),
+            format!("http://localhost.:{port}/hook"),
+            format!("http://api.localhost:{port}/hook"),
+        ] {
+            let error = client.post(&url).body("{}").send().await.unwrap_err();
+            let text = describe(&error);
+            assert!(
+                text.contains("no public address") || text.contains("names this host"),
+                "{url}: {text}"
+            );
+        }
+        // The listener is there and counts: a direct connection reaches it.
+        let _ = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(connections.load(Ordering::SeqCst), 1, "only the direct connection arrived");
+    }
 }

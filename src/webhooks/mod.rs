@@ -4,7 +4,7 @@
 pub mod api;
 pub mod dispatcher;
 
-use crate::domain::webhook::{is_internal, EVENT_TYPES};
+use crate::domain::webhook::{is_internal, is_internal_name, EVENT_TYPES};
 
 /// Checks an endpoint URL: HTTPS, and nothing that reaches this host or its
 /// private network, unless the operator allows insecure webhooks (local
@@ -32,6 +32,9 @@ pub async fn check_url(url: &str, allow_insecure: bool) -> Result<String, String
         match host {
             url::Host::Ipv4(v4) if is_internal(v4.into()) => return Err(internal.into()),
             url::Host::Ipv6(v6) if is_internal(v6.into()) => return Err(internal.into()),
+            url::Host::Domain(name) if is_internal_name(&name) => {
+                return Err("names this host or a metadata service".into())
+            }
             url::Host::Domain(name) => {
                 let port = parsed.port_or_known_default().unwrap_or(443);
                 if let Ok(addrs) = tokio::net::lookup_host((name.as_str(), port)).await {
@@ -73,6 +76,17 @@ mod tests {
             "https://169.254.169.254/latest",
             "https://10.0.0.5/",
             "https://localhost/hook",
+            "https://localhost./hook",
+            "https://hooks.localhost/hook",
+            "https://metadata.google.internal/computeMetadata/v1/",
+            "https://[::127.0.0.1]/hook",
+            "https://[64:ff9b::7f00:1]/hook",
+            "https://[2002:7f00:1::]/hook",
+            "https://[fec0::1]/hook",
+            "https://[ff02::1]/hook",
+            "https://198.18.0.1/hook",
+            "https://224.0.0.1/hook",
+            "https://240.0.0.1/hook",
             "https://user:pw@8.8.8.8/",
             "ftp://8.8.8.8/",
             "not a url",

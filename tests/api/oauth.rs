@@ -378,11 +378,17 @@ async fn introspection_and_revocation() {
                 .form(&[("token", token)]);
             async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
         };
-        let seen = introspect(&sibling, token.clone()).await;
+        let seen = introspect(&client, token.clone()).await;
         assert_eq!(seen["active"], true);
         assert_eq!(seen["scope"], "ops:read");
         assert_eq!(seen["client_id"], client.client_id);
         assert!(seen["exp"].as_i64().unwrap() > seen["iat"].as_i64().unwrap());
+        // RFC 7662 §4: only the client the token was issued to learns of it.
+        assert_eq!(
+            introspect(&sibling, token.clone()).await,
+            json!({ "active": false }),
+            "another client of the org learns nothing"
+        );
         assert_eq!(
             introspect(&stranger, token.clone()).await,
             json!({ "active": false }),
@@ -410,7 +416,20 @@ async fn introspection_and_revocation() {
         assert_eq!(status_with(&app, &token).await, 200);
         assert_eq!(revoke(&client).await.unwrap().status(), 200);
         assert_eq!(status_with(&app, &token).await, 401);
-        assert_eq!(introspect(&sibling, token.clone()).await["active"], false);
+        assert_eq!(introspect(&client, token.clone()).await["active"], false);
+
+        // A body over the limit is 413, as docs/security.md promises.
+        let huge = "a".repeat(airside::app::BODY_LIMIT + 10);
+        let too_big = app
+            .http
+            .post(app.url("/oauth/token"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("grant_type=client_credentials&scope={huge}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(too_big.status(), 413);
+        assert_eq!(too_big.json::<Value>().await.unwrap()["error"], "invalid_request");
 
         let metadata: Value =
             app.get("/.well-known/oauth-authorization-server").await.json().await.unwrap();
