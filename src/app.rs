@@ -92,7 +92,7 @@ pub fn router(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(middleware::from_fn_with_state(state.clone(), request_log::layer))
-        .layer(middleware::from_fn(crate::http::security_headers::layer))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::http::security_headers::layer))
         .layer(middleware::from_fn(request_id::layer))
         .with_state(state)
 }

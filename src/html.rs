@@ -27,15 +27,22 @@ pub async fn asset(body: &'static str, kind: &'static str) -> Response {
         .into_response()
 }
 
-/// Whether a sign-in form's CSRF field matches the token its page left in
-/// the cookie `cookie` (the form is posted before any session exists).
+/// Checks a sign-in form's CSRF field against the token its page left in
+/// the cookie `cookie` (the form is posted before any session exists); the
+/// refusal says which went wrong: no cookie came back, or another token.
 pub fn login_form_token_ok(
     jar: &axum_extra::extract::CookieJar,
     cookie: &str,
     sent: Option<&str>,
-) -> bool {
-    let expected = jar.get(cookie).map(|c| c.value()).unwrap_or_default();
-    crate::security::csrf_matches(expected, sent.unwrap_or_default())
+) -> Result<(), &'static str> {
+    let Some(expected) = jar.get(cookie).map(|c| c.value()) else {
+        return Err("Your browser did not send back this site's sign-in cookie. \
+                    Allow cookies for this site, then sign in again.");
+    };
+    match crate::security::csrf_matches(expected, sent.unwrap_or_default()) {
+        true => Ok(()),
+        false => Err("The form expired. Please sign in again."),
+    }
 }
 
 /// An HTML document: the head every page has (charset, viewport, title)

@@ -49,6 +49,18 @@ pub fn sha256_hex(value: &str) -> String {
     hex::encode(Sha256::digest(value.as_bytes()))
 }
 
+/// A session's CSRF token, derived from its session token (which only the
+/// cookie holds): nothing that could forge it is stored. HMAC-SHA256 keyed
+/// with the session token, so knowing one session's CSRF token tells
+/// nothing of another's.
+pub fn csrf_token_of(session_token: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<Sha256>::new_from_slice(session_token.as_bytes())
+        .expect("HMAC takes any key length");
+    mac.update(b"airside session csrf");
+    hex::encode(mac.finalize().into_bytes())
+}
+
 /// Whether a CSRF token sent with a form or a header is the one expected.
 /// An empty expectation matches nothing.
 pub fn csrf_matches(expected: &str, sent: &str) -> bool {

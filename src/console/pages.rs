@@ -185,8 +185,10 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if !crate::html::login_form_token_ok(&jar, LOGIN_CSRF_COOKIE, form.csrf_token.as_deref()) {
-        return login_form(Some("The form expired. Please sign in again."), StatusCode::FORBIDDEN);
+    let token =
+        crate::html::login_form_token_ok(&jar, LOGIN_CSRF_COOKIE, form.csrf_token.as_deref());
+    if let Err(why) = token {
+        return login_form(Some(why), StatusCode::FORBIDDEN);
     }
     let proxy = state.config.trusted_proxy;
     let limit = SignInLimit::of_request(STAFF_SIGN_IN, &form.email, &extensions, &headers, proxy);

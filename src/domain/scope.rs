@@ -56,8 +56,12 @@ pub enum Scope {
     PublicCompliance,
     #[serde(rename = "public.training:read")]
     PublicTraining,
+    #[serde(rename = "public.signoffs:read")]
+    PublicSignoffs,
     #[serde(rename = "public.finance:read")]
     PublicFinance,
+    #[serde(rename = "public.invoices:read")]
+    PublicInvoices,
     #[serde(rename = "public.maintenance:read")]
     PublicMaintenance,
     #[serde(rename = "public.vtr:read")]
@@ -84,7 +88,9 @@ text_enum!(Scope {
     Scope::PublicFleet => "public.fleet:read",
     Scope::PublicCompliance => "public.compliance:read",
     Scope::PublicTraining => "public.training:read",
+    Scope::PublicSignoffs => "public.signoffs:read",
     Scope::PublicFinance => "public.finance:read",
+    Scope::PublicInvoices => "public.invoices:read",
     Scope::PublicMaintenance => "public.maintenance:read",
     Scope::PublicVtr => "public.vtr:read",
     Scope::PublicPlanning => "public.planning:read",
@@ -125,14 +131,17 @@ pub const OPERATIONS: [Scope; 6] = [
     Scope::OpsSchoolWrite,
 ];
 
-/// Org API keys' scopes, one per family of Public API endpoints.
-pub const PUBLIC: [Scope; 10] = [
+/// Org API keys' scopes, one per family of Public API endpoints: GA
+/// Flight's twelve.
+pub const PUBLIC: [Scope; 12] = [
     Scope::PublicPilots,
     Scope::PublicFlights,
     Scope::PublicFleet,
     Scope::PublicCompliance,
     Scope::PublicTraining,
+    Scope::PublicSignoffs,
     Scope::PublicFinance,
+    Scope::PublicInvoices,
     Scope::PublicMaintenance,
     Scope::PublicVtr,
     Scope::PublicPlanning,

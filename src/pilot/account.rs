@@ -92,14 +92,10 @@ pub async fn login(
         );
     };
     let next = safe_next(form.next.as_deref());
-    if !crate::html::login_form_token_ok(&jar, LOGIN_CSRF_COOKIE, form.csrf_token.as_deref()) {
-        return login_page(
-            &org,
-            None,
-            &next,
-            Some("The form expired. Please sign in again."),
-            StatusCode::FORBIDDEN,
-        );
+    let token =
+        crate::html::login_form_token_ok(&jar, LOGIN_CSRF_COOKIE, form.csrf_token.as_deref());
+    if let Err(why) = token {
+        return login_page(&org, None, &next, Some(why), StatusCode::FORBIDDEN);
     }
     let refused = |message| login_page(&org, None, &next, Some(message), StatusCode::UNAUTHORIZED);
     // One limit for a pilot's sign-ins, here and from ACARS trackers.

@@ -15,8 +15,8 @@ use crate::app::AppState;
 use crate::auth::PublicCaller;
 use crate::domain::maintenance::{due_status, stored_date, DueStatus};
 use crate::domain::scope::Scope::{
-    PublicCompliance, PublicEvents, PublicFinance, PublicFleet, PublicFlights, PublicMaintenance,
-    PublicPilots, PublicPlanning, PublicTraining, PublicVtr,
+    PublicCompliance, PublicEvents, PublicFinance, PublicFleet, PublicFlights, PublicInvoices,
+    PublicMaintenance, PublicPilots, PublicPlanning, PublicSignoffs, PublicTraining, PublicVtr,
 };
 use crate::http::extract::{Data, Path, Query};
 use crate::http::pagination::{List, Paging};
@@ -77,7 +77,7 @@ pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
         .action(
             get.clone(),
             "/training/signoffs",
-            PublicTraining,
+            PublicSignoffs,
             signoffs,
             doc("Signoffs (filters: student, program, period YYYY-MM)").many::<Signoff>(),
         )
@@ -91,14 +91,14 @@ pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
         .action(
             get.clone(),
             "/invoices",
-            PublicFinance,
+            PublicInvoices,
             list::<Invoice>,
             doc("Invoices").many::<Invoice>(),
         )
         .action(
             get.clone(),
             "/invoices/{id}",
-            PublicFinance,
+            PublicInvoices,
             invoice,
             doc("An invoice with its line items").one::<InvoiceWithLines>(200),
         )

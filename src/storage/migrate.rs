@@ -24,6 +24,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "webhooks", include_str!("../../migrations/0007_webhooks.sql")),
     (8, "rate_limits", include_str!("../../migrations/0008_rate_limits.sql")),
     (9, "acars_flights", include_str!("../../migrations/0009_acars_flights.sql")),
+    (10, "session_csrf", include_str!("../../migrations/0010_session_csrf.sql")),
+    (11, "public_scopes", include_str!("../../migrations/0011_public_scopes.sql")),
 ];
 
 #[derive(Debug)]

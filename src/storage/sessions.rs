@@ -1,5 +1,8 @@
 //! Browser sessions: staff in the console, pilots on the consent and
 //! connected-apps pages. The cookie holds a random token; we keep its hash.
+//! The CSRF token is derived from the session token, and only its hash is
+//! kept (to check that a session found is the one its CSRF token was made
+//! for); neither can be read back from the database.
 
 use crate::domain::{OrgId, Timestamp};
 use crate::security::{self, Secret};
@@ -51,7 +54,7 @@ pub async fn create(
     expires_at: Timestamp,
 ) -> Result<NewSession, sqlx::Error> {
     let token = security::new_token("");
-    let csrf_token = security::new_token("").expose().to_string();
+    let csrf_token = security::csrf_token_of(token.expose());
     sqlx::query(&format!(
         "INSERT INTO {} (org_id, {}, token_hash, csrf_token, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -61,7 +64,7 @@ pub async fn create(
     .bind(org.0)
     .bind(subject)
     .bind(security::sha256_hex(token.expose()))
-    .bind(&csrf_token)
+    .bind(security::sha256_hex(&csrf_token))
     .bind(Timestamp::now().to_db())
     .bind(expires_at.to_db())
     .execute(db.writer())
@@ -82,7 +85,16 @@ pub async fn find(db: &Db, kind: SessionKind, token: &str) -> Result<Option<Sess
     .bind(Timestamp::now().to_db())
     .fetch_optional(db.reader())
     .await?;
-    Ok(row.map(|(org, subject, csrf_token)| Session { org: OrgId(org), subject, csrf_token }))
+    let Some((org, subject, csrf_hash)) = row else { return Ok(None) };
+    let csrf_token = security::csrf_token_of(token);
+    // A session made before CSRF tokens were derived has no match: sign in again.
+    if !security::constant_time_eq(
+        security::sha256_hex(&csrf_token).as_bytes(),
+        csrf_hash.as_bytes(),
+    ) {
+        return Ok(None);
+    }
+    Ok(Some(Session { org: OrgId(org), subject, csrf_token }))
 }
 
 pub async fn delete(db: &Db, kind: SessionKind, token: &str) -> Result<(), sqlx::Error> {

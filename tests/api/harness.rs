@@ -116,18 +116,30 @@ impl TestApp {
 
     /// A server on a migrated, empty database.
     pub async fn spawn_empty(backend: &Backend) -> TestApp {
+        Self::spawn_empty_with(backend, |_| {}).await
+    }
+
+    /// A server with the demo orgs seeded and settings of its own.
+    pub async fn spawn_with(backend: &Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
+        let app = Self::spawn_empty_with(backend, configure).await;
+        airside::demo::seed(&app.db).await.expect("demo seed");
+        app
+    }
+
+    async fn spawn_empty_with(backend: &Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
         let database = TestDatabase::create(backend).await;
         let db = Db::connect(&database.url).await.expect("connect");
         db.migrate().await.expect("migrate");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         // Test receivers listen on loopback over plain http.
-        let config = Config {
+        let mut config = Config {
             listen: addr,
             database_url: database.url.clone(),
             allow_insecure_webhooks: true,
             ..Config::default()
         };
+        configure(&mut config);
         let state = AppState::new(db.clone(), config);
         let background = Some(app::spawn_background(&state));
         let (tx, rx) = oneshot::channel::<()>();

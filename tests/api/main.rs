@@ -12,6 +12,7 @@ mod browser;
 mod console_pages;
 mod console_session;
 mod foundation;
+mod hardening;
 mod hostile;
 mod oauth;
 mod operations;
