@@ -186,7 +186,7 @@ async fn the_console_lists_the_scopes_of_each_credential_kind() {
             names("pilot"),
             ["identity", "pilot.profile", "pilot.flights", "pilot.activities"]
         );
-        assert_eq!(names("public").len(), 10);
+        assert_eq!(names("public").len(), 12, "GA Flight's twelve");
         let school = &body["data"]["operations"][5];
         assert!(school["description"].as_str().unwrap().contains("maintenance items"));
     })

@@ -949,7 +949,7 @@ async fn the_openapi_documents_match_the_routers() {
             "authorizationCode",
             4,
         ),
-        ("public", airside::public::BASE, airside::public::build(&state).1, "", 10),
+        ("public", airside::public::BASE, airside::public::build(&state).1, "", 12),
     ];
     for (surface, base, rules, flow, scope_count) in surfaces {
         let doc: Value =
