@@ -2,7 +2,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
@@ -15,39 +14,12 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::config::Config;
-use crate::http::rate_limit::RateLimiter;
-use crate::http::request_log::{self, RequestLog};
+use crate::http::request_log;
 use crate::http::{request_id, ApiError};
 use crate::storage::Db;
 
-/// Request bodies above this are refused with 413: nothing Airside takes is larger.
-pub const BODY_LIMIT: usize = 1024 * 1024;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-    pub request_log: RequestLog,
-    pub rate_limits: Arc<RateLimiter>,
-    /// Stores ACARS position reports, many to a transaction.
-    pub reports: crate::acars::ReportWriter,
-}
-
-impl AppState {
-    /// State with its request-log writer running (it stops with the last clone).
-    pub fn new(db: Db, config: Config) -> AppState {
-        let (request_log, _writer) = RequestLog::start(db.clone());
-        Self::with_log(db, config, request_log)
-    }
-
-    /// State around a running request-log writer.
-    pub fn with_log(db: Db, config: Config, request_log: RequestLog) -> AppState {
-        let rate_limits = Arc::new(RateLimiter::new(db.clone()));
-        let reports = crate::acars::ReportWriter::start(db.clone());
-        AppState { db, config: Arc::new(config), request_log, rate_limits, reports }
-    }
-}
+pub use crate::http::BODY_LIMIT;
+pub use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
     let (operations, rules) = crate::operations::build(&state);

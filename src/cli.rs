@@ -7,10 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 
 use crate::admin::{self, AdminCommand};
-use crate::app::{self, AppState};
+use crate::app;
 use crate::config::{Config, DEFAULT_DATABASE_URL, DEFAULT_LISTEN};
 use crate::demo;
 use crate::http::request_log::RequestLog;
+use crate::state::AppState;
 use crate::storage::Db;
 
 #[derive(Debug, Parser)]

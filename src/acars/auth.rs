@@ -11,11 +11,11 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 
 use super::AcarsError;
-use crate::app::AppState;
 use crate::auth::bearer;
 use crate::domain::scope::Scope;
 use crate::domain::usage::{Credential, CredentialKind};
 use crate::domain::OrgId;
+use crate::state::AppState;
 use crate::storage::clients::ClientKind;
 use crate::storage::pilots::{self, Pilot};
 use crate::storage::{orgs, resource, tokens};

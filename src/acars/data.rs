@@ -5,7 +5,7 @@ use axum::Json;
 use serde::Serialize;
 
 use super::{AcarsError, AcarsPilot};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::storage::tracker;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -76,12 +76,24 @@ impl AcarsError {
 
 impl From<sqlx::Error> for AcarsError {
     fn from(error: sqlx::Error) -> AcarsError {
-        if crate::storage::is_unavailable(&error) {
-            tracing::warn!(%error, "ACARS API: database unavailable");
-            return AcarsError::new(StatusCode::SERVICE_UNAVAILABLE, "Try again shortly.");
+        use crate::storage::DbFault;
+        match crate::storage::classify(&error) {
+            DbFault::Unavailable => {
+                tracing::warn!(%error, "ACARS API: database unavailable");
+                AcarsError::new(StatusCode::SERVICE_UNAVAILABLE, "Try again shortly.")
+            }
+            DbFault::NotFound => AcarsError::new(StatusCode::NOT_FOUND, "Not found"),
+            DbFault::Conflict => {
+                AcarsError::new(StatusCode::CONFLICT, "That is taken; reload and try again.")
+            }
+            DbFault::Other => {
+                tracing::error!(%error, "ACARS API: database error");
+                AcarsError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong on our side.",
+                )
+            }
         }
-        tracing::error!(%error, "ACARS API: database error");
-        AcarsError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
     }
 }
 

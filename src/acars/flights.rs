@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::input::{self, Input};
 use super::{AcarsError, AcarsPilot};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::storage::tracker::{self, EligibleAircraft, ScheduleSearch, ScheduledFlight};
 
 /// A flight number: a number, as phpVMS keeps it, unless the schedule's

@@ -13,10 +13,10 @@ use serde_json::{json, Map, Value};
 use super::flights::{bid_not_found, eligible, own_booking, FlightNumber};
 use super::input::{self, Input};
 use super::{AcarsError, AcarsPilot};
-use crate::app::AppState;
 use crate::domain::flight::{status_for_phase, track_distance_nm};
 use crate::domain::pirep::{points_for, PirepAction, PirepState};
 use crate::domain::{PirepId, Timestamp};
+use crate::state::AppState;
 use crate::storage::pireps::{self, FlightReport, NewPosition, Reported, TransitionError};
 use crate::storage::tracker::{self, FlightFiling, NewFlight, TrackedFlight};
 

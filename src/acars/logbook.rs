@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 
 use super::input::{self, Input};
 use super::{AcarsError, AcarsPilot};
-use crate::app::AppState;
 use crate::domain::{PirepId, Timestamp};
+use crate::state::AppState;
 use crate::storage::tracker::{self, LogbookEntry, LogbookQuery, LogbookSort};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -14,11 +14,11 @@ use super::auth::TrackerOrg;
 use super::input::{text, Input};
 use super::pilot::{profile, Verified};
 use super::{AcarsError, AcarsPilot};
-use crate::app::AppState;
 use crate::domain::usage::{Credential, CredentialKind};
 use crate::domain::{OrgId, Timestamp};
 use crate::http::rate_limit::{SignInLimit, PILOT_SIGN_IN};
 use crate::security;
+use crate::state::AppState;
 use crate::storage::pilots::{self, KeyHolder};
 
 /// Keys minted by sign-ins are labelled so; a pilot keeps the newest few

@@ -12,7 +12,6 @@ pub mod data;
 mod error;
 pub mod flights;
 pub mod flying;
-mod ingest;
 mod input;
 pub mod logbook;
 pub mod login;
@@ -28,10 +27,9 @@ use axum::Router;
 
 pub use auth::AcarsPilot;
 pub use error::AcarsError;
-pub use ingest::ReportWriter;
 
-use crate::app::AppState;
 use crate::http::scoped::{schema_of, SchemaFn};
+use crate::state::AppState;
 
 pub const BASE: &str = "/api/stratos";
 /// An org's own tracker URL: `/o/<slug>/api/stratos`.

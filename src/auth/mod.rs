@@ -17,9 +17,9 @@ use std::future::Future;
 
 use axum::http::{HeaderMap, Method};
 
-use crate::app::AppState;
 use crate::domain::scope::Scope;
 use crate::http::ApiError;
+use crate::state::AppState;
 
 /// A bearer-token caller a scoped router guards its routes with.
 pub trait Caller: Clone + Send + Sync + 'static {

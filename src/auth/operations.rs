@@ -6,12 +6,12 @@ use axum::http::request::Parts;
 use axum::http::HeaderMap;
 
 use super::bearer;
-use crate::app::AppState;
 use crate::domain::scope::OPERATIONS;
 use crate::domain::scope::{Scope, Scopes};
 use crate::domain::usage::{Credential, CredentialKind};
 use crate::domain::OrgId;
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::clients::ClientKind;
 use crate::storage::{api_tokens, tokens};
 

@@ -6,11 +6,11 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
 
 use super::{bearer, Caller};
-use crate::app::AppState;
 use crate::domain::scope::{Scope, Scopes, PILOT};
 use crate::domain::usage::{Credential, CredentialKind};
 use crate::domain::{OrgId, PilotId};
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::clients::ClientKind;
 use crate::storage::tokens;
 

@@ -4,10 +4,10 @@
 use axum::http::HeaderMap;
 use axum_extra::extract::CookieJar;
 
-use crate::app::AppState;
 use crate::domain::OrgId;
 use crate::http::ApiError;
 use crate::security;
+use crate::state::AppState;
 use crate::storage::pilots::Pilot;
 use crate::storage::resource;
 use crate::storage::sessions::{self, SessionKind};

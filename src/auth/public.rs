@@ -6,11 +6,11 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
 
 use super::{bearer, Caller};
-use crate::app::AppState;
 use crate::domain::scope::{Scope, Scopes, PUBLIC};
 use crate::domain::usage::{Credential, CredentialKind};
 use crate::domain::OrgId;
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::{org_keys, orgs};
 
 pub const ORG_HEADER: &str = "x-org-id";

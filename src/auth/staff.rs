@@ -5,12 +5,12 @@ use axum::http::request::Parts;
 use axum::http::Method;
 use axum_extra::extract::CookieJar;
 
-use crate::app::AppState;
 use crate::domain::org::Org;
 use crate::domain::staff::{Permission, Permissions};
 use crate::domain::StaffId;
 use crate::http::ApiError;
 use crate::security;
+use crate::state::AppState;
 use crate::storage::sessions::SessionKind;
 use crate::storage::staff::StaffUser;
 use crate::storage::{orgs, sessions, staff};

@@ -7,12 +7,12 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::app::AppState;
 use crate::auth::Staff;
 use crate::domain::staff::Permission::{ApiSettingsManage, ApiSettingsView};
 use crate::domain::PilotId;
 use crate::http::extract::{Data, Json, Path};
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::orgs::{self, AutoAcceptRule};
 use crate::storage::{pilots, resource};
 

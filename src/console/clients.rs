@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::usage::{counted, Counted};
-use crate::app::AppState;
 use crate::auth::Staff;
 use crate::domain::client;
 use crate::domain::staff::Permission::{ApiSettingsManage, ApiSettingsView};
@@ -15,6 +14,7 @@ use crate::http::error::FieldError;
 use crate::http::extract::{Data, Json, Path, Query};
 use crate::http::pagination::{List, Paging};
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::audit::AuditEntry;
 use crate::storage::clients::{self, Client, ClientKind, NewClient};
 use crate::storage::resource::{self, Filter};

@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::app::AppState;
 use crate::auth::Staff;
 use crate::console::usage::{counted, Counted};
 use crate::domain::scope::{Scopes, PUBLIC};
@@ -16,6 +15,7 @@ use crate::domain::usage::CredentialKind;
 use crate::http::extract::{Data, Json, Path};
 use crate::http::pagination::{List, Paging};
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::api_tokens::{self, ApiToken};
 use crate::storage::org_keys::{self, OrgKey};
 use crate::storage::resource;

@@ -18,7 +18,6 @@ use axum_extra::extract::CookieJar;
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::staff::{check_login, signed_in};
 use crate::auth::Staff;
 use crate::console::usage::{credential_names, log_page, Counted};
@@ -30,6 +29,7 @@ use crate::html::respond;
 use crate::http::rate_limit::{SignInLimit, STAFF_SIGN_IN};
 use crate::http::ApiError;
 use crate::security;
+use crate::state::AppState;
 use crate::storage::clients::{Client, ClientKind};
 use crate::storage::org_keys::OrgKey;
 use crate::storage::page::PageRequest;

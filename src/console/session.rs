@@ -7,7 +7,6 @@ use axum_extra::extract::CookieJar;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::auth::staff::{check_login, SESSION_COOKIE};
 use crate::auth::Staff;
 use crate::domain::org::Org;
@@ -15,6 +14,7 @@ use crate::domain::{StaffId, Timestamp};
 use crate::http::extract::{Data, Json};
 use crate::http::rate_limit::{too_many_sign_ins, SignInLimit, STAFF_SIGN_IN};
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::sessions::{self, SessionKind};
 
 const SESSION_HOURS: i64 = 12;

@@ -7,7 +7,6 @@ use axum::extract::State;
 use chrono::Utc;
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::auth::Staff;
 use crate::domain::staff::Permission::ApiSettingsView;
 use crate::domain::usage::CredentialKind;
@@ -16,6 +15,7 @@ use crate::http::extract::{Data, Query};
 use crate::http::pagination::{List, Paging};
 use crate::http::params::{filters, status_param, time_param, until_param};
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::page::Page;
 use crate::storage::resource::{self, Filter};
 use crate::storage::usage::{self, LogRow, Usage};

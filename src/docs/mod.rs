@@ -12,9 +12,9 @@ use axum::Router;
 use maud::html;
 
 use crate::acars::AcarsRoute;
-use crate::app::AppState;
 use crate::html::{asset, document, respond_with_policy};
 use crate::operations::RouteRule;
+use crate::state::AppState;
 
 pub mod acars;
 pub mod openapi;

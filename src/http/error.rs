@@ -150,16 +150,17 @@ impl IntoResponse for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        match error {
-            ref gone if crate::storage::is_unavailable(gone) => {
+        use crate::storage::DbFault;
+        match crate::storage::classify(&error) {
+            DbFault::Unavailable => {
                 tracing::warn!(%error, "database unavailable");
                 ApiError::unavailable("the database is not answering; try again shortly")
             }
-            sqlx::Error::RowNotFound => ApiError::not_found("no such resource"),
-            ref db if crate::storage::is_unique_violation(db) => {
+            DbFault::NotFound => ApiError::not_found("no such resource"),
+            DbFault::Conflict => {
                 ApiError::conflict("a resource with the same unique value already exists")
             }
-            other => ApiError::internal(other),
+            DbFault::Other => ApiError::internal(error),
         }
     }
 }

@@ -16,9 +16,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::request_id::RequestId;
-use crate::app::AppState;
 use crate::domain::usage::Credential;
 use crate::domain::{OrgId, Timestamp};
+use crate::state::AppState;
 use crate::storage::usage::{self, LogEntry};
 use crate::storage::Db;
 

@@ -14,10 +14,10 @@ use axum::Router;
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::ToSchema;
 
-use crate::app::AppState;
 use crate::auth::{Caller, OpsCaller};
 use crate::domain::scope::Scope;
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::resource::FilterKind;
 
 /// Registers a schema (and those it uses) and answers a reference to it.

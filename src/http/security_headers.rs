@@ -14,7 +14,7 @@ use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// Whether the client reached us over https.
 fn over_https(state: &AppState, request: &Request) -> bool {

@@ -12,7 +12,6 @@ use maud::html;
 use serde::Deserialize;
 use url::Url;
 
-use crate::app::AppState;
 use crate::auth::pilot_session::PilotSession;
 use crate::domain::oauth::{redirect_matches, valid_challenge};
 use crate::domain::org::Org;
@@ -20,6 +19,7 @@ use crate::domain::scope::{Scope, Scopes};
 use crate::html::{error_page, page, respond};
 use crate::http::ApiError;
 use crate::pilot::account;
+use crate::state::AppState;
 use crate::storage::clients::{self, Client, ClientKind};
 use crate::storage::grants::{self, NewCode};
 use crate::storage::orgs;

@@ -7,9 +7,9 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
 use super::OAuthError;
-use crate::app::AppState;
 use crate::domain::usage::Credential;
 use crate::domain::OrgId;
+use crate::state::AppState;
 use crate::storage::clients::{self, Client};
 
 /// What a request offered to identify its client.

@@ -50,7 +50,7 @@ impl OAuthError {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "invalid_request",
-            format!("the body is over {} bytes", crate::app::BODY_LIMIT),
+            format!("the body is over {} bytes", crate::http::BODY_LIMIT),
         )
     }
 
@@ -60,9 +60,19 @@ impl OAuthError {
 }
 
 impl From<sqlx::Error> for OAuthError {
+    /// RFC 6749's `temporarily_unavailable` (503) when the database is not
+    /// answering; anything else is a fault of ours, `server_error` (500).
     fn from(error: sqlx::Error) -> Self {
-        tracing::error!(%error, "database error in the OAuth server");
-        OAuthError::server_error()
+        match crate::storage::classify(&error) {
+            crate::storage::DbFault::Unavailable => {
+                tracing::warn!(%error, "OAuth server: database unavailable");
+                OAuthError::server_error()
+            }
+            _ => {
+                tracing::error!(%error, "OAuth server: database error");
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "something went wrong")
+            }
+        }
     }
 }
 

@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::app::AppState;
 use crate::domain::scope::{OPERATIONS, PILOT};
+use crate::state::AppState;
 
 pub async fn metadata(State(state): State<AppState>) -> Json<Value> {
     let issuer = state.config.issuer();

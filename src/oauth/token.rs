@@ -10,11 +10,11 @@ use serde_json::json;
 
 use super::client_auth::{self, Offered};
 use super::OAuthError;
-use crate::app::AppState;
 use crate::domain::oauth::{pkce_challenge, valid_verifier};
 use crate::domain::scope::{Scopes, OPERATIONS};
 use crate::domain::{OrgId, PilotId, Timestamp};
 use crate::security::{self, Secret};
+use crate::state::AppState;
 use crate::storage::clients::{Client, ClientKind};
 use crate::storage::grants::{self, Redeemed, Rotated};
 use crate::storage::orgs;

@@ -6,11 +6,11 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::crud::{self, float, int, reference, text, timestamp, Check, Col, Writable};
-use crate::app::AppState;
 use crate::auth::OpsCaller;
 use crate::domain::Timestamp;
 use crate::http::extract::{Data, Json, Path};
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::activities::{
     ActivityEvent, Challenge, CommunityGoal, FocusAirport, Roster, Tour, TourLeg,
 };

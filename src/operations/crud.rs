@@ -9,13 +9,13 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::auth::OpsCaller;
 use crate::domain::Timestamp;
 use crate::http::error::FieldError;
 use crate::http::extract::{Data, Json, Path, Query};
 use crate::http::pagination::{List, Paging};
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::resource::{self, Resource, Value};
 
 /// A column to write, and the table it must point into when it is a reference.

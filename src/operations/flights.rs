@@ -5,12 +5,12 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::crud::{self, reference, text, Check, Col, Writable};
-use crate::app::AppState;
 use crate::auth::OpsCaller;
 use crate::domain::{PilotId, PirepId, Timestamp};
 use crate::http::extract::{Data, Json, Path};
 use crate::http::pagination::{List, Paging};
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::bookings::Booking;
 use crate::storage::page::{Keyed, Order};
 use crate::storage::pilots::Pilot;

@@ -5,11 +5,11 @@
 use axum::http::Method;
 use axum::Router;
 
-use crate::app::AppState;
 use crate::domain::scope::Scope::{
     OpsActivitiesWrite as Activities, OpsConfigWrite as Config, OpsFlightsWrite as Flights,
     OpsModerationWrite as Moderation, OpsRead as Read, OpsSchoolWrite as School,
 };
+use crate::state::AppState;
 use crate::storage::activities::{
     ActivityEvent, Challenge, CommunityGoal, FocusAirport, Roster, Tour,
 };

@@ -6,13 +6,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::crud::{self, Check};
-use crate::app::AppState;
 use crate::auth::OpsCaller;
 use crate::domain::pilot::PilotState;
 use crate::domain::pirep::{PirepAction, PirepState};
 use crate::domain::{PirepId, Timestamp};
 use crate::http::extract::{Data, OptionalJson, Path};
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::pilots::{self, Pilot};
 use crate::storage::pireps::{self, Pirep, TransitionError};
 use crate::storage::registrations::{Registration, Transfer};

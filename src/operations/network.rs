@@ -7,13 +7,13 @@ use serde::Deserialize;
 
 use super::config::{check_route, RouteInput};
 use super::crud::{self, Check};
-use crate::app::AppState;
 use crate::auth::OpsCaller;
 use crate::domain::geo::distance_nm;
 use crate::domain::{AirlineId, AirportId, SubfleetId, Timestamp};
 use crate::http::extract::{Data, Json, Path};
 use crate::http::pagination::List;
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::airports::Airport;
 use crate::storage::page::PageRequest;
 use crate::storage::pilots::Pilot;

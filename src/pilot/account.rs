@@ -10,13 +10,13 @@ use axum_extra::extract::CookieJar;
 use maud::html;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::pilot_session::{PilotSession, LOGIN_CSRF_COOKIE, PILOT_COOKIE};
 use crate::domain::org::Org;
 use crate::domain::Timestamp;
 use crate::html::{error_page, page, respond};
 use crate::http::rate_limit::{SignInLimit, PILOT_SIGN_IN};
 use crate::security;
+use crate::state::AppState;
 use crate::storage::sessions::{self, SessionKind};
 use crate::storage::{grants, orgs, pilots};
 

@@ -6,7 +6,6 @@ use axum::http::{Method, StatusCode};
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::auth::PilotCaller;
 use crate::domain::scope::Scope::{Identity, PilotActivities, PilotFlights, PilotProfile};
 use crate::domain::{PilotId, Timestamp};
@@ -14,6 +13,7 @@ use crate::http::extract::{Data, Json, Path};
 use crate::http::pagination::{List, Paging};
 use crate::http::scoped::{doc, RouteRule, ScopedRouter};
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::activities::{ActivityEvent, Challenge, Roster, Tour, TourLeg};
 use crate::storage::bookings::{self, Booking};
 use crate::storage::page::PageRequest;

@@ -11,7 +11,6 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::app::AppState;
 use crate::auth::PublicCaller;
 use crate::domain::maintenance::{due_status, stored_date, DueStatus};
 use crate::domain::scope::Scope::{
@@ -23,6 +22,7 @@ use crate::http::pagination::{List, Paging};
 use crate::http::params::{filters, int_param, time_param};
 use crate::http::scoped::{doc, RouteRule, ScopedRouter};
 use crate::http::ApiError;
+use crate::state::AppState;
 
 use crate::storage::fleet::Aircraft;
 use crate::storage::page::PageRequest;

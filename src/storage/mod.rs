@@ -169,6 +169,29 @@ pub fn flag(value: bool) -> i64 {
 /// Whether an error means the database is unreachable or going away (a
 /// restart, a lost connection), not that the query was wrong: callers answer
 /// 503 and the pool reconnects by itself.
+/// What a database error means for the caller: every surface renders these
+/// four in its own shape, from this one classification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbFault {
+    /// The database is not answering (lost, restarting, full): 503, try again.
+    Unavailable,
+    /// The row asked for is not there.
+    NotFound,
+    /// A unique value is taken.
+    Conflict,
+    /// Anything else: a bug to look at, 500.
+    Other,
+}
+
+pub fn classify(err: &sqlx::Error) -> DbFault {
+    match err {
+        e if is_unavailable(e) => DbFault::Unavailable,
+        sqlx::Error::RowNotFound => DbFault::NotFound,
+        e if is_unique_violation(e) => DbFault::Conflict,
+        _ => DbFault::Other,
+    }
+}
+
 pub fn is_unavailable(err: &sqlx::Error) -> bool {
     match err {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,

@@ -11,13 +11,13 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::app::AppState;
 use crate::auth::Staff;
 use crate::domain::staff::Permission::{ApiSettingsManage, ApiSettingsView};
 use crate::http::extract::{Data, Json, Path, Query};
 use crate::http::pagination::{List, Paging};
 use crate::http::params::filters;
 use crate::http::ApiError;
+use crate::state::AppState;
 use crate::storage::resource::{self, Filter, Value};
 use crate::storage::webhooks::{self, Attempt, Delivery, Endpoint};
 

@@ -46,22 +46,24 @@ async fn pilot_web_sign_in(app: &TestApp, login: &str, password: &str) -> reqwes
         .unwrap()
 }
 
+/// A JSON sign-in at `path`, naming the account in `field`.
+async fn json_sign_in(
+    app: &TestApp,
+    path: &str,
+    field: &str,
+    name: &str,
+    password: &str,
+) -> reqwest::Response {
+    let body = json!({ field: name, "password": password });
+    app.http.post(app.url(path)).json(&body).send().await.unwrap()
+}
+
 async fn staff_json_sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
-    app.http
-        .post(app.url("/console/api/session"))
-        .json(&json!({ "email": email, "password": password }))
-        .send()
-        .await
-        .unwrap()
+    json_sign_in(app, "/console/api/session", "email", email, password).await
 }
 
 async fn acars_login(app: &TestApp, username: &str, password: &str) -> reqwest::Response {
-    app.http
-        .post(app.url("/api/stratos/pilot/login"))
-        .json(&json!({ "username": username, "password": password }))
-        .send()
-        .await
-        .unwrap()
+    json_sign_in(app, "/api/stratos/pilot/login", "username", username, password).await
 }
 
 #[tokio::test]

@@ -419,7 +419,7 @@ async fn introspection_and_revocation() {
         assert_eq!(introspect(&client, token.clone()).await["active"], false);
 
         // A body over the limit is 413, as docs/security.md promises.
-        let huge = "a".repeat(airside::app::BODY_LIMIT + 10);
+        let huge = "a".repeat(airside::http::BODY_LIMIT + 10);
         let too_big = app
             .http
             .post(app.url("/oauth/token"))

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use airside::app::AppState;
 use airside::config::Config;
 use airside::domain::scope::{Scope, OPERATIONS};
 use airside::domain::OrgId;
+use airside::state::AppState;
 use airside::storage::{orgs, Db};
 use reqwest::Method;
 use serde_json::{json, Value};

@@ -1,8 +1,8 @@
 //! Legacy tokens, org API keys and the read-only Public API.
 
-use airside::app::AppState;
 use airside::config::Config;
 use airside::domain::scope::{Scope, PUBLIC};
+use airside::state::AppState;
 use airside::storage::{orgs, Db};
 use reqwest::Method;
 use serde_json::{json, Value};
