@@ -355,6 +355,7 @@ pub async fn unbook(
             "Cannot unbook after the flight has started",
         ));
     }
-    tracker::delete_booking(&state.db, caller.org, bid).await?;
+    let mut conn = state.db.writer().acquire().await?;
+    crate::storage::bookings::cancel(&mut conn, caller.org, caller.pilot.id, bid).await?;
     Ok(Json(serde_json::json!({ "status": 200 })))
 }

@@ -13,12 +13,13 @@ use serde_json::{json, Map, Value};
 use super::flights::{bid_not_found, eligible, own_booking, FlightNumber};
 use super::input::{self, Input};
 use super::{AcarsError, AcarsPilot};
-use crate::domain::flight::{status_for_phase, track_distance_nm};
-use crate::domain::pirep::{points_for, PirepAction, PirepState};
+use crate::domain::flight::status_for_phase;
+use crate::domain::pirep::{flight_level_of, FlightFacts, PirepAction, PirepState};
 use crate::domain::{PirepId, Timestamp};
+use crate::flights::filing::{self, FilingError, TrackedFiling};
 use crate::state::AppState;
 use crate::storage::pireps::{self, FlightReport, NewPosition, Reported, TransitionError};
-use crate::storage::tracker::{self, FlightFiling, NewFlight, TrackedFlight};
+use crate::storage::tracker::{self, NewFlight, TrackedFlight};
 
 /// Positions one `update` may carry.
 const MAX_BATCH: usize = 500;
@@ -428,24 +429,13 @@ fn check_completion(body: &Map<String, Value>, headers: &HeaderMap) -> Result<Fi
         input::number(body, field)
             .map_err(|_| AcarsError::invalid(format!("{field} must be a number")))
     };
+    // The ranges are the core's (`FlightFacts::check`); here only the wire.
     let landing_rate = number("landing_rate")?.unwrap_or(0.0);
-    if landing_rate.abs() > 20_000.0 {
-        return Err(AcarsError::invalid("landing_rate must be within ±20,000 ft/min"));
-    }
     let fuel_used = number("fuel_used")?.unwrap_or(0.0);
-    if fuel_used < 0.0 {
-        return Err(AcarsError::invalid("fuel_used must not be negative"));
-    }
     let hours = number("flight_time")?.unwrap_or(0.0);
-    if !(0.0..=48.0).contains(&hours) {
-        return Err(AcarsError::invalid("flight_time must be 0-48 hours"));
-    }
     // The module takes these only when numeric, and ignores them otherwise.
     let optional = |field: &str| input::present(body, field).and_then(input::as_number);
-    let level = optional("level").map(|l| l.round() as i64);
-    if level.is_some_and(|l| !(0..=100_000).contains(&l)) {
-        return Err(AcarsError::invalid("level must be 0-100,000"));
-    }
+    let level = optional("level").map(flight_level_of);
     let route = match input::present(body, "route") {
         None => None,
         Some(Value::Array(points)) => {
@@ -454,9 +444,6 @@ fn check_completion(body: &Map<String, Value>, headers: &HeaderMap) -> Result<Fi
         Some(value) => input::as_text(value),
     }
     .filter(|r| !r.trim().is_empty());
-    if route.as_ref().is_some_and(|r| r.len() > 4_000) {
-        return Err(AcarsError::invalid("route must be at most 4,000 characters"));
-    }
     let lines = |field: &str| match input::present(body, field) {
         Some(Value::Array(lines)) if !lines.is_empty() => Some(lines.clone()),
         _ => None,
@@ -543,7 +530,7 @@ fn check_completion(body: &Map<String, Value>, headers: &HeaderMap) -> Result<Fi
     Ok(Filing {
         landing_rate,
         fuel_used,
-        flight_minutes: (hours * 60.0) as i64,
+        flight_minutes: (hours * 60.0).clamp(-1.0, 1e7) as i64,
         level,
         route,
         log,
@@ -585,42 +572,37 @@ pub async fn complete(
         return answer_again(&state, &caller, &flight).await;
     }
     let filing = check_completion(&body, &headers)?;
-    let (org, id) = (caller.org, flight.id);
-    let mut tx = state.db.begin().await?;
-    match pireps::apply(&mut tx, org, id, PirepAction::File, None).await {
-        Ok(_) => {}
-        // Filed or cancelled by a concurrent call: answer as for a retry.
-        Err(TransitionError::Illegal(_)) => {
-            drop(tx);
-            return answer_again(&state, &caller, &reread(&state, &caller, id).await?).await;
-        }
-        Err(TransitionError::NotFound) => return Err(pirep_not_found()),
-        Err(TransitionError::Database(e)) => return Err(e.into()),
-    }
-    let distance = track_distance_nm(&pireps::track(&mut tx, org, id).await?);
-    let record = FlightFiling {
-        landing_rate: filing.landing_rate,
-        fuel_used: filing.fuel_used,
-        flight_minutes: filing.flight_minutes,
-        distance_nm: distance,
-        points: points_for(distance, Some(filing.landing_rate)),
-        flight_level: filing.level,
-        route: filing.route.as_deref(),
+    let tracked = TrackedFiling {
+        facts: FlightFacts {
+            flight_minutes: filing.flight_minutes,
+            landing_rate: Some(filing.landing_rate),
+            fuel_used: Some(filing.fuel_used),
+            flight_level: filing.level,
+            route: filing.route.as_deref(),
+        },
+        log: &filing.log,
+        fields: &filing.fields,
+        comments: &filing.comments,
+        author: &caller.pilot.ident,
     };
-    tracker::record_filing(&mut tx, org, id, &record).await?;
-    for (at, line) in &filing.log {
-        pireps::add_log_line(&mut tx, org, id, *at, line).await?;
+    match filing::file_tracked(&state.db, caller.org, flight.id, &tracked).await {
+        Ok(()) => Ok(Json(filed(&state, &caller, &flight).await?)),
+        // Filed or cancelled by a concurrent call: answer as for a retry.
+        Err(FilingError::NotInProgress(_)) => {
+            answer_again(&state, &caller, &reread(&state, &caller, flight.id).await?).await
+        }
+        Err(FilingError::Invalid(fact)) => {
+            // The module's names for the core's facts.
+            let field = match fact.field {
+                "flight_minutes" => "flight_time",
+                "flight_level" => "level",
+                other => other,
+            };
+            Err(AcarsError::invalid(format!("{field} {}", fact.message)))
+        }
+        Err(FilingError::NotFound | FilingError::Aircraft(_)) => Err(pirep_not_found()),
+        Err(FilingError::Database(e)) => Err(e.into()),
     }
-    for (name, value) in &filing.fields {
-        pireps::set_field(&mut tx, org, id, name, value).await?;
-    }
-    for comment in &filing.comments {
-        pireps::add_comment(&mut tx, org, id, &caller.pilot.ident, comment).await?;
-    }
-    tracker::delete_booking_of(&mut tx, org, id).await?;
-    pireps::submitted(&mut tx, org, id).await?;
-    tx.commit().await?;
-    Ok(Json(filed(&state, &caller, &flight).await?))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]

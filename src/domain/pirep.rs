@@ -120,6 +120,55 @@ impl AutoAccept {
 
 /// Points a flight earns: 10, one per 100 nm, and 5 for a landing softer
 /// than 150 ft/min.
+/// What filing a flight records beyond its schedule, checked by one rule
+/// set whichever surface files it (an ACARS tracker or a pilot by hand).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlightFacts<'a> {
+    pub flight_minutes: i64,
+    /// Feet per minute, negative on touchdown.
+    pub landing_rate: Option<f64>,
+    pub fuel_used: Option<f64>,
+    /// Cruise flight level (FL350 is 350).
+    pub flight_level: Option<i64>,
+    pub route: Option<&'a str>,
+}
+
+/// A fact no flight could have: the field (by its core name) and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactError {
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+impl FlightFacts<'_> {
+    pub fn check(&self) -> Result<(), FactError> {
+        let fail = |field, message| Err(FactError { field, message });
+        if !(0..=2_880).contains(&self.flight_minutes) {
+            return fail("flight_minutes", "must be 0-48 hours");
+        }
+        if self.landing_rate.is_some_and(|r| !r.is_finite() || r.abs() > 20_000.0) {
+            return fail("landing_rate", "must be within ±20,000 ft/min");
+        }
+        if self.fuel_used.is_some_and(|f| !f.is_finite() || f < 0.0) {
+            return fail("fuel_used", "must not be negative");
+        }
+        if self.flight_level.is_some_and(|l| !(0..=600).contains(&l)) {
+            return fail("flight_level", "must be a flight level, 0-600");
+        }
+        if self.route.is_some_and(|r| r.len() > 4_000) {
+            return fail("route", "must be at most 4,000 characters");
+        }
+        Ok(())
+    }
+}
+
+/// A cruise level as trackers send it: a flight level, or feet above 600
+/// (35,000 is FL350).
+pub fn flight_level_of(level: f64) -> i64 {
+    let level = if level.abs() > 600.0 { level / 100.0 } else { level };
+    level.round() as i64
+}
+
 pub fn points_for(distance_nm: f64, landing_rate: Option<f64>) -> i64 {
     let soft = landing_rate.is_some_and(|r| r.abs() < 150.0);
     10 + (distance_nm.max(0.0) / 100.0).round() as i64 + if soft { 5 } else { 0 }

@@ -2,4 +2,5 @@
 //! the Pilot and Operations APIs): reports of flights in progress, stored
 //! many to a transaction.
 
+pub mod filing;
 pub mod reports;

@@ -290,15 +290,8 @@ async fn cancel_booking(
     caller: PilotCaller,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let deleted =
-        sqlx::query("DELETE FROM bookings WHERE org_id = $1 AND pilot_id = $2 AND id = $3")
-            .bind(caller.org.0)
-            .bind(caller.pilot.0)
-            .bind(id)
-            .execute(state.db.writer())
-            .await?
-            .rows_affected();
-    if deleted == 0 {
+    let mut conn = state.db.writer().acquire().await?;
+    if !bookings::cancel(&mut conn, caller.org, caller.pilot, id).await? {
         return Err(ApiError::not_found(format!("you have no booking with id {id}")));
     }
     Ok(StatusCode::NO_CONTENT)
@@ -364,110 +357,52 @@ async fn tours(
 #[serde(deny_unknown_fields)]
 pub struct ManualPirep {
     booking_id: i64,
-    /// Block time in minutes (1 to 2,880).
+    /// Block time in minutes (0 to 2,880).
     flight_minutes: i64,
     /// Required when the booking has no aircraft pinned.
     aircraft_id: Option<i64>,
-    /// Feet per minute, negative on touchdown.
+    /// Feet per minute, negative on touchdown (within ±20,000).
     landing_rate: Option<f64>,
     fuel_used: Option<f64>,
+    /// At most 4,000 characters.
     route: Option<String>,
+    /// A flight level, 0-600.
     flight_level: Option<i64>,
 }
 
-/// Files the booking's flight as `submitted` (source `manual`), consumes the
-/// booking and emits `flight.submitted`, in one transaction.
+/// Files the booking's flight as `submitted` (source `manual`), by the
+/// same rules as a tracker's filing (`flights::filing`).
 async fn file_pirep(
     State(state): State<AppState>,
     caller: PilotCaller,
     Json(input): Json<ManualPirep>,
 ) -> Result<(StatusCode, Data<Pirep>), ApiError> {
-    use crate::operations::crud::Check;
-    let mut check = Check::default();
-    check.field((1..=2_880).contains(&input.flight_minutes), "flight_minutes", "must be 1-2,880");
-    check.field(input.fuel_used.is_none_or(|f| f >= 0.0), "fuel_used", "must not be negative");
-    check.field(
-        input.landing_rate.is_none_or(|r| r.is_finite() && r.abs() <= 5_000.0),
-        "landing_rate",
-        "must be within ±5,000 ft/min",
-    );
-    check.field(
-        input.flight_level.is_none_or(|l| (0..=600).contains(&l)),
-        "flight_level",
-        "must be 0-600",
-    );
-    check.field(
-        input.route.as_ref().is_none_or(|r| r.len() <= 2_000),
-        "route",
-        "must be at most 2,000 characters",
-    );
-    check.done()?;
-    let mut tx = state.db.begin().await?;
-    let booking: Option<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT schedule_id, aircraft_id FROM bookings WHERE org_id = $1 AND pilot_id = $2 AND id = $3",
-    )
-    .bind(caller.org.0)
-    .bind(caller.pilot.0)
-    .bind(input.booking_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (schedule, pinned) = booking.ok_or_else(|| {
-        ApiError::not_found(format!("you have no booking with id {}", input.booking_id))
-    })?;
-    let aircraft = match (pinned, input.aircraft_id) {
-        (Some(pinned), Some(asked)) if pinned != asked => {
-            return Err(ApiError::invalid_field(
-                "aircraft_id",
-                "the booking is for another aircraft",
-            ))
-        }
-        (Some(pinned), _) => pinned,
-        (None, Some(asked)) if resource::exists(&mut tx, caller.org, "aircraft", asked).await? => {
-            asked
-        }
-        (None, Some(asked)) => {
-            return Err(ApiError::invalid_field(
-                "aircraft_id",
-                format!("no aircraft with id {asked}"),
-            ))
-        }
-        (None, None) => {
-            return Err(ApiError::invalid_field("aircraft_id", "name the aircraft flown"))
-        }
+    use crate::flights::filing::{self, FilingError, ManualFiling};
+    let filing = ManualFiling {
+        booking: input.booking_id,
+        aircraft: input.aircraft_id,
+        facts: crate::domain::pirep::FlightFacts {
+            flight_minutes: input.flight_minutes,
+            landing_rate: input.landing_rate,
+            fuel_used: input.fuel_used,
+            flight_level: input.flight_level,
+            route: input.route.as_deref(),
+        },
     };
-    let schedule =
-        resource::get_in::<crate::storage::schedules::Schedule, _>(&mut *tx, caller.org, schedule)
-            .await?
-            .ok_or_else(|| ApiError::internal("a booking without its schedule"))?;
-    let now = Timestamp::now();
-    let new = crate::storage::pireps::NewPirep {
-        pilot: caller.pilot,
-        airline: schedule.airline_id,
-        schedule: Some(schedule.id),
-        aircraft: Some(crate::domain::AircraftId(aircraft)),
-        flight_number: &schedule.flight_number,
-        departure: schedule.departure_airport_id,
-        arrival: schedule.arrival_airport_id,
-        route: input.route.as_deref().unwrap_or(&schedule.route),
-        flight_level: input.flight_level.unwrap_or(schedule.flight_level),
-        state: crate::domain::pirep::PirepState::Submitted,
-        source: "manual",
-        distance_nm: schedule.distance_nm,
-        flight_minutes: input.flight_minutes,
-        landing_rate: input.landing_rate,
-        fuel_used: input.fuel_used,
-        points: 0,
-        created_at: now,
-        submitted_at: Some(now),
+    let id = match filing::file_by_hand(&state.db, caller.org, caller.pilot, &filing).await {
+        Ok(id) => id,
+        Err(FilingError::Invalid(fact)) => {
+            return Err(ApiError::invalid_field(fact.field, fact.message))
+        }
+        Err(FilingError::Aircraft(why)) => return Err(ApiError::invalid_field("aircraft_id", why)),
+        Err(FilingError::NotFound | FilingError::NotInProgress(_)) => {
+            return Err(ApiError::not_found(format!(
+                "you have no booking with id {}",
+                input.booking_id
+            )))
+        }
+        Err(FilingError::Database(e)) => return Err(e.into()),
     };
-    let id = crate::storage::pireps::insert(&mut tx, caller.org, &new).await?;
-    sqlx::query("DELETE FROM bookings WHERE org_id = $1 AND id = $2")
-        .bind(caller.org.0)
-        .bind(input.booking_id)
-        .execute(&mut *tx)
-        .await?;
-    crate::storage::pireps::submitted(&mut tx, caller.org, id).await?;
-    tx.commit().await?;
     let pirep = resource::get::<Pirep>(&state.db, caller.org, id.0)
         .await?
         .ok_or_else(|| ApiError::internal("PIREP vanished"))?;

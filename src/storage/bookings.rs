@@ -46,3 +46,65 @@ pub async fn create(
     .await
     .map(BookingId)
 }
+
+/// A booking of the pilot: its schedule and pinned aircraft.
+pub async fn of_pilot(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pilot: PilotId,
+    id: i64,
+) -> Result<Option<(ScheduleId, Option<AircraftId>)>, sqlx::Error> {
+    let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT schedule_id, aircraft_id FROM bookings WHERE org_id = $1 AND pilot_id = $2 AND id = $3",
+    )
+    .bind(org.0)
+    .bind(pilot.0)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(schedule, aircraft)| (ScheduleId(schedule), aircraft.map(AircraftId))))
+}
+
+/// The pilot drops a booking of theirs; false when they have none by that id.
+pub async fn cancel(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pilot: PilotId,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    let deleted =
+        sqlx::query("DELETE FROM bookings WHERE org_id = $1 AND pilot_id = $2 AND id = $3")
+            .bind(org.0)
+            .bind(pilot.0)
+            .bind(id)
+            .execute(conn)
+            .await?
+            .rows_affected();
+    Ok(deleted == 1)
+}
+
+/// A booking is used up once its flight is filed.
+pub async fn consume(conn: &mut AnyConnection, org: OrgId, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM bookings WHERE org_id = $1 AND id = $2")
+        .bind(org.0)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The booking a PIREP was flown under is used up once it is filed.
+pub async fn consume_of(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pirep: crate::domain::PirepId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM bookings WHERE org_id = $1 AND id = (SELECT booking_id FROM pireps WHERE id = $2)",
+    )
+    .bind(org.0)
+    .bind(pirep.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

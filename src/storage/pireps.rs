@@ -243,6 +243,35 @@ pub async fn add_comment(
     Ok(())
 }
 
+/// What filing a tracked flight records on its PIREP: the facts (a level
+/// or route left out keeps the planned one), the flown distance, points.
+pub async fn record_filing(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    id: PirepId,
+    facts: &crate::domain::pirep::FlightFacts<'_>,
+    distance_nm: f64,
+    points: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE pireps SET landing_rate = $1, fuel_used = $2, flight_minutes = $3, \
+         distance_nm = $4, points = $5, flight_level = COALESCE($6, flight_level), \
+         route = COALESCE($7, route) WHERE org_id = $8 AND id = $9",
+    )
+    .bind(facts.landing_rate)
+    .bind(facts.fuel_used)
+    .bind(facts.flight_minutes)
+    .bind(distance_nm)
+    .bind(points)
+    .bind(facts.flight_level)
+    .bind(facts.route)
+    .bind(org.0)
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// A position report of a flight in progress.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPosition {

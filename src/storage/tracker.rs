@@ -3,8 +3,6 @@
 //! with their schedules, the aircraft a booking may be flown with, schedule
 //! search, and a pilot's logbook. Every query is of one org.
 
-use sqlx::AnyConnection;
-
 use super::{Db, Sql};
 use crate::domain::{OrgId, PilotId, PirepId, RankId};
 
@@ -223,31 +221,6 @@ pub async fn pin_aircraft(
         .bind(booking)
         .execute(db.writer())
         .await?;
-    Ok(())
-}
-
-pub async fn delete_booking(db: &Db, org: OrgId, booking: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM bookings WHERE org_id = $1 AND id = $2")
-        .bind(org.0)
-        .bind(booking)
-        .execute(db.writer())
-        .await?;
-    Ok(())
-}
-
-/// The booking a PIREP was flown under is used up once it is filed.
-pub async fn delete_booking_of(
-    conn: &mut AnyConnection,
-    org: OrgId,
-    pirep: PirepId,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "DELETE FROM bookings WHERE org_id = $1 AND id = (SELECT booking_id FROM pireps WHERE id = $2)",
-    )
-    .bind(org.0)
-    .bind(pirep.0)
-    .execute(conn)
-    .await?;
     Ok(())
 }
 
@@ -497,43 +470,6 @@ pub async fn filed_flight(db: &Db, org: OrgId, id: PirepId) -> Result<FiledFligh
     .bind(id.0)
     .fetch_one(db.writer())
     .await
-}
-
-/// What filing a tracked flight records on its PIREP.
-#[derive(Debug)]
-pub struct FlightFiling<'a> {
-    pub landing_rate: f64,
-    pub fuel_used: f64,
-    pub flight_minutes: i64,
-    pub distance_nm: f64,
-    pub points: i64,
-    pub flight_level: Option<i64>,
-    pub route: Option<&'a str>,
-}
-
-pub async fn record_filing(
-    conn: &mut AnyConnection,
-    org: OrgId,
-    id: PirepId,
-    filing: &FlightFiling<'_>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE pireps SET landing_rate = $1, fuel_used = $2, flight_minutes = $3, \
-         distance_nm = $4, points = $5, flight_level = COALESCE($6, flight_level), \
-         route = COALESCE($7, route) WHERE org_id = $8 AND id = $9",
-    )
-    .bind(filing.landing_rate)
-    .bind(filing.fuel_used)
-    .bind(filing.flight_minutes)
-    .bind(filing.distance_nm)
-    .bind(filing.points)
-    .bind(filing.flight_level)
-    .bind(filing.route)
-    .bind(org.0)
-    .bind(id.0)
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 /// Whether the org has an airport with this ICAO code.

@@ -221,6 +221,10 @@ async fn completions_in_the_forms_the_module_files_are_filed() {
         let (answer, tracking) = fly_and_complete(&app, auth, body).await;
         assert_eq!(answer.status(), 200);
         assert_eq!(filed(tracking.clone()).await, (Some(0.0), Some(2450.5), 105, 351, "submitted".to_string()));
+        // A level in feet is a flight level.
+        let (answer, feet) = fly_and_complete(&app, auth, json!({ "level": 35_000 })).await;
+        assert_eq!(answer.status(), 200);
+        assert_eq!(filed(feet).await.3, 350);
         let fields = texts(FIELDS, tracking).await;
         assert!(fields.contains(&"Block Fuel=5200".to_string()) && !fields.iter().any(|f| f.starts_with("ZFW")), "{fields:?}");
 
@@ -267,10 +271,15 @@ async fn completions_in_the_forms_the_module_files_are_filed() {
         assert_eq!(route, "EHAM LEKKO EGLL");
 
         // What no flight sends is refused, naming the field, and nothing is filed.
+        // The one rule set of filing, as a Pilot API filing meets it
+        // (webhooks::a_pirep_filed_by_hand_emits_flight_submitted_and_counts_only_once_accepted).
         for (body, field) in [
             (json!({ "landing_rate": "soft" }), "landing_rate"),
-            (json!({ "flight_time": 100 }), "flight_time"),
+            (json!({ "flight_time": 48.1 }), "flight_time"),
             (json!({ "fuel_used": -5 }), "fuel_used"),
+            (json!({ "landing_rate": -20_001 }), "landing_rate"),
+            (json!({ "level": 60_100 }), "level"),
+            (json!({ "route": "X".repeat(4_001) }), "route"),
         ] {
             let (answer, tracking) = fly_and_complete(&app, auth, body).await;
             assert_eq!(answer.status(), 422, "{field}");

@@ -589,8 +589,20 @@ async fn a_pirep_filed_by_hand_emits_flight_submitted_and_counts_only_once_accep
         let minutes_before = scalar("SELECT flight_minutes FROM pilots WHERE id = $1", pilot).await;
 
         problem(file(json!({ "booking_id": others, "flight_minutes": 60 })).await, 404).await;
-        let body = problem(file(json!({ "booking_id": own, "flight_minutes": 0 })).await, 422).await;
-        assert!(body.to_string().contains("flight_minutes"));
+        // The one rule set of filing, as a tracker's filing meets it
+        // (acars_session::completions_in_the_forms_the_module_files_are_filed).
+        for (field, value) in [
+            ("flight_minutes", json!(2_881)),
+            ("flight_level", json!(601)),
+            ("landing_rate", json!(-20_001.0)),
+            ("fuel_used", json!(-1.0)),
+            ("route", json!("X".repeat(4_001))),
+        ] {
+            let mut body = json!({ "booking_id": own, "flight_minutes": 95 });
+            body[field] = value;
+            let refused = problem(file(body).await, 422).await;
+            assert!(refused.to_string().contains(field), "{field}: {refused}");
+        }
         let filed = file(json!({ "booking_id": own, "flight_minutes": 95, "landing_rate": -142.0, "fuel_used": 2100.5 })).await;
         assert_eq!(filed.status(), 201);
         let pirep: Value = filed.json().await.unwrap();
