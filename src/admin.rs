@@ -276,25 +276,15 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<Value> {
         } => {
             let org = org_by_slug(db, &org).await?;
             let value = (per_minute > 0).then_some(i64::from(per_minute));
-            let (table, id) = match credential.as_deref() {
-                None => ("orgs", org.id.0),
+            let credential = match credential.as_deref() {
+                None => None,
                 Some(text) => {
                     let (kind, id) = text.split_once(':').context("--credential is KIND:ID")?;
                     let kind = CredentialKind::parse(kind).context("unknown credential kind")?;
-                    let table = storage::usage::credential_table(kind);
-                    (table, id.parse().context("the id is a number")?)
+                    Some((kind, id.parse().context("the id is a number")?))
                 }
             };
-            let owner = if table == "orgs" { "id" } else { "org_id" };
-            let done = sqlx::query(&format!(
-                "UPDATE {table} SET rate_limit_per_minute = $1 WHERE id = $2 AND {owner} = $3"
-            ))
-            .bind(value)
-            .bind(id)
-            .bind(org.id.0)
-            .execute(db.writer())
-            .await?;
-            if done.rows_affected() != 1 {
+            if !storage::rate_limits::set(db, org.id, credential, value).await? {
                 bail!("no such credential in this org");
             }
             Ok(json!({ "rate_limit_per_minute": value }))

@@ -412,18 +412,8 @@ pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result
     for (p, (minutes, flights, points)) in totals.iter().enumerate() {
         let hours = *minutes as f64 / 60.0;
         let rank = RANKS.iter().rposition(|(_, need)| hours >= *need).unwrap_or(0);
-        sqlx::query(
-            "UPDATE pilots SET flight_minutes = $1, flights = $2, points = $3, rank_id = $4 \
-             WHERE org_id = $5 AND id = $6",
-        )
-        .bind(minutes)
-        .bind(flights)
-        .bind(points)
-        .bind(network.ranks[rank].0)
-        .bind(org.0)
-        .bind(pilot_ids[p].0)
-        .execute(&mut **tx)
-        .await?;
+        let totals = (*minutes, *flights, *points);
+        pilots::set_totals(tx, org, pilot_ids[p], totals, network.ranks[rank]).await?;
     }
     badges::award(tx, org, pilot_ids[0], badge_ids[0]).await?;
     badges::award(tx, org, pilot_ids[0], badge_ids[1]).await?;
@@ -824,11 +814,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
         };
         pireps::insert(tx, org, &new).await?;
     }
-    let staff: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM staff_users WHERE org_id = $1 ORDER BY id")
-            .bind(org.0)
-            .fetch_all(&mut **tx)
-            .await?;
+    let staff = crate::storage::staff::ids(tx, org).await?;
 
     let mut programs = vec![];
     for (name, items) in [
@@ -1063,18 +1049,12 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
     // The event log starts with what recording these rows would have emitted.
     use crate::operations::crud::emit_record;
     use crate::storage::school::{ComplianceRecord, Signoff};
-    let latest = "SELECT max(id) FROM signoffs WHERE org_id = $1";
-    let signoff: i64 = sqlx::query_scalar(latest).bind(org.0).fetch_one(&mut **tx).await?;
+    let signoff = crate::storage::school::latest_signoff(tx, org).await?;
     emit_record::<Signoff>(tx, org, signoff, "created", "demo").await?;
-    let expired = "SELECT min(id) FROM compliance_records WHERE org_id = $1 AND status = 'expired'";
-    let record: i64 = sqlx::query_scalar(expired).bind(org.0).fetch_one(&mut **tx).await?;
+    let record = crate::storage::school::first_expired_record(tx, org).await?;
     emit_record::<ComplianceRecord>(tx, org, record, "updated", "demo").await?;
     // Items already due alert now, through the same check the sweep runs.
-    let items: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM maintenance_items WHERE org_id = $1 ORDER BY id")
-            .bind(org.0)
-            .fetch_all(&mut **tx)
-            .await?;
+    let items = crate::storage::school::maintenance_item_ids(tx, org).await?;
     for item in items {
         crate::storage::school::check_maintenance_item(tx, org, item, today).await?;
     }

@@ -96,28 +96,14 @@ impl RateLimiter {
 
     /// A shared bucket's TAT, if it has one.
     async fn stored_tat(&self, bucket: &str) -> Result<Option<f64>, sqlx::Error> {
-        sqlx::query_scalar("SELECT tat FROM rate_limit_buckets WHERE bucket = $1")
-            .bind(bucket)
-            .fetch_optional(self.db.reader())
-            .await
+        crate::storage::rate_limits::bucket_tat(&self.db, bucket).await
     }
 
     /// One statement takes a request from the bucket if it has one.
     async fn shared(&self, bucket: &str, now: f64, limit: u32) -> Result<Decision, sqlx::Error> {
         let step = interval(limit);
-        let taken: Option<f64> = sqlx::query_scalar(
-            "INSERT INTO rate_limit_buckets (bucket, tat) VALUES ($1, $2 + $3) \
-             ON CONFLICT (bucket) DO UPDATE SET tat = (CASE WHEN rate_limit_buckets.tat > $2 \
-             THEN rate_limit_buckets.tat ELSE $2 END) + $3 \
-             WHERE (CASE WHEN rate_limit_buckets.tat > $2 THEN rate_limit_buckets.tat ELSE $2 END) \
-             + $3 - $2 <= $4 RETURNING tat",
-        )
-        .bind(bucket)
-        .bind(now)
-        .bind(step)
-        .bind(PERIOD_SECONDS + 1e-9)
-        .fetch_optional(self.db.writer())
-        .await?;
+        let burst = PERIOD_SECONDS + 1e-9;
+        let taken = crate::storage::rate_limits::take(&self.db, bucket, now, step, burst).await?;
         if let Some(tat) = taken {
             return Ok(decide(Some(tat - step), now, limit));
         }
@@ -133,18 +119,12 @@ impl RateLimiter {
                 return Ok(*limit);
             }
         }
-        let table = crate::storage::usage::credential_table(credential.kind);
         let default = match credential.kind {
             CredentialKind::LegacyToken => LEGACY_TOKEN_PER_MINUTE,
             _ => DEFAULT_PER_MINUTE,
         };
-        let row: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(&format!(
-            "SELECT c.rate_limit_per_minute, o.rate_limit_per_minute FROM {table} c \
-             JOIN orgs o ON o.id = c.org_id WHERE c.id = $1"
-        ))
-        .bind(credential.id)
-        .fetch_optional(self.db.reader())
-        .await?;
+        let row = crate::storage::rate_limits::configured(&self.db, credential.kind, credential.id)
+            .await?;
         let configured = row.and_then(|(own, org)| own.or(org));
         let limit = configured.map_or(default, |n| u32::try_from(n.max(1)).unwrap_or(u32::MAX));
         self.limits.lock().expect("not poisoned").insert(key, (limit, Instant::now()));

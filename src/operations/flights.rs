@@ -305,15 +305,7 @@ pub async fn award_points(
         ("created_at", resource::Value::Text(now.clone())),
     ];
     resource::insert(&mut tx, caller.org, "point_awards", &row).await?;
-    sqlx::query(
-        "UPDATE pilots SET points = points + $1, updated_at = $2 WHERE org_id = $3 AND id = $4",
-    )
-    .bind(input.points)
-    .bind(now)
-    .bind(caller.org.0)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
+    crate::storage::pilots::add_points(&mut tx, caller.org, id, input.points).await?;
     tx.commit().await?;
     let pilot = crud::fetch::<Pilot>(&state, caller.org, id).await?;
     let data = PointsAwarded {

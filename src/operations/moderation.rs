@@ -9,7 +9,7 @@ use super::crud::{self, Check};
 use crate::auth::OpsCaller;
 use crate::domain::pilot::PilotState;
 use crate::domain::pirep::{PirepAction, PirepState};
-use crate::domain::{PirepId, Timestamp};
+use crate::domain::PirepId;
 use crate::http::extract::{Data, OptionalJson, Path};
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -115,16 +115,8 @@ async fn set_pilot_state(
     id: i64,
     state: PilotState,
 ) -> Result<(), ApiError> {
-    let changed =
-        sqlx::query("UPDATE pilots SET state = $1, updated_at = $2 WHERE org_id = $3 AND id = $4")
-            .bind(state.as_str())
-            .bind(Timestamp::now().to_db())
-            .bind(caller.org.0)
-            .bind(id)
-            .execute(db.writer())
-            .await?
-            .rows_affected();
-    if changed == 0 {
+    let mut conn = db.writer().acquire().await?;
+    if !pilots::set_state(&mut conn, caller.org, id, state).await? {
         return Err(ApiError::not_found(format!("no pilot with id {id}")));
     }
     Ok(())
@@ -163,19 +155,7 @@ async fn decide_request<R: Resource>(
 ) -> Result<(R, Tx), ApiError> {
     let request = crud::fetch::<R>(state, caller.org, id).await?;
     let mut tx = state.db.begin().await?;
-    let changed = sqlx::query(&format!(
-        "UPDATE {} SET status = $1, decided_at = $2 \
-         WHERE org_id = $3 AND id = $4 AND status = 'pending'",
-        R::TABLE
-    ))
-    .bind(status)
-    .bind(Timestamp::now().to_db())
-    .bind(caller.org.0)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if changed == 0 {
+    if !crate::storage::registrations::decide::<R>(&mut tx, caller.org, id, status).await? {
         return Err(ApiError::conflict("this request is not pending: it was decided already"));
     }
     Ok((request, tx))
@@ -220,12 +200,7 @@ pub async fn approve_registration(
         airport: None,
     };
     let pilot = pilots::create(&mut tx, caller.org, &new).await?;
-    sqlx::query("UPDATE registrations SET pilot_id = $1 WHERE org_id = $2 AND id = $3")
-        .bind(pilot.0)
-        .bind(caller.org.0)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    crate::storage::registrations::link_pilot(&mut tx, caller.org, id, pilot).await?;
     tx.commit().await?;
     Ok(Data { data: crud::fetch::<Registration>(&state, caller.org, id).await? })
 }
@@ -237,13 +212,8 @@ pub async fn approve_transfer(
     Path(id): Path<i64>,
 ) -> Result<Data<Transfer>, ApiError> {
     let (transfer, mut tx) = decide_request::<Transfer>(&state, &caller, id, "approved").await?;
-    sqlx::query("UPDATE pilots SET hub_id = $1, updated_at = $2 WHERE org_id = $3 AND id = $4")
-        .bind(transfer.to_hub_id.0)
-        .bind(Timestamp::now().to_db())
-        .bind(caller.org.0)
-        .bind(transfer.pilot_id.0)
-        .execute(&mut *tx)
-        .await?;
+    let (pilot, hub) = (transfer.pilot_id.0, Some(transfer.to_hub_id.0));
+    pilots::set_link(&mut tx, caller.org, pilot, pilots::PilotLink::Hub, hub).await?;
     tx.commit().await?;
     Ok(Data { data: crud::fetch::<Transfer>(&state, caller.org, id).await? })
 }

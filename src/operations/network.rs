@@ -9,7 +9,7 @@ use super::config::{check_route, RouteInput};
 use super::crud::{self, Check};
 use crate::auth::OpsCaller;
 use crate::domain::geo::distance_nm;
-use crate::domain::{AirlineId, AirportId, SubfleetId, Timestamp};
+use crate::domain::{AirlineId, AirportId, SubfleetId};
 use crate::http::extract::{Data, Json, Path};
 use crate::http::pagination::List;
 use crate::http::ApiError;
@@ -17,6 +17,7 @@ use crate::state::AppState;
 use crate::storage::airports::Airport;
 use crate::storage::page::PageRequest;
 use crate::storage::pilots::Pilot;
+use crate::storage::pilots::PilotLink;
 use crate::storage::ranks::Rank;
 use crate::storage::resource;
 use crate::storage::schedules::{self, Schedule};
@@ -102,14 +103,7 @@ pub async fn reorder_ranks(
     check.field(have == given, "rank_ids", "must list every rank of the organisation exactly once");
     check.done()?;
     let mut tx = state.db.begin().await?;
-    for (position, id) in input.rank_ids.iter().enumerate() {
-        sqlx::query("UPDATE ranks SET sort_order = $1 WHERE org_id = $2 AND id = $3")
-            .bind(position as i64 + 1)
-            .bind(caller.org.0)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    }
+    crate::storage::ranks::reorder(&mut tx, caller.org, &input.rank_ids).await?;
     tx.commit().await?;
     let mut ranks = resource::list::<Rank>(&state.db, caller.org, &[], &page).await?.items;
     ranks.sort_by_key(|r| r.sort_order);
@@ -120,18 +114,11 @@ async fn set_pilot_column(
     state: &AppState,
     caller: &OpsCaller,
     pilot: i64,
-    column: &str,
+    link: crate::storage::pilots::PilotLink,
     value: Option<i64>,
 ) -> Result<Data<Pilot>, ApiError> {
-    sqlx::query(&format!(
-        "UPDATE pilots SET {column} = $1, updated_at = $2 WHERE org_id = $3 AND id = $4"
-    ))
-    .bind(value)
-    .bind(Timestamp::now().to_db())
-    .bind(caller.org.0)
-    .bind(pilot)
-    .execute(state.db.writer())
-    .await?;
+    let mut conn = state.db.writer().acquire().await?;
+    crate::storage::pilots::set_link(&mut conn, caller.org, pilot, link, value).await?;
     Ok(Data { data: crud::fetch::<Pilot>(state, caller.org, pilot).await? })
 }
 
@@ -143,7 +130,7 @@ pub async fn grant_honorary_rank(
 ) -> Result<Data<Pilot>, ApiError> {
     crud::fetch::<Rank>(&state, caller.org, rank).await?;
     crud::fetch::<Pilot>(&state, caller.org, pilot).await?;
-    set_pilot_column(&state, &caller, pilot, "honorary_rank_id", Some(rank)).await
+    set_pilot_column(&state, &caller, pilot, PilotLink::HonoraryRank, Some(rank)).await
 }
 
 pub async fn add_hub_pilot(
@@ -153,7 +140,7 @@ pub async fn add_hub_pilot(
 ) -> Result<Data<Pilot>, ApiError> {
     crud::fetch::<crate::storage::hubs::Hub>(&state, caller.org, hub).await?;
     crud::fetch::<Pilot>(&state, caller.org, pilot).await?;
-    set_pilot_column(&state, &caller, pilot, "hub_id", Some(hub)).await
+    set_pilot_column(&state, &caller, pilot, PilotLink::Hub, Some(hub)).await
 }
 
 pub async fn remove_hub_pilot(
@@ -165,5 +152,5 @@ pub async fn remove_hub_pilot(
     if found.hub_id.map(|h| h.0) != Some(hub) {
         return Err(ApiError::not_found(format!("pilot {pilot} is not in hub {hub}")));
     }
-    set_pilot_column(&state, &caller, pilot, "hub_id", None).await
+    set_pilot_column(&state, &caller, pilot, PilotLink::Hub, None).await
 }

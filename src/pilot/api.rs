@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::PilotCaller;
 use crate::domain::scope::Scope::{Identity, PilotActivities, PilotFlights, PilotProfile};
-use crate::domain::{PilotId, Timestamp};
+use crate::domain::PilotId;
 use crate::http::extract::{Data, Json, Path};
 use crate::http::pagination::{List, Paging};
 use crate::http::scoped::{doc, RouteRule, ScopedRouter};
@@ -152,7 +152,7 @@ async fn me(State(state): State<AppState>, caller: PilotCaller) -> Result<Data<M
     })
 }
 
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BadgeAward {
     id: i64,
     name: String,
@@ -183,14 +183,12 @@ async fn profile(
         }
         None => None,
     };
-    let badges: Vec<BadgeAward> = sqlx::query_as(
-        "SELECT b.id, b.name, pb.awarded_at FROM pilot_badges pb JOIN badges b ON b.id = pb.badge_id \
-         WHERE pb.org_id = $1 AND pb.pilot_id = $2 ORDER BY pb.awarded_at",
-    )
-    .bind(caller.org.0)
-    .bind(caller.pilot.0)
-    .fetch_all(state.db.reader())
-    .await?;
+    let badges: Vec<BadgeAward> =
+        crate::storage::pilots::badges(&state.db, caller.org, caller.pilot)
+            .await?
+            .into_iter()
+            .map(|(id, name, awarded_at)| BadgeAward { id, name, awarded_at })
+            .collect();
     Ok(Data {
         data: Profile {
             pilot_id: pilot.ident,
@@ -332,18 +330,17 @@ async fn tours(
         .items;
         let mut progress = Vec::with_capacity(legs.len());
         for leg in legs {
-            let (flown,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM pireps WHERE org_id = $1 AND pilot_id = $2 AND state = 'accepted' \
-                 AND departure_airport_id = $3 AND arrival_airport_id = $4 AND created_at >= $5",
+            let (dep, arr) = (leg.departure_airport_id, leg.arrival_airport_id);
+            let flown = crate::storage::pireps::flown_between(
+                &state.db,
+                caller.org,
+                caller.pilot,
+                dep,
+                arr,
+                tour.created_at,
             )
-            .bind(caller.org.0)
-            .bind(caller.pilot.0)
-            .bind(leg.departure_airport_id.0)
-            .bind(leg.arrival_airport_id.0)
-            .bind(Timestamp::to_db(tour.created_at))
-            .fetch_one(state.db.reader())
             .await?;
-            progress.push(LegProgress { leg, completed: flown > 0 });
+            progress.push(LegProgress { leg, completed: flown });
         }
         let completed_legs = progress.iter().filter(|l| l.completed).count();
         out.push(TourProgress { tour: tour.clone(), legs: progress, completed_legs });

@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod pilots;
 pub mod pireps;
 pub mod ranks;
+pub mod rate_limits;
 pub mod registrations;
 pub mod schedules;
 pub mod school;

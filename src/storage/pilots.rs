@@ -295,3 +295,112 @@ pub async fn next_number(conn: &mut AnyConnection, airline: AirlineId) -> Result
             .await?;
     Ok(max.unwrap_or(0) + 1)
 }
+
+/// A pilot column staff set directly (a hub, an honorary rank).
+#[derive(Debug, Clone, Copy)]
+pub enum PilotLink {
+    Hub,
+    HonoraryRank,
+}
+
+/// Sets (or clears) a pilot's hub or honorary rank.
+pub async fn set_link(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pilot: i64,
+    link: PilotLink,
+    value: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let column = match link {
+        PilotLink::Hub => "hub_id",
+        PilotLink::HonoraryRank => "honorary_rank_id",
+    };
+    sqlx::query(&format!(
+        "UPDATE pilots SET {column} = $1, updated_at = $2 WHERE org_id = $3 AND id = $4"
+    ))
+    .bind(value)
+    .bind(Timestamp::now().to_db())
+    .bind(org.0)
+    .bind(pilot)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Sets a pilot's state; false when the org has no such pilot.
+pub async fn set_state(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pilot: i64,
+    state: PilotState,
+) -> Result<bool, sqlx::Error> {
+    let changed =
+        sqlx::query("UPDATE pilots SET state = $1, updated_at = $2 WHERE org_id = $3 AND id = $4")
+            .bind(state.as_str())
+            .bind(Timestamp::now().to_db())
+            .bind(org.0)
+            .bind(pilot)
+            .execute(conn)
+            .await?
+            .rows_affected();
+    Ok(changed == 1)
+}
+
+/// Adds points to a pilot's total (an award).
+pub async fn add_points(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pilot: i64,
+    points: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE pilots SET points = points + $1, updated_at = $2 WHERE org_id = $3 AND id = $4",
+    )
+    .bind(points)
+    .bind(Timestamp::now().to_db())
+    .bind(org.0)
+    .bind(pilot)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A pilot's badges with when each was awarded: (badge id, name, awarded at).
+pub async fn badges(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT b.id, b.name, pb.awarded_at FROM pilot_badges pb JOIN badges b ON b.id = pb.badge_id \
+         WHERE pb.org_id = $1 AND pb.pilot_id = $2 ORDER BY pb.awarded_at",
+    )
+    .bind(org.0)
+    .bind(pilot.0)
+    .fetch_all(db.reader())
+    .await
+}
+
+/// A pilot's totals and rank as of their history (the demo seed writes them
+/// from the PIREPs it makes).
+pub async fn set_totals(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    pilot: PilotId,
+    (minutes, flights, points): (i64, i64, i64),
+    rank: RankId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE pilots SET flight_minutes = $1, flights = $2, points = $3, rank_id = $4 \
+         WHERE org_id = $5 AND id = $6",
+    )
+    .bind(minutes)
+    .bind(flights)
+    .bind(points)
+    .bind(rank.0)
+    .bind(org.0)
+    .bind(pilot.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

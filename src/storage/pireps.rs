@@ -550,3 +550,27 @@ async fn auto_accept(
     super::outbox::emit(conn, org, "flight.approved", data).await?;
     Ok(true)
 }
+
+/// Whether the pilot has an accepted flight from `departure` to `arrival`
+/// created since `since` (a tour leg flown).
+pub async fn flown_between(
+    db: &super::Db,
+    org: OrgId,
+    pilot: crate::domain::PilotId,
+    departure: crate::domain::AirportId,
+    arrival: crate::domain::AirportId,
+    since: Timestamp,
+) -> Result<bool, sqlx::Error> {
+    let (flown,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM pireps WHERE org_id = $1 AND pilot_id = $2 AND state = 'accepted' \
+         AND departure_airport_id = $3 AND arrival_airport_id = $4 AND created_at >= $5",
+    )
+    .bind(org.0)
+    .bind(pilot.0)
+    .bind(departure.0)
+    .bind(arrival.0)
+    .bind(since.to_db())
+    .fetch_one(db.reader())
+    .await?;
+    Ok(flown > 0)
+}

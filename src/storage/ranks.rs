@@ -48,3 +48,16 @@ pub async fn create(
     .await
     .map(RankId)
 }
+
+/// Puts the org's ranks in this order (1 for the first).
+pub async fn reorder(conn: &mut AnyConnection, org: OrgId, ids: &[i64]) -> Result<(), sqlx::Error> {
+    for (position, id) in ids.iter().enumerate() {
+        sqlx::query("UPDATE ranks SET sort_order = $1 WHERE org_id = $2 AND id = $3")
+            .bind(position as i64 + 1)
+            .bind(org.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

@@ -60,3 +60,42 @@ impl Resource for Transfer {
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =
         &[("status", "status", FilterKind::Text), ("pilot_id", "pilot_id", FilterKind::Int)];
 }
+
+/// Decides a pending registration or transfer (`R`'s table); false when it
+/// was decided already.
+pub async fn decide<R: Resource>(
+    conn: &mut sqlx::AnyConnection,
+    org: crate::domain::OrgId,
+    id: i64,
+    status: &str,
+) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query(&format!(
+        "UPDATE {} SET status = $1, decided_at = $2 \
+         WHERE org_id = $3 AND id = $4 AND status = 'pending'",
+        R::TABLE
+    ))
+    .bind(status)
+    .bind(Timestamp::now().to_db())
+    .bind(org.0)
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+/// The pilot an approved registration became.
+pub async fn link_pilot(
+    conn: &mut sqlx::AnyConnection,
+    org: crate::domain::OrgId,
+    id: i64,
+    pilot: PilotId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE registrations SET pilot_id = $1 WHERE org_id = $2 AND id = $3")
+        .bind(pilot.0)
+        .bind(org.0)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

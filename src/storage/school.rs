@@ -312,3 +312,38 @@ pub async fn sweep_maintenance(db: &super::Db) -> Result<usize, sqlx::Error> {
     }
     Ok(alerts)
 }
+
+/// The newest signoff of the org.
+pub async fn latest_signoff(
+    conn: &mut sqlx::AnyConnection,
+    org: crate::domain::OrgId,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT max(id) FROM signoffs WHERE org_id = $1")
+        .bind(org.0)
+        .fetch_one(conn)
+        .await
+}
+
+/// The first expired compliance record of the org.
+pub async fn first_expired_record(
+    conn: &mut sqlx::AnyConnection,
+    org: crate::domain::OrgId,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT min(id) FROM compliance_records WHERE org_id = $1 AND status = 'expired'",
+    )
+    .bind(org.0)
+    .fetch_one(conn)
+    .await
+}
+
+/// The org's maintenance items, by id.
+pub async fn maintenance_item_ids(
+    conn: &mut sqlx::AnyConnection,
+    org: crate::domain::OrgId,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM maintenance_items WHERE org_id = $1 ORDER BY id")
+        .bind(org.0)
+        .fetch_all(conn)
+        .await
+}

@@ -75,3 +75,11 @@ pub async fn owner(db: &Db, org: OrgId) -> Result<Option<StaffUser>, sqlx::Error
         .fetch_optional(db.reader())
         .await
 }
+
+/// The ids of an org's staff, oldest first.
+pub async fn ids(conn: &mut AnyConnection, org: OrgId) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM staff_users WHERE org_id = $1 ORDER BY id")
+        .bind(org.0)
+        .fetch_all(conn)
+        .await
+}

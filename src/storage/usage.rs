@@ -20,6 +20,33 @@ pub fn credential_table(kind: CredentialKind) -> &'static str {
     }
 }
 
+/// The names of an org's credentials of `kind` by id (a pilot's ACARS key
+/// goes by the pilot's id), for the usage report and the request log page.
+pub async fn credential_names(
+    db: &super::Db,
+    org: OrgId,
+    kind: CredentialKind,
+) -> Result<std::collections::HashMap<i64, String>, sqlx::Error> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(match kind {
+        CredentialKind::OperationsClient => {
+            "SELECT id, name FROM oauth_clients WHERE org_id = $1 AND kind = 'operations'"
+        }
+        CredentialKind::PilotClient => {
+            "SELECT id, name FROM oauth_clients WHERE org_id = $1 AND kind = 'pilot'"
+        }
+        CredentialKind::LegacyToken => "SELECT id, name FROM api_tokens WHERE org_id = $1",
+        CredentialKind::OrgKey => "SELECT id, name FROM org_keys WHERE org_id = $1",
+        CredentialKind::PilotApiKey => {
+            "SELECT k.id, p.ident FROM pilot_api_keys k JOIN pilots p ON p.id = k.pilot_id \
+             WHERE k.org_id = $1"
+        }
+    })
+    .bind(org.0)
+    .fetch_all(db.reader())
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// One API request as logged.
 #[derive(Debug, Clone)]
 pub struct LogEntry {
