@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod pagination;
 pub mod params;
+pub mod patch;
 pub mod rate_limit;
 pub mod request_id;
 pub mod request_log;

@@ -2,7 +2,8 @@
 
 use serde::Deserialize;
 
-use super::crud::{float, int, opt_text, reference, text, Check, Col, Writable};
+use super::crud::{float, int, opt_text, patched, reference, text, Check, Col, Writable};
+use crate::http::patch::Patch;
 use crate::http::ApiError;
 use crate::storage::airports::Airport;
 use crate::storage::badges::Badge;
@@ -41,9 +42,15 @@ pub struct AirportInput {
 #[serde(deny_unknown_fields)]
 pub struct AirportChanges {
     name: Option<String>,
-    iata: Option<String>,
-    city: Option<String>,
-    country: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    iata: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    city: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    country: Patch<String>,
     latitude: Option<f64>,
     longitude: Option<f64>,
 }
@@ -105,9 +112,9 @@ impl Writable for Airport {
         check.done()?;
         let mut cols = vec![];
         optional(&mut cols, a.name, |v| text("name", v));
-        optional(&mut cols, a.iata, |v| text("iata", v.to_ascii_uppercase()));
-        optional(&mut cols, a.city, |v| text("city", v));
-        optional(&mut cols, a.country, |v| text("country", v));
+        patched(&mut cols, a.iata, |v| opt_text("iata", v.map(|i| i.to_ascii_uppercase())));
+        patched(&mut cols, a.city, |v| opt_text("city", v));
+        patched(&mut cols, a.country, |v| opt_text("country", v));
         optional(&mut cols, a.latitude, |v| float("latitude", v));
         optional(&mut cols, a.longitude, |v| float("longitude", v));
         Ok(cols)
@@ -134,7 +141,9 @@ pub struct SubfleetChanges {
     name: Option<String>,
     passengers: Option<i64>,
     cargo_kg: Option<i64>,
-    min_rank_id: Option<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    min_rank_id: Patch<i64>,
 }
 
 impl Writable for Subfleet {
@@ -176,7 +185,7 @@ impl Writable for Subfleet {
         optional(&mut cols, s.name, |v| text("name", v));
         optional(&mut cols, s.passengers, |v| int("passengers", v));
         optional(&mut cols, s.cargo_kg, |v| int("cargo_kg", v));
-        optional(&mut cols, s.min_rank_id, |v| reference("min_rank_id", "ranks", Some(v)));
+        patched(&mut cols, s.min_rank_id, |v| reference("min_rank_id", "ranks", v));
         Ok(cols)
     }
 }
@@ -202,7 +211,9 @@ pub struct AircraftChanges {
     subfleet_id: Option<i64>,
     registration: Option<String>,
     name: Option<String>,
-    airport_id: Option<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    airport_id: Patch<i64>,
     status: Option<String>,
     airframe_hours: Option<f64>,
 }
@@ -268,7 +279,7 @@ impl Writable for Aircraft {
         optional(&mut cols, a.subfleet_id, |v| reference("subfleet_id", "subfleets", Some(v)));
         optional(&mut cols, a.registration, |v| text("registration", v.to_ascii_uppercase()));
         optional(&mut cols, a.name, |v| text("name", v));
-        optional(&mut cols, a.airport_id, |v| reference("airport_id", "airports", Some(v)));
+        patched(&mut cols, a.airport_id, |v| reference("airport_id", "airports", v));
         optional(&mut cols, a.status, |v| text("status", v));
         optional(&mut cols, a.airframe_hours, |v| float("airframe_hours", v));
         Ok(cols)
@@ -331,7 +342,9 @@ pub struct RankInput {
 pub struct RankChanges {
     name: Option<String>,
     min_hours: Option<f64>,
-    image_url: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    image_url: Patch<String>,
     honorary: Option<bool>,
 }
 
@@ -364,7 +377,7 @@ impl Writable for Rank {
         let mut cols = vec![];
         optional(&mut cols, r.name, |v| text("name", v));
         optional(&mut cols, r.min_hours, |v| float("min_hours", v));
-        optional(&mut cols, r.image_url, |v| text("image_url", v));
+        patched(&mut cols, r.image_url, |v| opt_text("image_url", v));
         optional(&mut cols, r.honorary, |v| int("honorary", i64::from(v)));
         Ok(cols)
     }
@@ -384,7 +397,9 @@ pub struct BadgeInput {
 pub struct BadgeChanges {
     name: Option<String>,
     description: Option<String>,
-    image_url: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    image_url: Patch<String>,
 }
 
 impl Writable for Badge {
@@ -411,7 +426,7 @@ impl Writable for Badge {
         let mut cols = vec![];
         optional(&mut cols, b.name, |v| text("name", v));
         optional(&mut cols, b.description, |v| text("description", v));
-        optional(&mut cols, b.image_url, |v| text("image_url", v));
+        patched(&mut cols, b.image_url, |v| opt_text("image_url", v));
         Ok(cols)
     }
 }
@@ -448,8 +463,12 @@ pub struct RouteChanges {
     route: Option<String>,
     flight_level: Option<i64>,
     distance_nm: Option<f64>,
-    departure_time: Option<String>,
-    arrival_time: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    departure_time: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    arrival_time: Patch<String>,
     flight_minutes: Option<i64>,
     days_of_week: Option<String>,
     flight_type: Option<String>,
@@ -552,8 +571,8 @@ impl Writable for Schedule {
         optional(&mut cols, r.route, |v| text("route", v));
         optional(&mut cols, r.flight_level, |v| int("flight_level", v));
         optional(&mut cols, r.distance_nm, |v| float("distance_nm", v));
-        optional(&mut cols, r.departure_time, |v| text("departure_time", v));
-        optional(&mut cols, r.arrival_time, |v| text("arrival_time", v));
+        patched(&mut cols, r.departure_time, |v| opt_text("departure_time", v));
+        patched(&mut cols, r.arrival_time, |v| opt_text("arrival_time", v));
         optional(&mut cols, r.flight_minutes, |v| int("flight_minutes", v));
         optional(&mut cols, r.days_of_week, |v| text("days_of_week", v));
         optional(&mut cols, r.flight_type, |v| text("flight_type", v));

@@ -47,6 +47,18 @@ pub fn reference(name: &'static str, table: &'static str, id: Option<i64>) -> Co
     Col { name, value: id.map(Value::Int).unwrap_or(Value::NullInt), refers_to: Some(table) }
 }
 
+/// A nullable column of a PATCH: absent leaves it, null clears it, a value
+/// sets it; `make` writes the column for a value or for none.
+pub fn patched<T>(
+    cols: &mut Vec<Col>,
+    patch: crate::http::patch::Patch<T>,
+    make: impl FnOnce(Option<T>) -> Col,
+) {
+    if let Some(change) = patch.change() {
+        cols.push(make(change));
+    }
+}
+
 pub fn timestamp(name: &'static str, value: Timestamp) -> Col {
     text(name, value.to_db())
 }

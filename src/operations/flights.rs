@@ -4,11 +4,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::crud::{self, reference, text, Check, Col, Writable};
+use super::crud::{self, patched, reference, text, Check, Col, Writable};
 use crate::auth::OpsCaller;
 use crate::domain::{PilotId, PirepId, Timestamp};
 use crate::http::extract::{Data, Json, Path};
 use crate::http::pagination::{List, Paging};
+use crate::http::patch::Patch;
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::storage::bookings::Booking;
@@ -28,7 +29,9 @@ pub struct BookingInput {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BookingChanges {
-    aircraft_id: Option<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    aircraft_id: Patch<i64>,
 }
 
 impl Writable for Booking {
@@ -45,7 +48,9 @@ impl Writable for Booking {
     }
 
     fn update(b: BookingChanges) -> Result<Vec<Col>, ApiError> {
-        Ok(vec![reference("aircraft_id", "aircraft", b.aircraft_id)])
+        let mut cols = vec![];
+        patched(&mut cols, b.aircraft_id, |v| reference("aircraft_id", "aircraft", v));
+        Ok(cols)
     }
 }
 
@@ -55,9 +60,15 @@ pub struct PilotChanges {
     first_name: Option<String>,
     last_name: Option<String>,
     email: Option<String>,
-    hub_id: Option<i64>,
-    airport_id: Option<i64>,
-    rank_id: Option<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    hub_id: Patch<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    airport_id: Patch<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    rank_id: Patch<i64>,
 }
 
 impl Writable for Pilot {
@@ -111,9 +122,7 @@ impl Writable for Pilot {
             ("airport_id", "airports", p.airport_id),
             ("rank_id", "ranks", p.rank_id),
         ] {
-            if id.is_some() {
-                cols.push(reference(name, table, id));
-            }
+            patched(&mut cols, id, |v| reference(name, table, v));
         }
         Ok(cols)
     }

@@ -4,8 +4,9 @@
 
 use serde::Deserialize;
 
-use super::crud::{float, int, opt_text, reference, text, Check, Col, Writable};
+use super::crud::{float, int, opt_text, patched, reference, text, Check, Col, Writable};
 use crate::domain::Timestamp;
+use crate::http::patch::Patch;
 use crate::http::ApiError;
 use crate::storage::school::{ComplianceRecord, MaintenanceItem, PlanningRow, Signoff, WorkOrder};
 
@@ -39,7 +40,9 @@ pub struct ComplianceInput {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ComplianceChanges {
-    valid_until: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    valid_until: Patch<String>,
     status: Option<String>,
 }
 
@@ -80,12 +83,10 @@ impl Writable for ComplianceRecord {
             "status",
             "must be valid, expiring, expired or suspended",
         );
-        date(&mut check, "valid_until", &c.valid_until);
+        date(&mut check, "valid_until", &c.valid_until.value().cloned());
         check.done()?;
         let mut cols = vec![text("updated_at", Timestamp::now().to_db())];
-        if let Some(v) = c.valid_until {
-            cols.push(text("valid_until", v));
-        }
+        patched(&mut cols, c.valid_until, |v| opt_text("valid_until", v));
         if let Some(v) = c.status {
             cols.push(text("status", v));
         }
@@ -153,8 +154,12 @@ pub struct MaintenanceInput {
 #[serde(deny_unknown_fields)]
 pub struct MaintenanceChanges {
     name: Option<String>,
-    due_on: Option<String>,
-    due_hours: Option<f64>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    due_on: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<f64>)]
+    due_hours: Patch<f64>,
 }
 
 impl Writable for MaintenanceItem {
@@ -191,19 +196,31 @@ impl Writable for MaintenanceItem {
 
     fn update(m: MaintenanceChanges) -> Result<Vec<Col>, ApiError> {
         let mut check = Check::default();
-        check.field(m.due_hours.is_none_or(|h| h >= 0.0), "due_hours", "must not be negative");
-        date(&mut check, "due_on", &m.due_on);
+        check.field(
+            m.due_hours.value().is_none_or(|h| *h >= 0.0),
+            "due_hours",
+            "must not be negative",
+        );
+        check.field(
+            !(m.due_on == Patch::Null && m.due_hours == Patch::Null),
+            "due_on",
+            "give a due date, due hours, or both",
+        );
+        date(&mut check, "due_on", &m.due_on.value().cloned());
         check.done()?;
         let mut cols = vec![];
         if let Some(v) = m.name {
             cols.push(text("name", v));
         }
-        if let Some(v) = m.due_on {
-            cols.push(text("due_on", v));
-        }
-        if let Some(v) = m.due_hours {
-            cols.push(float("due_hours", v));
-        }
+        patched(&mut cols, m.due_on, |v| opt_text("due_on", v));
+        patched(&mut cols, m.due_hours, |v| match v {
+            Some(hours) => float("due_hours", hours),
+            None => Col {
+                name: "due_hours",
+                value: crate::storage::resource::Value::NullFloat,
+                refers_to: None,
+            },
+        });
         Ok(cols)
     }
 

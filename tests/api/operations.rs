@@ -1124,3 +1124,65 @@ async fn live_flights_are_the_orgs_flights_in_progress_with_their_last_position(
     })
     .await;
 }
+
+#[tokio::test]
+async fn patch_tells_absent_from_null_and_null_clears_a_nullable_column() {
+    each_backend(|app| async move {
+        let client = crate::ops_helpers::ops_client(&app, "demo", &[]).await;
+        let token = crate::ops_helpers::token(&app, &client, None).await;
+        let base = "/api/v3/operations";
+        let patch = |path: String, body: Value| {
+            let (app, token) = (&app, token.clone());
+            async move {
+                let response =
+                    crate::ops_helpers::call(app, Method::PATCH, &path, Some(&token), Some(&body))
+                        .await;
+                assert_eq!(response.status(), 200, "{path} {body}");
+                response.json::<Value>().await.unwrap()["data"].clone()
+            }
+        };
+        let org = airside::storage::orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+        let first = |sql: &'static str| {
+            let db = app.db.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(sql).bind(org.0).fetch_one(db.reader()).await.unwrap()
+            }
+        };
+        // An airport's IATA code: absent leaves it, null clears it, a value sets it.
+        let airport =
+            first("SELECT MIN(id) FROM airports WHERE org_id = $1 AND iata IS NOT NULL").await;
+        let path = format!("{base}/airports/{airport}");
+        let kept = patch(path.clone(), json!({ "name": "Renamed" })).await;
+        assert!(kept["iata"].is_string() && kept["name"] == "Renamed");
+        assert!(patch(path.clone(), json!({ "iata": null })).await["iata"].is_null());
+        assert_eq!(patch(path.clone(), json!({ "iata": "zzz" })).await["iata"], "ZZZ");
+        // An aircraft's airport, a pilot's hub, a route's times, a maintenance item's date.
+        let aircraft =
+            first("SELECT MIN(id) FROM aircraft WHERE org_id = $1 AND airport_id IS NOT NULL")
+                .await;
+        assert!(patch(format!("{base}/aircraft/{aircraft}"), json!({ "airport_id": null })).await
+            ["airport_id"]
+            .is_null());
+        let pilot =
+            first("SELECT MIN(id) FROM pilots WHERE org_id = $1 AND hub_id IS NOT NULL").await;
+        let cleared = patch(format!("{base}/pilots/{pilot}"), json!({ "hub_id": null })).await;
+        assert!(cleared["hub_id"].is_null() && cleared["rank_id"].is_i64(), "{cleared}");
+        let route =
+            first("SELECT MIN(id) FROM schedules WHERE org_id = $1 AND departure_time IS NOT NULL")
+                .await;
+        let times = patch(
+            format!("{base}/routes/{route}"),
+            json!({ "departure_time": null, "arrival_time": null }),
+        )
+        .await;
+        assert!(times["departure_time"].is_null() && times["arrival_time"].is_null(), "{times}");
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT departure_time FROM schedules WHERE id = $1")
+                .bind(route)
+                .fetch_one(app.db.reader())
+                .await
+                .unwrap();
+        assert_eq!(stored, None);
+    })
+    .await;
+}
