@@ -93,6 +93,22 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     }
 }
 
+/// The one password check of every sign-in: `password` against each stored
+/// hash, off the async workers (argon2 is CPU-heavy on purpose). With no
+/// hash at all it checks a dummy one, so an unknown account costs the same
+/// time as a wrong password.
+pub async fn check_password(password: &str, hashes: Vec<String>) -> Vec<bool> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        if hashes.is_empty() {
+            verify_password(&password, &DUMMY_PASSWORD_HASH);
+        }
+        hashes.iter().map(|hash| verify_password(&password, hash)).collect()
+    })
+    .await
+    .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

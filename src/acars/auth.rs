@@ -85,17 +85,17 @@ impl FromRequestParts<AppState> for AcarsPilot {
         if named.is_some_and(|named| named != org) {
             return Err(refuse("credential of another org than the tracker URL names"));
         }
-        crate::http::request_log::note_caller(org, credential);
         if !pilot.state.can_authenticate() {
+            crate::http::request_log::note_caller(org, credential);
             return Err(refuse("pilot may not sign in"));
         }
-        let decision = state.rate_limits.check(credential).await;
-        if !decision.allowed {
-            return Err(AcarsError::too_many(
-                format!("Too many requests: {} a minute are allowed.", decision.limit),
-                decision.retry_after,
-            ));
-        }
+        // The pipeline every bearer credential goes through.
+        crate::http::scoped::admit(state, org, credential).await.map_err(|refused| {
+            AcarsError::too_many(
+                format!("Too many requests: {} a minute are allowed.", refused.limit),
+                refused.retry_after,
+            )
+        })?;
         Ok(AcarsPilot { org, pilot })
     }
 }

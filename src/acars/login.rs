@@ -107,17 +107,8 @@ async fn authenticate(
         return Ok(Ok((holder, password.to_string())));
     }
     let candidates = pilots::by_tracker_login(&state.db, org, username).await?;
-    let password = password.to_string();
     let hashes: Vec<String> = candidates.iter().map(|(_, p)| p.password_hash.clone()).collect();
-    let matching = tokio::task::spawn_blocking(move || {
-        if hashes.is_empty() {
-            // As long as a real check, so timing does not tell who exists.
-            security::verify_password(&password, &security::DUMMY_PASSWORD_HASH);
-        }
-        hashes.iter().map(|h| security::verify_password(&password, h)).collect::<Vec<_>>()
-    })
-    .await
-    .unwrap_or_default();
+    let matching = security::check_password(password, hashes).await;
     let mut matched = candidates.into_iter().zip(matching).filter(|(_, ok)| *ok).map(|(c, _)| c);
     let (org, pilot) = match (matched.next(), matched.next()) {
         (Some(found), None) => found,

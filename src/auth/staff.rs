@@ -146,14 +146,7 @@ pub async fn check_login(
     password: &str,
 ) -> Result<Option<StaffUser>, ApiError> {
     let user = staff::by_email(&state.db, email).await?;
-    let hash = match &user {
-        Some(user) => user.password_hash.clone(),
-        None => security::DUMMY_PASSWORD_HASH.clone(),
-    };
-    let password = password.to_string();
-    // argon2 is CPU-heavy on purpose: keep it off the async workers.
-    let matches = tokio::task::spawn_blocking(move || security::verify_password(&password, &hash))
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(user.filter(|_| matches))
+    let hashes = user.iter().map(|u| u.password_hash.clone()).collect();
+    let matches = security::check_password(password, hashes).await;
+    Ok(user.filter(|_| matches.first() == Some(&true)))
 }

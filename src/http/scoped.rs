@@ -137,7 +137,26 @@ impl<C: Caller> ScopedRouter<C> {
     }
 }
 
-/// 401 without a valid token, 403 without the scope, else the handler.
+/// What every bearer-authenticated request goes through once its credential
+/// is known, on every surface (these scoped routers and the ACARS API): the
+/// request log learns whose it is, then the credential's rate limit
+/// decides. `Err` holds the refusal's decision, for the surface's 429.
+pub async fn admit(
+    state: &AppState,
+    org: crate::domain::OrgId,
+    credential: crate::domain::usage::Credential,
+) -> Result<crate::domain::rate_limit::Decision, crate::domain::rate_limit::Decision> {
+    super::request_log::note_caller(org, credential);
+    let decision = state.rate_limits.check(credential).await;
+    if decision.allowed {
+        Ok(decision)
+    } else {
+        Err(decision)
+    }
+}
+
+/// 401 without a valid token, 403 without the scope, else the handler:
+/// authenticate, admit (log and rate limit), scope.
 async fn guard<C: Caller>(
     State((state, scope)): State<(AppState, Scope)>,
     mut request: Request,
@@ -145,11 +164,9 @@ async fn guard<C: Caller>(
 ) -> Result<Response, ApiError> {
     let caller = C::authenticate(&state, request.headers()).await?;
     let (org, credential) = caller.credential();
-    super::request_log::note_caller(org, credential);
-    let limit = state.rate_limits.check(credential).await;
-    if !limit.allowed {
-        return Err(super::rate_limit::refused(&limit));
-    }
+    let limit = admit(&state, org, credential)
+        .await
+        .map_err(|refused| super::rate_limit::refused(&refused))?;
     let mut response = match caller.require(scope) {
         Ok(()) => {
             request.extensions_mut().insert(caller);

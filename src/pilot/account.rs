@@ -112,12 +112,9 @@ pub async fn login(
         Ok(pilot) => pilot,
         Err(_) => return refused("Signing in is not possible right now. Try again shortly."),
     };
-    let hash = pilot.as_ref().map(|p| p.password_hash.clone()).unwrap_or_default();
-    let password = form.password;
-    let matches = tokio::task::spawn_blocking(move || security::verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
-    let Some(pilot) = pilot.filter(|_| matches) else {
+    let hashes = pilot.iter().map(|p| p.password_hash.clone()).collect();
+    let matches = security::check_password(&form.password, hashes).await;
+    let Some(pilot) = pilot.filter(|_| matches.first() == Some(&true)) else {
         limit.failed(&state.rate_limits).await;
         tracing::warn!(org = %org.slug, reason = "wrong login or password", "pilot sign-in refused");
         return refused("Wrong pilot ID, email or password.");
