@@ -1,6 +1,7 @@
 //! `airside admin …`: operator commands that work on the database directly.
 //! Each prints one JSON object.
 
+use crate::storage::Table;
 use anyhow::{anyhow, bail, Context};
 use clap::Subcommand;
 use serde_json::{json, Value};
@@ -319,7 +320,7 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<Value> {
         AdminCommand::Webhook { command: WebhookCommand::Ping { org, endpoint_id } } => {
             let org = org_by_slug(db, &org).await?;
             let mut tx = db.begin().await?;
-            if !resource::exists(&mut tx, org.id, "webhook_endpoints", endpoint_id).await? {
+            if !resource::exists(&mut tx, org.id, Table::WebhookEndpoints, endpoint_id).await? {
                 bail!("no webhook endpoint {endpoint_id} in this org");
             }
             let event_id = webhooks::ping(&mut tx, org.id, endpoint_id).await?;

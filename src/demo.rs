@@ -5,6 +5,7 @@
 //! Idempotent: an org that exists already is left as it is. Each org is
 //! seeded in one transaction, so a crash never leaves half an org.
 
+use crate::storage::Table;
 use anyhow::Context;
 use chrono::{Duration, Utc};
 use rand::rngs::StdRng;
@@ -532,7 +533,7 @@ async fn seed_requests_and_activities(
             ("hub_id", Int(hub.0)),
             ("created_at", at(-2)),
         ];
-        insert(tx, org, "registrations", &row).await?;
+        insert(tx, org, Table::Registrations, &row).await?;
     }
     for (pilot, hub) in [(pilots[2], amsterdam), (pilots[7], london)] {
         let row = [
@@ -541,13 +542,13 @@ async fn seed_requests_and_activities(
             ("reason", Text("Moving closer to home".into())),
             ("created_at", at(-1)),
         ];
-        insert(tx, org, "transfers", &row).await?;
+        insert(tx, org, Table::Transfers, &row).await?;
     }
     let dublin = network.airports[10].0;
     insert(
         tx,
         org,
-        "activity_events",
+        Table::ActivityEvents,
         &[
             ("name", Text("Dublin fly-in".into())),
             ("description", Text("Group flight into EIDW".into())),
@@ -562,7 +563,7 @@ async fn seed_requests_and_activities(
     let tour = insert(
         tx,
         org,
-        "tours",
+        Table::Tours,
         &[
             ("name", Text("Nordic Capitals".into())),
             ("description", Text("Oslo, Stockholm, Copenhagen".into())),
@@ -575,7 +576,7 @@ async fn seed_requests_and_activities(
         insert(
             tx,
             org,
-            "tour_legs",
+            Table::TourLegs,
             &[
                 ("tour_id", Int(tour)),
                 ("position", Int(position as i64 + 1)),
@@ -588,7 +589,7 @@ async fn seed_requests_and_activities(
     insert(
         tx,
         org,
-        "rosters",
+        Table::Rosters,
         &[
             ("name", Text("December roster".into())),
             ("description", Text("Short-haul rotations from London".into())),
@@ -601,7 +602,7 @@ async fn seed_requests_and_activities(
     insert(
         tx,
         org,
-        "focus_airports",
+        Table::FocusAirports,
         &[
             ("airport_id", Int(network.airports[15].0 .0)),
             ("bonus_points", Int(20)),
@@ -614,7 +615,7 @@ async fn seed_requests_and_activities(
     insert(
         tx,
         org,
-        "community_goals",
+        Table::CommunityGoals,
         &[
             ("name", Text("One million miles".into())),
             ("metric", Text("distance_nm".into())),
@@ -628,7 +629,7 @@ async fn seed_requests_and_activities(
     insert(
         tx,
         org,
-        "challenges",
+        Table::Challenges,
         &[
             ("name", Text("Butter week".into())),
             ("description", Text("Land softer than 100 fpm five times".into())),
@@ -703,7 +704,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
         insert(
             tx,
             org,
-            "maintenance_items",
+            Table::MaintenanceItems,
             &[
                 ("aircraft_id", Int(aircraft[a])),
                 ("name", Text(name.into())),
@@ -723,7 +724,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
         insert(
             tx,
             org,
-            "work_orders",
+            Table::WorkOrders,
             &[
                 ("aircraft_id", Int(aircraft[a])),
                 ("title", Text(title.into())),
@@ -837,7 +838,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
         let program = insert(
             tx,
             org,
-            "training_programs",
+            Table::TrainingPrograms,
             &[("name", Text(name.into())), ("created_at", stamp(now - Duration::days(400)))],
         )
         .await?;
@@ -847,7 +848,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
                 insert(
                     tx,
                     org,
-                    "training_items",
+                    Table::TrainingItems,
                     &[
                         ("program_id", Int(program)),
                         ("position", Int(i as i64 + 1)),
@@ -864,7 +865,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
         insert(
             tx,
             org,
-            "enrolments",
+            Table::Enrolments,
             &[
                 ("program_id", Int(*program)),
                 ("student_id", Int(*student)),
@@ -877,7 +878,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
             insert(
                 tx,
                 org,
-                "signoffs",
+                Table::Signoffs,
                 &[
                     ("student_id", Int(*student)),
                     ("program_id", Int(*program)),
@@ -906,7 +907,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
         insert(
             tx,
             org,
-            "compliance_records",
+            Table::ComplianceRecords,
             &[
                 ("subject_type", Text("pilot".into())),
                 ("subject_id", Int(*student)),
@@ -922,7 +923,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
             insert(
                 tx,
                 org,
-                "vtrs",
+                Table::Vtrs,
                 &[
                     ("student_id", Int(*student)),
                     ("title", Text("First solo certificate".into())),
@@ -942,7 +943,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
         insert(
             tx,
             org,
-            "compliance_records",
+            Table::ComplianceRecords,
             &[
                 ("subject_type", Text("aircraft".into())),
                 ("subject_id", Int(*a)),
@@ -960,7 +961,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
         insert(
             tx,
             org,
-            "finance_summaries",
+            Table::FinanceSummaries,
             &[
                 ("period", Text(first)),
                 ("revenue_cents", Int(4_250_000 + m * 130_000)),
@@ -983,7 +984,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
         let invoice = insert(
             tx,
             org,
-            "invoices",
+            Table::Invoices,
             &[
                 ("number", Text(format!("AFA-2026-{:04}", i + 1))),
                 ("student_id", Int(*student)),
@@ -1000,7 +1001,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
             insert(
                 tx,
                 org,
-                "invoice_lines",
+                Table::InvoiceLines,
                 &[
                     ("invoice_id", Int(invoice)),
                     ("description", Text((*description).into())),
@@ -1022,7 +1023,7 @@ pub async fn seed_school(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result<
         insert(
             tx,
             org,
-            "planning_sessions",
+            Table::PlanningSessions,
             &[
                 ("starts_at", stamp(starts)),
                 ("ends_at", stamp(starts + Duration::minutes(90))),

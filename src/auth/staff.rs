@@ -54,7 +54,7 @@ impl Staff {
     pub async fn delete_audited(
         &self,
         db: &crate::storage::Db,
-        (table, kind, what): (&str, &str, &str),
+        (table, kind, what): (crate::storage::Table, &str, &str),
         id: i64,
         action: &str,
     ) -> Result<(), ApiError> {

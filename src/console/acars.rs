@@ -2,6 +2,7 @@
 //! issuing a pilot a new ACARS API key (shown once; the old ones stop
 //! working). Both audited.
 
+use crate::storage::Table;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
@@ -35,7 +36,7 @@ pub async fn set_auto_accept(
     }
     let mut tx = state.db.begin().await?;
     if let Some(rank) = rule.min_rank_id {
-        if !resource::exists(&mut tx, staff.org.id, "ranks", rank).await? {
+        if !resource::exists(&mut tx, staff.org.id, Table::Ranks, rank).await? {
             return Err(ApiError::invalid_field("min_rank_id", format!("no rank with id {rank}")));
         }
     }
@@ -60,7 +61,7 @@ pub async fn issue_pilot_key(
 ) -> Result<(StatusCode, Data<PilotKeyOnce>), ApiError> {
     staff.require_api_settings(ApiSettingsManage)?;
     let mut tx = state.db.begin().await?;
-    if !resource::exists(&mut tx, staff.org.id, "pilots", pilot).await? {
+    if !resource::exists(&mut tx, staff.org.id, Table::Pilots, pilot).await? {
         return Err(ApiError::not_found(format!("no pilot with id {pilot}")));
     }
     let key = pilots::regenerate_api_key(&mut tx, staff.org.id, PilotId(pilot), "Issued by staff")

@@ -2,6 +2,7 @@
 //! Integrations), as staff manage them. Values are shown once; every change
 //! is audited.
 
+use crate::storage::Table;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -105,7 +106,12 @@ pub async fn delete_token(
         ));
     }
     staff
-        .delete_audited(&state.db, ("api_tokens", "api_token", "API token"), id, "token.deleted")
+        .delete_audited(
+            &state.db,
+            (Table::ApiTokens, "api_token", "API token"),
+            id,
+            "token.deleted",
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -179,7 +185,7 @@ pub async fn revoke_key(
 ) -> Result<Data<OrgKey>, ApiError> {
     staff.require_api_settings(ApiSettingsManage)?;
     let mut tx = state.db.begin().await?;
-    if !resource::exists(&mut tx, staff.org.id, "org_keys", id).await? {
+    if !resource::exists(&mut tx, staff.org.id, Table::OrgKeys, id).await? {
         return Err(ApiError::not_found(format!("no API key with id {id}")));
     }
     org_keys::revoke(&mut tx, staff.org.id, id).await?;
@@ -197,6 +203,8 @@ pub async fn delete_key(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     staff.require_api_settings(ApiSettingsManage)?;
-    staff.delete_audited(&state.db, ("org_keys", "org_key", "API key"), id, "key.deleted").await?;
+    staff
+        .delete_audited(&state.db, (Table::OrgKeys, "org_key", "API key"), id, "key.deleted")
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,6 +9,7 @@ use crate::domain::flight::track_distance_nm;
 use crate::domain::pirep::{points_for, FactError, FlightFacts, PirepAction, PirepState};
 use crate::domain::{AircraftId, OrgId, PilotId, PirepId, Timestamp};
 use crate::storage::pireps::{self, TransitionError};
+use crate::storage::Table;
 use crate::storage::{bookings, resource, schedules, Db};
 
 #[derive(Debug)]
@@ -114,7 +115,7 @@ pub async fn file_by_hand(
             return Err(FilingError::Aircraft("the booking is for another aircraft".into()))
         }
         (Some(pinned), _) => pinned,
-        (None, Some(asked)) if resource::exists(&mut tx, org, "aircraft", asked).await? => {
+        (None, Some(asked)) if resource::exists(&mut tx, org, Table::Aircraft, asked).await? => {
             AircraftId(asked)
         }
         (None, Some(asked)) => {

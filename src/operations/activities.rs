@@ -1,6 +1,7 @@
 //! `ops:activities:write`: events, tours (with legs), rosters, focus
 //! airports, community goals and challenges.
 
+use crate::storage::Table;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -114,7 +115,7 @@ impl Writable for ActivityEvent {
         cols.extend([
             text("name", e.name),
             text("description", e.description),
-            reference("airport_id", "airports", e.airport_id),
+            reference("airport_id", Table::Airports, e.airport_id),
             int("points", e.points),
         ]);
         Ok(cols)
@@ -179,7 +180,7 @@ impl Writable for FocusAirport {
     fn create(f: FocusAirportInput) -> Result<Vec<Col>, ApiError> {
         let mut cols = period_cols(Check::default(), &f.starts_at, &f.ends_at)?;
         cols.extend([
-            reference("airport_id", "airports", Some(f.airport_id)),
+            reference("airport_id", Table::Airports, Some(f.airport_id)),
             int("bonus_points", f.bonus_points),
         ]);
         Ok(cols)
@@ -294,7 +295,7 @@ pub struct TourInput {
 
 impl Writable for Tour {
     const NAME: &'static str = "tour";
-    const OWNS: &'static [(&'static str, &'static str)] = &[("tour_legs", "tour_id")];
+    const OWNS: &'static [(Table, &'static str)] = &[(Table::TourLegs, "tour_id")];
     type Create = TourInput;
     type Update = ActivityChanges;
 
@@ -357,7 +358,7 @@ pub async fn create_tour(
             ("departure_airport_id", leg.departure_airport_id),
             ("arrival_airport_id", leg.arrival_airport_id),
         ] {
-            let found = resource::exists(&mut tx, caller.org, "airports", airport).await?;
+            let found = resource::exists(&mut tx, caller.org, Table::Airports, airport).await?;
             missing.field(
                 found,
                 &format!("legs[{i}].{field}"),
@@ -372,7 +373,7 @@ pub async fn create_tour(
         ("points", Value::Int(t.points)),
         ("created_at", Value::Text(Timestamp::now().to_db())),
     ];
-    let id = resource::insert(&mut tx, caller.org, "tours", &tour).await?;
+    let id = resource::insert(&mut tx, caller.org, Table::Tours, &tour).await?;
     for (i, leg) in t.legs.iter().enumerate() {
         let row = [
             ("tour_id", Value::Int(id)),
@@ -380,7 +381,7 @@ pub async fn create_tour(
             ("departure_airport_id", Value::Int(leg.departure_airport_id)),
             ("arrival_airport_id", Value::Int(leg.arrival_airport_id)),
         ];
-        resource::insert(&mut tx, caller.org, "tour_legs", &row).await?;
+        resource::insert(&mut tx, caller.org, Table::TourLegs, &row).await?;
     }
     tx.commit().await?;
     Ok((StatusCode::CREATED, Data { data: view(&state, &caller, id).await? }))

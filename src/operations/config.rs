@@ -1,5 +1,6 @@
 //! `ops:config:write`: fleet, aircraft, airports, hubs, ranks, badges, routes.
 
+use crate::storage::Table;
 use serde::Deserialize;
 
 use super::crud::{float, int, opt_text, patched, reference, text, Check, Col, Writable};
@@ -70,18 +71,18 @@ fn check_position(check: &mut Check, lat: Option<f64>, lon: Option<f64>) {
 
 impl Writable for Airport {
     const NAME: &'static str = "airport";
-    const REFERENCED_BY: &'static [(&'static str, &'static str)] = &[
-        ("hubs", "airport_id"),
-        ("aircraft", "airport_id"),
-        ("schedules", "departure_airport_id"),
-        ("schedules", "arrival_airport_id"),
-        ("pireps", "departure_airport_id"),
-        ("pireps", "arrival_airport_id"),
-        ("pilots", "airport_id"),
-        ("focus_airports", "airport_id"),
-        ("activity_events", "airport_id"),
-        ("tour_legs", "departure_airport_id"),
-        ("tour_legs", "arrival_airport_id"),
+    const REFERENCED_BY: &'static [(Table, &'static str)] = &[
+        (Table::Hubs, "airport_id"),
+        (Table::Aircraft, "airport_id"),
+        (Table::Schedules, "departure_airport_id"),
+        (Table::Schedules, "arrival_airport_id"),
+        (Table::Pireps, "departure_airport_id"),
+        (Table::Pireps, "arrival_airport_id"),
+        (Table::Pilots, "airport_id"),
+        (Table::FocusAirports, "airport_id"),
+        (Table::ActivityEvents, "airport_id"),
+        (Table::TourLegs, "departure_airport_id"),
+        (Table::TourLegs, "arrival_airport_id"),
     ];
     type Create = AirportInput;
     type Update = AirportChanges;
@@ -148,8 +149,8 @@ pub struct SubfleetChanges {
 
 impl Writable for Subfleet {
     const NAME: &'static str = "subfleet";
-    const REFERENCED_BY: &'static [(&'static str, &'static str)] =
-        &[("aircraft", "subfleet_id"), ("schedule_subfleets", "subfleet_id")];
+    const REFERENCED_BY: &'static [(Table, &'static str)] =
+        &[(Table::Aircraft, "subfleet_id"), (Table::ScheduleSubfleets, "subfleet_id")];
     type Create = SubfleetInput;
     type Update = SubfleetChanges;
 
@@ -165,12 +166,12 @@ impl Writable for Subfleet {
         check.field(s.cargo_kg >= 0, "cargo_kg", "must not be negative");
         check.done()?;
         Ok(vec![
-            reference("airline_id", "airlines", Some(s.airline_id)),
+            reference("airline_id", Table::Airlines, Some(s.airline_id)),
             text("type_code", s.type_code.to_ascii_uppercase()),
             text("name", s.name),
             int("passengers", s.passengers),
             int("cargo_kg", s.cargo_kg),
-            reference("min_rank_id", "ranks", s.min_rank_id),
+            reference("min_rank_id", Table::Ranks, s.min_rank_id),
         ])
     }
 
@@ -185,7 +186,7 @@ impl Writable for Subfleet {
         optional(&mut cols, s.name, |v| text("name", v));
         optional(&mut cols, s.passengers, |v| int("passengers", v));
         optional(&mut cols, s.cargo_kg, |v| int("cargo_kg", v));
-        patched(&mut cols, s.min_rank_id, |v| reference("min_rank_id", "ranks", v));
+        patched(&mut cols, s.min_rank_id, |v| reference("min_rank_id", Table::Ranks, v));
         Ok(cols)
     }
 }
@@ -220,8 +221,8 @@ pub struct AircraftChanges {
 
 impl Writable for Aircraft {
     const NAME: &'static str = "aircraft";
-    const REFERENCED_BY: &'static [(&'static str, &'static str)] =
-        &[("pireps", "aircraft_id"), ("bookings", "aircraft_id")];
+    const REFERENCED_BY: &'static [(Table, &'static str)] =
+        &[(Table::Pireps, "aircraft_id"), (Table::Bookings, "aircraft_id")];
     type Create = AircraftInput;
     type Update = AircraftChanges;
 
@@ -246,11 +247,11 @@ impl Writable for Aircraft {
         check.field(a.airframe_hours >= 0.0, "airframe_hours", "must not be negative");
         check.done()?;
         Ok(vec![
-            reference("subfleet_id", "subfleets", Some(a.subfleet_id)),
+            reference("subfleet_id", Table::Subfleets, Some(a.subfleet_id)),
             text("registration", a.registration.to_ascii_uppercase()),
             text("name", a.name),
             text("icao", a.icao.to_ascii_uppercase()),
-            reference("airport_id", "airports", a.airport_id),
+            reference("airport_id", Table::Airports, a.airport_id),
             text("status", a.status.unwrap_or_else(|| "active".into())),
             float("airframe_hours", a.airframe_hours),
         ])
@@ -276,10 +277,10 @@ impl Writable for Aircraft {
         );
         check.done()?;
         let mut cols = vec![];
-        optional(&mut cols, a.subfleet_id, |v| reference("subfleet_id", "subfleets", Some(v)));
+        optional(&mut cols, a.subfleet_id, |v| reference("subfleet_id", Table::Subfleets, Some(v)));
         optional(&mut cols, a.registration, |v| text("registration", v.to_ascii_uppercase()));
         optional(&mut cols, a.name, |v| text("name", v));
-        patched(&mut cols, a.airport_id, |v| reference("airport_id", "airports", v));
+        patched(&mut cols, a.airport_id, |v| reference("airport_id", Table::Airports, v));
         optional(&mut cols, a.status, |v| text("status", v));
         optional(&mut cols, a.airframe_hours, |v| float("airframe_hours", v));
         Ok(cols)
@@ -302,8 +303,11 @@ pub struct HubChanges {
 
 impl Writable for Hub {
     const NAME: &'static str = "hub";
-    const REFERENCED_BY: &'static [(&'static str, &'static str)] =
-        &[("pilots", "hub_id"), ("registrations", "hub_id"), ("transfers", "to_hub_id")];
+    const REFERENCED_BY: &'static [(Table, &'static str)] = &[
+        (Table::Pilots, "hub_id"),
+        (Table::Registrations, "hub_id"),
+        (Table::Transfers, "to_hub_id"),
+    ];
     type Create = HubInput;
     type Update = HubChanges;
 
@@ -311,7 +315,7 @@ impl Writable for Hub {
         let mut check = Check::default();
         check.field(named(&h.name), "name", "must not be empty");
         check.done()?;
-        Ok(vec![reference("airport_id", "airports", Some(h.airport_id)), text("name", h.name)])
+        Ok(vec![reference("airport_id", Table::Airports, Some(h.airport_id)), text("name", h.name)])
     }
 
     fn update(h: HubChanges) -> Result<Vec<Col>, ApiError> {
@@ -319,7 +323,7 @@ impl Writable for Hub {
         check.field(h.name.as_deref().is_none_or(named), "name", "must not be empty");
         check.done()?;
         let mut cols = vec![];
-        optional(&mut cols, h.airport_id, |v| reference("airport_id", "airports", Some(v)));
+        optional(&mut cols, h.airport_id, |v| reference("airport_id", Table::Airports, Some(v)));
         optional(&mut cols, h.name, |v| text("name", v));
         Ok(cols)
     }
@@ -350,8 +354,11 @@ pub struct RankChanges {
 
 impl Writable for Rank {
     const NAME: &'static str = "rank";
-    const REFERENCED_BY: &'static [(&'static str, &'static str)] =
-        &[("pilots", "rank_id"), ("pilots", "honorary_rank_id"), ("subfleets", "min_rank_id")];
+    const REFERENCED_BY: &'static [(Table, &'static str)] = &[
+        (Table::Pilots, "rank_id"),
+        (Table::Pilots, "honorary_rank_id"),
+        (Table::Subfleets, "min_rank_id"),
+    ];
     type Create = RankInput;
     type Update = RankChanges;
 
@@ -404,7 +411,7 @@ pub struct BadgeChanges {
 
 impl Writable for Badge {
     const NAME: &'static str = "badge";
-    const REFERENCED_BY: &'static [(&'static str, &'static str)] = &[("pilot_badges", "badge_id")];
+    const REFERENCED_BY: &'static [(Table, &'static str)] = &[(Table::PilotBadges, "badge_id")];
     type Create = BadgeInput;
     type Update = BadgeChanges;
 
@@ -520,9 +527,9 @@ pub fn check_route(r: &RouteInput) -> Result<(), ApiError> {
 
 impl Writable for Schedule {
     const NAME: &'static str = "route";
-    const REFERENCED_BY: &'static [(&'static str, &'static str)] =
-        &[("bookings", "schedule_id"), ("pireps", "schedule_id")];
-    const OWNS: &'static [(&'static str, &'static str)] = &[("schedule_subfleets", "schedule_id")];
+    const REFERENCED_BY: &'static [(Table, &'static str)] =
+        &[(Table::Bookings, "schedule_id"), (Table::Pireps, "schedule_id")];
+    const OWNS: &'static [(Table, &'static str)] = &[(Table::ScheduleSubfleets, "schedule_id")];
     type Create = RouteInput;
     type Update = RouteChanges;
 

@@ -2,6 +2,7 @@
 //! Operations resource that is a plain row. Each resource says what it
 //! accepts (`Writable`); this module does the rest the same way for all.
 
+use crate::storage::Table;
 use std::collections::HashMap;
 
 use axum::extract::State;
@@ -23,7 +24,7 @@ use crate::storage::resource::{self, Resource, Value};
 pub struct Col {
     pub name: &'static str,
     pub value: Value,
-    pub refers_to: Option<&'static str>,
+    pub refers_to: Option<Table>,
 }
 
 pub fn text(name: &'static str, value: impl Into<String>) -> Col {
@@ -43,7 +44,7 @@ pub fn float(name: &'static str, value: f64) -> Col {
 }
 
 /// A reference to a row of `table` in the caller's org.
-pub fn reference(name: &'static str, table: &'static str, id: Option<i64>) -> Col {
+pub fn reference(name: &'static str, table: Table, id: Option<i64>) -> Col {
     Col { name, value: id.map(Value::Int).unwrap_or(Value::NullInt), refers_to: Some(table) }
 }
 
@@ -89,9 +90,9 @@ pub trait Writable: Resource + Serialize + 'static {
     /// What a person calls one of these, in messages.
     const NAME: &'static str;
     /// Tables with a column pointing at this resource: (table, column).
-    const REFERENCED_BY: &'static [(&'static str, &'static str)] = &[];
+    const REFERENCED_BY: &'static [(Table, &'static str)] = &[];
     /// Child rows that belong to this resource and go with it: (table, column).
-    const OWNS: &'static [(&'static str, &'static str)] = &[];
+    const OWNS: &'static [(Table, &'static str)] = &[];
     /// The event a create or change of this resource emits (outbox, same transaction).
     const EMITS: Option<&'static str> = None;
     /// The key of the record in that event's data.
@@ -239,7 +240,7 @@ pub async fn delete<R: Writable>(
     }
     let mut referrers = serde_json::Map::new();
     for (table, column) in R::REFERENCED_BY {
-        let n = resource::count_references(&mut tx, caller.org, table, column, id).await?;
+        let n = resource::count_references(&mut tx, caller.org, *table, column, id).await?;
         if n > 0 {
             referrers.insert(table.to_string(), n.into());
         }
@@ -254,7 +255,7 @@ pub async fn delete<R: Writable>(
         .with("referenced_by", serde_json::Value::Object(referrers)));
     }
     for (table, column) in R::OWNS {
-        resource::delete_where(&mut tx, caller.org, table, column, id).await?;
+        resource::delete_where(&mut tx, caller.org, *table, column, id).await?;
     }
     resource::delete(&mut tx, caller.org, R::TABLE, id).await?;
     tx.commit().await?;

@@ -1,5 +1,6 @@
 //! `ops:flights:write`: bookings, PIREP comments, points, notes, pilot data.
 
+use crate::storage::Table;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -41,15 +42,15 @@ impl Writable for Booking {
 
     fn create(b: BookingInput) -> Result<Vec<Col>, ApiError> {
         Ok(vec![
-            reference("pilot_id", "pilots", Some(b.pilot_id)),
-            reference("schedule_id", "schedules", Some(b.schedule_id)),
-            reference("aircraft_id", "aircraft", b.aircraft_id),
+            reference("pilot_id", Table::Pilots, Some(b.pilot_id)),
+            reference("schedule_id", Table::Schedules, Some(b.schedule_id)),
+            reference("aircraft_id", Table::Aircraft, b.aircraft_id),
         ])
     }
 
     fn update(b: BookingChanges) -> Result<Vec<Col>, ApiError> {
         let mut cols = vec![];
-        patched(&mut cols, b.aircraft_id, |v| reference("aircraft_id", "aircraft", v));
+        patched(&mut cols, b.aircraft_id, |v| reference("aircraft_id", Table::Aircraft, v));
         Ok(cols)
     }
 }
@@ -74,15 +75,18 @@ pub struct PilotChanges {
 impl Writable for Pilot {
     const NAME: &'static str = "pilot";
     /// A pilot with flights keeps them: ban instead of deleting.
-    const REFERENCED_BY: &'static [(&'static str, &'static str)] =
-        &[("pireps", "pilot_id"), ("transfers", "pilot_id"), ("registrations", "pilot_id")];
-    const OWNS: &'static [(&'static str, &'static str)] = &[
-        ("pilot_api_keys", "pilot_id"),
-        ("pilot_badges", "pilot_id"),
-        ("pilot_notes", "pilot_id"),
-        ("point_awards", "pilot_id"),
-        ("bookings", "pilot_id"),
-        ("oauth_tokens", "pilot_id"),
+    const REFERENCED_BY: &'static [(Table, &'static str)] = &[
+        (Table::Pireps, "pilot_id"),
+        (Table::Transfers, "pilot_id"),
+        (Table::Registrations, "pilot_id"),
+    ];
+    const OWNS: &'static [(Table, &'static str)] = &[
+        (Table::PilotApiKeys, "pilot_id"),
+        (Table::PilotBadges, "pilot_id"),
+        (Table::PilotNotes, "pilot_id"),
+        (Table::PointAwards, "pilot_id"),
+        (Table::Bookings, "pilot_id"),
+        (Table::OauthTokens, "pilot_id"),
     ];
     type Create = PilotChanges;
     type Update = PilotChanges;
@@ -118,9 +122,9 @@ impl Writable for Pilot {
             cols.push(text("email", v.trim().to_lowercase()));
         }
         for (name, table, id) in [
-            ("hub_id", "hubs", p.hub_id),
-            ("airport_id", "airports", p.airport_id),
-            ("rank_id", "ranks", p.rank_id),
+            ("hub_id", Table::Hubs, p.hub_id),
+            ("airport_id", Table::Airports, p.airport_id),
+            ("rank_id", Table::Ranks, p.rank_id),
         ] {
             patched(&mut cols, id, |v| reference(name, table, v));
         }
@@ -146,7 +150,7 @@ impl Keyed for Comment {
 }
 
 impl Resource for Comment {
-    const TABLE: &'static str = "pirep_comments";
+    const TABLE: Table = Table::PirepComments;
     const COLUMNS: &'static str = "id, pirep_id, author, body, created_at";
 }
 
@@ -168,7 +172,7 @@ impl Keyed for Note {
 }
 
 impl Resource for Note {
-    const TABLE: &'static str = "pilot_notes";
+    const TABLE: Table = Table::PilotNotes;
     const COLUMNS: &'static str = "id, pilot_id, author, body, created_at";
     const ORDER: Order = Order::NewestFirst;
 }
@@ -264,7 +268,7 @@ pub async fn add_note(
         ("body", resource::Value::Text(input.body)),
         ("created_at", resource::Value::Text(Timestamp::now().to_db())),
     ];
-    let note = resource::insert(&mut tx, caller.org, "pilot_notes", &row).await?;
+    let note = resource::insert(&mut tx, caller.org, Table::PilotNotes, &row).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Data { data: crud::fetch::<Note>(&state, caller.org, note).await? }))
 }
@@ -313,7 +317,7 @@ pub async fn award_points(
         ("author", resource::Value::Text(caller.actor())),
         ("created_at", resource::Value::Text(now.clone())),
     ];
-    resource::insert(&mut tx, caller.org, "point_awards", &row).await?;
+    resource::insert(&mut tx, caller.org, Table::PointAwards, &row).await?;
     crate::storage::pilots::add_points(&mut tx, caller.org, id, input.points).await?;
     tx.commit().await?;
     let pilot = crud::fetch::<Pilot>(&state, caller.org, id).await?;
@@ -361,7 +365,7 @@ macro_rules! last {
 }
 
 impl Resource for LiveFlight {
-    const TABLE: &'static str = "pireps";
+    const TABLE: Table = Table::Pireps;
     const COLUMNS: &'static str = concat!(
         "pireps.id, pireps.pilot_id, pireps.flight_number, pireps.aircraft_id, ",
         "pireps.departure_airport_id, pireps.arrival_airport_id, pireps.phase, ",

@@ -1,6 +1,7 @@
 //! `ops:config:write` actions beyond plain rows: creating routes with their
 //! subfleets, reordering ranks, honorary ranks and hub membership.
 
+use crate::storage::Table;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -31,15 +32,15 @@ pub async fn create_route(
     let mut tx = state.db.begin().await?;
     let mut check = Check::default();
     for (field, table, id) in [
-        ("airline_id", "airlines", r.airline_id),
-        ("departure_airport_id", "airports", r.departure_airport_id),
-        ("arrival_airport_id", "airports", r.arrival_airport_id),
+        ("airline_id", Table::Airlines, r.airline_id),
+        ("departure_airport_id", Table::Airports, r.departure_airport_id),
+        ("arrival_airport_id", Table::Airports, r.arrival_airport_id),
     ] {
         let found = resource::exists(&mut tx, caller.org, table, id).await?;
         check.field(found, field, &format!("there is no {table} row with id {id}"));
     }
     for (i, id) in r.subfleet_ids.iter().enumerate() {
-        let found = resource::exists(&mut tx, caller.org, "subfleets", *id).await?;
+        let found = resource::exists(&mut tx, caller.org, Table::Subfleets, *id).await?;
         check.field(
             found,
             &format!("subfleet_ids[{i}]"),

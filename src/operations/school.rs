@@ -2,6 +2,7 @@
 //! Compliance changes, signoffs and maintenance items coming due write
 //! their events in the same transaction.
 
+use crate::storage::Table;
 use serde::Deserialize;
 
 use super::crud::{float, int, opt_text, patched, reference, text, Check, Col, Writable};
@@ -16,10 +17,10 @@ fn date(check: &mut Check, field: &str, value: &Option<String>) {
     check.field(ok, field, "must be a date: YYYY-MM-DD");
 }
 
-fn subject_table(kind: &str) -> Option<&'static str> {
+fn subject_table(kind: &str) -> Option<Table> {
     match kind {
-        "pilot" => Some("pilots"),
-        "aircraft" => Some("aircraft"),
+        "pilot" => Some(Table::Pilots),
+        "aircraft" => Some(Table::Aircraft),
         _ => None,
     }
 }
@@ -127,9 +128,9 @@ impl Writable for Signoff {
         );
         check.done()?;
         Ok(vec![
-            reference("student_id", "pilots", Some(s.student_id)),
-            reference("program_id", "training_programs", Some(s.program_id)),
-            reference("item_id", "training_items", Some(s.item_id)),
+            reference("student_id", Table::Pilots, Some(s.student_id)),
+            reference("program_id", Table::TrainingPrograms, Some(s.program_id)),
+            reference("item_id", Table::TrainingItems, Some(s.item_id)),
             text("signed_by", s.signed_by),
             text("signed_at", Timestamp::now().to_db()),
         ])
@@ -179,7 +180,7 @@ impl Writable for MaintenanceItem {
         date(&mut check, "due_on", &m.due_on);
         check.done()?;
         let mut cols = vec![
-            reference("aircraft_id", "aircraft", Some(m.aircraft_id)),
+            reference("aircraft_id", Table::Aircraft, Some(m.aircraft_id)),
             text("name", m.name),
             opt_text("due_on", m.due_on),
         ];
@@ -263,7 +264,7 @@ impl Writable for WorkOrder {
         check.field(!w.title.trim().is_empty(), "title", "must not be empty");
         check.done()?;
         Ok(vec![
-            reference("aircraft_id", "aircraft", Some(w.aircraft_id)),
+            reference("aircraft_id", Table::Aircraft, Some(w.aircraft_id)),
             text("title", w.title),
             text("status", "open"),
             text("opened_at", Timestamp::now().to_db()),
@@ -343,7 +344,7 @@ impl Writable for PlanningRow {
         }
         check.done()?;
         let resource = if s.resource_type == "aircraft" {
-            reference("resource_id", "aircraft", Some(s.resource_id))
+            reference("resource_id", Table::Aircraft, Some(s.resource_id))
         } else {
             int("resource_id", s.resource_id)
         };
@@ -351,8 +352,8 @@ impl Writable for PlanningRow {
             text("title", s.title),
             text("starts_at", starts.expect("checked").to_db()),
             text("ends_at", ends.expect("checked").to_db()),
-            reference("instructor_id", "staff_users", s.instructor_id),
-            reference("student_id", "pilots", s.student_id),
+            reference("instructor_id", Table::StaffUsers, s.instructor_id),
+            reference("student_id", Table::Pilots, s.student_id),
             text("resource_type", s.resource_type),
             resource,
         ])

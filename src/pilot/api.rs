@@ -1,6 +1,7 @@
 //! The Pilot API (`/api/v3/pilot/*`): what a third-party app may read and do
 //! for the pilot who consented, and nothing of anyone else.
 
+use crate::storage::Table;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::Router;
@@ -254,14 +255,14 @@ async fn book(
     Json(input): Json<NewBooking>,
 ) -> Result<(StatusCode, Data<Booking>), ApiError> {
     let mut tx = state.db.begin().await?;
-    if !resource::exists(&mut tx, caller.org, "schedules", input.schedule_id).await? {
+    if !resource::exists(&mut tx, caller.org, Table::Schedules, input.schedule_id).await? {
         return Err(ApiError::invalid_field(
             "schedule_id",
             format!("there is no schedule with id {}", input.schedule_id),
         ));
     }
     if let Some(aircraft) = input.aircraft_id {
-        if !resource::exists(&mut tx, caller.org, "aircraft", aircraft).await? {
+        if !resource::exists(&mut tx, caller.org, Table::Aircraft, aircraft).await? {
             return Err(ApiError::invalid_field(
                 "aircraft_id",
                 format!("there is no aircraft with id {aircraft}"),

@@ -1,13 +1,14 @@
 //! Activities: events, tours (with legs), rosters, focus airports,
 //! community goals and challenges.
 
+use super::Table;
 use serde::Serialize;
 
 use super::resource::{FilterKind, Resource};
 use crate::domain::{AirportId, Timestamp};
 
 macro_rules! activity {
-    ($name:ident, $table:literal, $columns:literal, { $($field:ident : $ty:ty),* $(,)? }) => {
+    ($name:ident, $table:expr, $columns:literal, { $($field:ident : $ty:ty),* $(,)? }) => {
         #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
         pub struct $name {
             pub id: i64,
@@ -23,29 +24,29 @@ macro_rules! activity {
         }
 
         impl Resource for $name {
-            const TABLE: &'static str = $table;
+            const TABLE: Table = $table;
             const COLUMNS: &'static str = concat!("id, ", $columns, ", created_at");
         }
     };
 }
 
-activity!(ActivityEvent, "activity_events", "name, description, airport_id, starts_at, ends_at, points", {
+activity!(ActivityEvent, Table::ActivityEvents, "name, description, airport_id, starts_at, ends_at, points", {
     name: String, description: String, airport_id: Option<AirportId>,
     starts_at: String, ends_at: String, points: i64,
 });
-activity!(Tour, "tours", "name, description, points", {
+activity!(Tour, Table::Tours, "name, description, points", {
     name: String, description: String, points: i64,
 });
-activity!(Roster, "rosters", "name, description, starts_at, ends_at", {
+activity!(Roster, Table::Rosters, "name, description, starts_at, ends_at", {
     name: String, description: String, starts_at: String, ends_at: String,
 });
-activity!(FocusAirport, "focus_airports", "airport_id, bonus_points, starts_at, ends_at", {
+activity!(FocusAirport, Table::FocusAirports, "airport_id, bonus_points, starts_at, ends_at", {
     airport_id: AirportId, bonus_points: i64, starts_at: String, ends_at: String,
 });
-activity!(CommunityGoal, "community_goals", "name, metric, target, starts_at, ends_at", {
+activity!(CommunityGoal, Table::CommunityGoals, "name, metric, target, starts_at, ends_at", {
     name: String, metric: String, target: f64, starts_at: String, ends_at: String,
 });
-activity!(Challenge, "challenges", "name, description, points, starts_at, ends_at", {
+activity!(Challenge, Table::Challenges, "name, description, points, starts_at, ends_at", {
     name: String, description: String, points: i64, starts_at: String, ends_at: String,
 });
 
@@ -66,7 +67,7 @@ impl super::page::Keyed for TourLeg {
 }
 
 impl Resource for TourLeg {
-    const TABLE: &'static str = "tour_legs";
+    const TABLE: Table = Table::TourLegs;
     const COLUMNS: &'static str = "id, tour_id, position, departure_airport_id, arrival_airport_id";
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =
         &[("tour_id", "tour_id", FilterKind::Int)];

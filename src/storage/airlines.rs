@@ -1,5 +1,6 @@
 //! Airlines within an org (an org may fly several brands).
 
+use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -18,7 +19,7 @@ pub struct Airline {
 keyed!(Airline);
 
 impl Resource for Airline {
-    const TABLE: &'static str = "airlines";
+    const TABLE: Table = Table::Airlines;
     const COLUMNS: &'static str = "id, code, icao, name, created_at";
 }
 

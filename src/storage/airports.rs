@@ -1,5 +1,6 @@
 //! Airports an org flies to.
 
+use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -22,7 +23,7 @@ pub struct Airport {
 keyed!(Airport);
 
 impl Resource for Airport {
-    const TABLE: &'static str = "airports";
+    const TABLE: Table = Table::Airports;
     const COLUMNS: &'static str =
         "id, icao, iata, name, city, country, latitude, longitude, created_at";
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =

@@ -1,5 +1,6 @@
 //! News the org publishes to its pilots.
 
+use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -21,7 +22,7 @@ pub struct Announcement {
 keyed!(Announcement);
 
 impl Resource for Announcement {
-    const TABLE: &'static str = "announcements";
+    const TABLE: Table = Table::Announcements;
     const COLUMNS: &'static str = "id, title, subtitle, body, link, image, published_at";
     const ORDER: Order = Order::NewestFirst;
 }

@@ -1,6 +1,7 @@
 //! Legacy API tokens (vAMSYS-style): named, shown once, stored as SHA-256,
 //! an unrestricted Operations credential. Deleting one ends it at once.
 
+use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -30,7 +31,7 @@ impl super::page::Keyed for ApiToken {
 }
 
 impl Resource for ApiToken {
-    const TABLE: &'static str = "api_tokens";
+    const TABLE: Table = Table::ApiTokens;
     const COLUMNS: &'static str = "id, name, created_at, last_used_at";
     const ORDER: Order = Order::NewestFirst;
 }
@@ -67,6 +68,6 @@ pub async fn find(db: &Db, token: &str) -> Result<Option<(OrgId, i64, bool)>, sq
     .fetch_optional(db.reader())
     .await?;
     let Some((org, id, last_used, plan)) = row else { return Ok(None) };
-    super::touch(db, "api_tokens", id, last_used.as_deref()).await?;
+    super::touch(db, super::Table::ApiTokens, id, last_used.as_deref()).await?;
     Ok(Some((OrgId(org), id, plan == crate::domain::org::Plan::Trial.as_str())))
 }

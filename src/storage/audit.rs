@@ -1,5 +1,6 @@
 //! The audit trail: who changed which credential or setting, and when.
 
+use super::Table;
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::AnyConnection;
@@ -28,7 +29,7 @@ impl super::page::Keyed for AuditEntry {
 }
 
 impl Resource for AuditEntry {
-    const TABLE: &'static str = "audit_log";
+    const TABLE: Table = Table::AuditLog;
     const COLUMNS: &'static str = "id, actor, action, target_kind, target_id, detail, created_at";
     const ORDER: Order = Order::NewestFirst;
 }

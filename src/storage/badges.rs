@@ -1,5 +1,6 @@
 //! Badges awarded to pilots.
 
+use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -18,7 +19,7 @@ pub struct Badge {
 keyed!(Badge);
 
 impl Resource for Badge {
-    const TABLE: &'static str = "badges";
+    const TABLE: Table = Table::Badges;
     const COLUMNS: &'static str = "id, name, description, image_url, created_at";
 }
 

@@ -1,5 +1,6 @@
 //! Bookings (bids): a pilot's claim on a schedule, maybe with a pinned aircraft.
 
+use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -18,7 +19,7 @@ pub struct Booking {
 keyed!(Booking);
 
 impl Resource for Booking {
-    const TABLE: &'static str = "bookings";
+    const TABLE: Table = Table::Bookings;
     const COLUMNS: &'static str = "id, pilot_id, schedule_id, aircraft_id, created_at";
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
         ("pilot_id", "pilot_id", FilterKind::Int),

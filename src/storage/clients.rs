@@ -1,6 +1,7 @@
 //! OAuth clients (Operations and Pilot). Secrets are returned once, at
 //! creation or reset; only their SHA-256 is kept.
 
+use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -62,7 +63,7 @@ impl super::page::Keyed for Client {
 }
 
 impl Resource for Client {
-    const TABLE: &'static str = "oauth_clients";
+    const TABLE: Table = Table::OauthClients;
     const COLUMNS: &'static str = "id, client_id, kind, name, scopes, redirect_uris, \
          privacy_policy_url, revoked, CASE WHEN secret_hash IS NULL THEN 0 ELSE 1 END AS confidential, \
          attested_by, attested_at, created_at, updated_at";

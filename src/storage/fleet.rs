@@ -1,6 +1,7 @@
 //! The fleet: subfleets (aircraft types with capacities and a minimum rank)
 //! and the aircraft in them.
 
+use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -22,7 +23,7 @@ pub struct Subfleet {
 keyed!(Subfleet);
 
 impl Resource for Subfleet {
-    const TABLE: &'static str = "subfleets";
+    const TABLE: Table = Table::Subfleets;
     const COLUMNS: &'static str =
         "id, airline_id, type_code, name, passengers, cargo_kg, min_rank_id, created_at";
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =
@@ -76,7 +77,7 @@ pub struct Aircraft {
 keyed!(Aircraft);
 
 impl Resource for Aircraft {
-    const TABLE: &'static str = "aircraft";
+    const TABLE: Table = Table::Aircraft;
     const COLUMNS: &'static str =
         "id, subfleet_id, registration, name, icao, status, airport_id, airframe_hours, created_at";
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[

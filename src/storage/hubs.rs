@@ -1,5 +1,6 @@
 //! Hubs: the airports pilots are based at.
 
+use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -18,7 +19,7 @@ pub struct Hub {
 keyed!(Hub);
 
 impl Resource for Hub {
-    const TABLE: &'static str = "hubs";
+    const TABLE: Table = Table::Hubs;
     const FROM: &'static str = "hubs JOIN airports ON airports.id = hubs.airport_id";
     const COLUMNS: &'static str = "hubs.id, hubs.name, hubs.airport_id, \
          airports.icao AS airport_icao, hubs.created_at";

@@ -7,6 +7,7 @@ pub mod migrate;
 pub mod page;
 pub mod resource;
 pub mod sql;
+pub mod tables;
 
 pub mod activities;
 pub mod airlines;
@@ -45,6 +46,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use sql::Sql;
+pub use tables::Table;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -256,7 +258,7 @@ impl From<i64> for Flag {
 /// for people, and a write per request would cost every request.
 pub async fn touch(
     db: &Db,
-    table: &str,
+    table: Table,
     id: i64,
     last_used: Option<&str>,
 ) -> Result<(), sqlx::Error> {

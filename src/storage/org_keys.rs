@@ -1,6 +1,7 @@
 //! Org API keys (`gaf_pk_…`) for the Public API: shown once, stored as
 //! SHA-256 with a short prefix to tell them apart, each with its scopes.
 
+use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -35,7 +36,7 @@ impl super::page::Keyed for OrgKey {
 }
 
 impl Resource for OrgKey {
-    const TABLE: &'static str = "org_keys";
+    const TABLE: Table = Table::OrgKeys;
     const COLUMNS: &'static str = "id, name, prefix, scopes, created_at, last_used_at, revoked_at";
     const ORDER: Order = Order::NewestFirst;
 }
@@ -99,7 +100,7 @@ pub async fn find(db: &Db, key: &str) -> Result<Option<FoundKey>, sqlx::Error> {
         return Ok(None);
     };
     if revoked.is_none() {
-        super::touch(db, "org_keys", id, last_used.as_deref()).await?;
+        super::touch(db, super::Table::OrgKeys, id, last_used.as_deref()).await?;
     }
     Ok(Some(FoundKey {
         org: OrgId(org),

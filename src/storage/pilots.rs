@@ -1,5 +1,6 @@
 //! Pilots and their ACARS API keys.
 
+use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -38,7 +39,7 @@ pub struct Pilot {
 keyed!(Pilot);
 
 impl Resource for Pilot {
-    const TABLE: &'static str = "pilots";
+    const TABLE: Table = Table::Pilots;
     const COLUMNS: &'static str = "id, ident, airline_id, number, first_name, last_name, email, \
          password_hash, state, rank_id, hub_id, airport_id, flight_minutes, flights, points, \
          created_at, updated_at";

@@ -3,6 +3,7 @@
 //! State changes go through `apply`, which asks the domain state machine and
 //! moves the pilot's totals in the same transaction.
 
+use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -43,7 +44,7 @@ pub struct Pirep {
 keyed!(Pirep);
 
 impl Resource for Pirep {
-    const TABLE: &'static str = "pireps";
+    const TABLE: Table = Table::Pireps;
     const COLUMNS: &'static str = "id, pilot_id, airline_id, schedule_id, aircraft_id, \
          flight_number, departure_airport_id, arrival_airport_id, route, flight_level, state, \
          source, phase, distance_nm, flight_minutes, landing_rate, fuel_used, points, \

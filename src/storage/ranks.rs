@@ -1,5 +1,6 @@
 //! Ranks, ordered, each reached at a number of hours.
 
+use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -21,7 +22,7 @@ pub struct Rank {
 keyed!(Rank);
 
 impl Resource for Rank {
-    const TABLE: &'static str = "ranks";
+    const TABLE: Table = Table::Ranks;
     const COLUMNS: &'static str =
         "id, name, min_hours, sort_order, image_url, honorary, created_at";
 }

@@ -1,5 +1,6 @@
 //! People applying to join, and pilots asking to move hub.
 
+use super::Table;
 use serde::Serialize;
 
 use super::page::Order;
@@ -33,7 +34,7 @@ pub struct TransferId(pub i64);
 keyed!(Registration, Transfer);
 
 impl Resource for Registration {
-    const TABLE: &'static str = "registrations";
+    const TABLE: Table = Table::Registrations;
     const COLUMNS: &'static str =
         "id, first_name, last_name, email, hub_id, status, pilot_id, decided_at, created_at";
     const ORDER: Order = Order::NewestFirst;
@@ -54,7 +55,7 @@ pub struct Transfer {
 }
 
 impl Resource for Transfer {
-    const TABLE: &'static str = "transfers";
+    const TABLE: Table = Table::Transfers;
     const COLUMNS: &'static str = "id, pilot_id, to_hub_id, reason, status, decided_at, created_at";
     const ORDER: Order = Order::NewestFirst;
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =

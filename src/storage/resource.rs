@@ -10,10 +10,10 @@ use crate::domain::OrgId;
 
 pub trait Resource: for<'r> FromRow<'r, AnyRow> + Keyed + Send + Unpin {
     /// The table whose `id` and `org_id` are the resource's own.
-    const TABLE: &'static str;
+    const TABLE: super::Table;
     /// What the rows are selected from: the table, or the table joined with
     /// what a row shows of its neighbours.
-    const FROM: &'static str = Self::TABLE;
+    const FROM: &'static str = Self::TABLE.name();
     const COLUMNS: &'static str;
     const ORDER: Order = Order::OldestFirst;
     /// Query parameters a list may be filtered by: (parameter, column, kind).
@@ -158,7 +158,7 @@ impl Value {
 pub async fn insert(
     conn: &mut sqlx::AnyConnection,
     org: OrgId,
-    table: &str,
+    table: super::Table,
     columns: &[(&'static str, Value)],
 ) -> Result<i64, sqlx::Error> {
     let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
@@ -177,7 +177,7 @@ pub async fn insert(
 pub async fn update(
     conn: &mut sqlx::AnyConnection,
     org: OrgId,
-    table: &str,
+    table: super::Table,
     id: i64,
     columns: &[(&'static str, Value)],
 ) -> Result<bool, sqlx::Error> {
@@ -199,7 +199,7 @@ pub async fn update(
 pub async fn delete(
     conn: &mut sqlx::AnyConnection,
     org: OrgId,
-    table: &str,
+    table: super::Table,
     id: i64,
 ) -> Result<bool, sqlx::Error> {
     let mut sql = Sql::new(format!("DELETE FROM {table} WHERE org_id = "));
@@ -210,7 +210,7 @@ pub async fn delete(
 pub async fn exists(
     conn: &mut sqlx::AnyConnection,
     org: OrgId,
-    table: &str,
+    table: super::Table,
     id: i64,
 ) -> Result<bool, sqlx::Error> {
     let mut sql = Sql::new(format!("SELECT COUNT(*) FROM {table} WHERE org_id = "));
@@ -223,7 +223,7 @@ pub async fn exists(
 pub async fn count_references(
     conn: &mut sqlx::AnyConnection,
     org: OrgId,
-    table: &str,
+    table: super::Table,
     column: &str,
     id: i64,
 ) -> Result<i64, sqlx::Error> {
@@ -237,7 +237,7 @@ pub async fn count_references(
 pub async fn delete_where(
     conn: &mut sqlx::AnyConnection,
     org: OrgId,
-    table: &str,
+    table: super::Table,
     column: &str,
     id: i64,
 ) -> Result<u64, sqlx::Error> {

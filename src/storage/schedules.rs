@@ -1,5 +1,6 @@
 //! Schedules (the seed's "routes"): flights an org offers.
 
+use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -30,7 +31,7 @@ pub struct Schedule {
 keyed!(Schedule);
 
 impl Resource for Schedule {
-    const TABLE: &'static str = "schedules";
+    const TABLE: Table = Table::Schedules;
     const COLUMNS: &'static str = "id, airline_id, flight_number, departure_airport_id, \
          arrival_airport_id, route, flight_level, distance_nm, departure_time, arrival_time, \
          flight_minutes, days_of_week, flight_type, notes, active, created_at";

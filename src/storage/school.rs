@@ -1,6 +1,7 @@
 //! Flight-school records: compliance, training, finance, maintenance, VTRs
 //! and planning. Rows as the Public API shows them.
 
+use super::Table;
 use serde::Serialize;
 
 use super::page::Order;
@@ -22,7 +23,7 @@ pub struct ComplianceRecord {
 }
 
 impl Resource for ComplianceRecord {
-    const TABLE: &'static str = "compliance_records";
+    const TABLE: Table = Table::ComplianceRecords;
     const COLUMNS: &'static str =
         "id, subject_type, subject_id, record_type, valid_until, status, updated_at";
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
@@ -43,7 +44,7 @@ pub struct Signoff {
 }
 
 impl Resource for Signoff {
-    const TABLE: &'static str = "signoffs";
+    const TABLE: Table = Table::Signoffs;
     const FROM: &'static str =
         "signoffs JOIN training_items ON training_items.id = signoffs.item_id";
     const COLUMNS: &'static str =
@@ -66,7 +67,7 @@ pub struct TrainingProgress {
 }
 
 impl Resource for TrainingProgress {
-    const TABLE: &'static str = "enrolments";
+    const TABLE: Table = Table::Enrolments;
     const FROM: &'static str =
         "enrolments JOIN training_programs ON training_programs.id = enrolments.program_id";
     const COLUMNS: &'static str = "enrolments.id, enrolments.student_id, enrolments.program_id, \
@@ -91,7 +92,7 @@ pub struct FinanceSummary {
 }
 
 impl Resource for FinanceSummary {
-    const TABLE: &'static str = "finance_summaries";
+    const TABLE: Table = Table::FinanceSummaries;
     const COLUMNS: &'static str = "id, period, revenue_cents, costs_cents, currency";
     const ORDER: Order = Order::NewestFirst;
 }
@@ -109,7 +110,7 @@ pub struct Invoice {
 }
 
 impl Resource for Invoice {
-    const TABLE: &'static str = "invoices";
+    const TABLE: Table = Table::Invoices;
     const COLUMNS: &'static str =
         "id, number, student_id, issued_on, due_on, status, currency, total_cents";
     const ORDER: Order = Order::NewestFirst;
@@ -127,7 +128,7 @@ pub struct InvoiceLine {
 }
 
 impl Resource for InvoiceLine {
-    const TABLE: &'static str = "invoice_lines";
+    const TABLE: Table = Table::InvoiceLines;
     const COLUMNS: &'static str = "id, description, quantity, unit_cents, amount_cents";
 }
 
@@ -141,7 +142,7 @@ pub struct MaintenanceItem {
 }
 
 impl Resource for MaintenanceItem {
-    const TABLE: &'static str = "maintenance_items";
+    const TABLE: Table = Table::MaintenanceItems;
     const COLUMNS: &'static str = "id, aircraft_id, name, due_on, due_hours";
 }
 
@@ -156,7 +157,7 @@ pub struct WorkOrder {
 }
 
 impl Resource for WorkOrder {
-    const TABLE: &'static str = "work_orders";
+    const TABLE: Table = Table::WorkOrders;
     const COLUMNS: &'static str = "id, aircraft_id, title, status, opened_at, closed_at";
     const ORDER: Order = Order::NewestFirst;
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =
@@ -176,7 +177,7 @@ pub struct Vtr {
 }
 
 impl Resource for Vtr {
-    const TABLE: &'static str = "vtrs";
+    const TABLE: Table = Table::Vtrs;
     const COLUMNS: &'static str = "id, student_id, title, issued_on, file_name, size_bytes";
     const ORDER: Order = Order::NewestFirst;
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =
@@ -197,7 +198,7 @@ pub struct PlanningRow {
 }
 
 impl Resource for PlanningRow {
-    const TABLE: &'static str = "planning_sessions";
+    const TABLE: Table = Table::PlanningSessions;
     const COLUMNS: &'static str =
         "id, title, starts_at, ends_at, instructor_id, student_id, resource_type, resource_id";
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
@@ -217,7 +218,7 @@ pub struct EventRow {
 }
 
 impl Resource for EventRow {
-    const TABLE: &'static str = "events";
+    const TABLE: Table = Table::Events;
     const COLUMNS: &'static str = "id, uuid, event_type, payload, created_at";
     const ORDER: Order = Order::NewestFirst;
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =

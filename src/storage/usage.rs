@@ -1,6 +1,7 @@
 //! The request log and per-credential daily usage. Rows arrive in batches
 //! from the request-log writer (`http::request_log`), never per request.
 
+use super::Table;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -195,7 +196,7 @@ impl super::page::Keyed for LogRow {
 }
 
 impl super::resource::Resource for LogRow {
-    const TABLE: &'static str = "request_log";
+    const TABLE: Table = Table::RequestLog;
     const COLUMNS: &'static str =
         "id, at, credential_kind, credential_id, pilot_id, method, route, \
         path, status, duration_us, ip, user_agent, request_id";

@@ -3,6 +3,7 @@
 //! Each step is one short transaction, so a crash between steps loses nothing:
 //! an unclaimed delivery is claimed again once its lease runs out.
 
+use super::Table;
 use std::collections::HashMap;
 
 use chrono::Duration;
@@ -66,7 +67,7 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for Endpoint {
 }
 
 impl super::resource::Resource for Endpoint {
-    const TABLE: &'static str = "webhook_endpoints";
+    const TABLE: Table = Table::WebhookEndpoints;
     const COLUMNS: &'static str = "id, url, description, event_types, enabled, failure_streak, \
         last_success_at, disabled_reason, previous_secret_expires_at, created_at";
 }
@@ -89,7 +90,7 @@ pub struct Delivery {
 }
 
 impl super::resource::Resource for Delivery {
-    const TABLE: &'static str = "webhook_deliveries";
+    const TABLE: Table = Table::WebhookDeliveries;
     const COLUMNS: &'static str =
         "id, uuid, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, completed_at";
     const ORDER: super::page::Order = super::page::Order::NewestFirst;

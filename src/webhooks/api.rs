@@ -2,6 +2,7 @@
 //! edit, rotate the secret, ping, and read the delivery log. Reading needs
 //! `api.settings.view`, changes `api.settings.manage`; every change is audited.
 
+use crate::storage::Table;
 use std::collections::HashMap;
 
 use axum::extract::State;
@@ -166,11 +167,11 @@ async fn edit(
         }
     }
     let mut tx = state.db.begin().await?;
-    if !resource::exists(&mut tx, staff.org.id, "webhook_endpoints", id).await? {
+    if !resource::exists(&mut tx, staff.org.id, Table::WebhookEndpoints, id).await? {
         return Err(ApiError::not_found(format!("no webhook endpoint with id {id}")));
     }
     if !columns.is_empty() {
-        resource::update(&mut tx, staff.org.id, "webhook_endpoints", id, &columns).await?;
+        resource::update(&mut tx, staff.org.id, Table::WebhookEndpoints, id, &columns).await?;
     }
     let changed: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
     staff
@@ -192,7 +193,7 @@ async fn delete(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     staff.require_api_settings(ApiSettingsManage)?;
-    let what = ("webhook_endpoints", "webhook_endpoint", "webhook endpoint");
+    let what = (Table::WebhookEndpoints, "webhook_endpoint", "webhook endpoint");
     staff.delete_audited(&state.db, what, id, "webhook.deleted").await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -416,7 +416,11 @@ async fn the_same_insert_takes_nulls_and_values_in_any_order() {
                 ("due_hours", due_hours),
                 ("created_at", Value::Text("2026-01-01T00:00:00.000000Z".into())),
             ];
-            ids.push(insert(&mut tx, org, "maintenance_items", &row).await.unwrap());
+            ids.push(
+                insert(&mut tx, org, airside::storage::Table::MaintenanceItems, &row)
+                    .await
+                    .unwrap(),
+            );
         }
         tx.commit().await.unwrap();
         for (id, (due_on, due_hours)) in ids.iter().zip(rows) {

@@ -39,6 +39,7 @@ async fn insert(
     row: &[(&'static str, airside::storage::resource::Value)],
 ) -> i64 {
     let mut tx = db.begin().await.unwrap();
+    let table: airside::storage::Table = table.parse().unwrap();
     let id = airside::storage::resource::insert(&mut tx, org, table, row).await.unwrap();
     tx.commit().await.unwrap();
     id

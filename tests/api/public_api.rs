@@ -232,7 +232,7 @@ async fn maintenance_due_counts_at_the_boundaries() {
     let aircraft = insert(
         &mut tx,
         school,
-        "aircraft",
+        airside::storage::Table::Aircraft,
         &[
             ("subfleet_id", V::Int(subfleet)),
             ("registration", V::Text("G-EDGE".into())),
@@ -254,7 +254,7 @@ async fn maintenance_due_counts_at_the_boundaries() {
         insert(
             &mut tx,
             school,
-            "maintenance_items",
+            airside::storage::Table::MaintenanceItems,
             &[
                 ("aircraft_id", V::Int(aircraft)),
                 ("name", V::Text("item".into())),
