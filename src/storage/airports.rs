@@ -45,20 +45,16 @@ pub async fn create(
     org: OrgId,
     new: &NewAirport<'_>,
 ) -> Result<AirportId, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO airports (org_id, icao, iata, name, city, country, latitude, longitude, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(org.0)
-    .bind(new.icao.to_ascii_uppercase())
-    .bind(new.iata)
-    .bind(new.name)
-    .bind(new.city)
-    .bind(new.country)
-    .bind(new.latitude)
-    .bind(new.longitude)
-    .bind(Timestamp::now().to_db())
-    .fetch_one(conn)
-    .await
-    .map(AirportId)
+    use super::resource::{insert, Value};
+    let row = [
+        ("icao", Value::text(new.icao.to_ascii_uppercase())),
+        ("iata", Value::opt_text(new.iata)),
+        ("name", Value::text(new.name)),
+        ("city", Value::opt_text(new.city)),
+        ("country", Value::opt_text(new.country)),
+        ("latitude", Value::Float(new.latitude)),
+        ("longitude", Value::Float(new.longitude)),
+        ("created_at", Value::now()),
+    ];
+    insert(conn, org, Table::Airports, &row).await.map(AirportId)
 }

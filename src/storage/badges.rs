@@ -29,16 +29,13 @@ pub async fn create(
     name: &str,
     description: &str,
 ) -> Result<BadgeId, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO badges (org_id, name, description, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(org.0)
-    .bind(name)
-    .bind(description)
-    .bind(Timestamp::now().to_db())
-    .fetch_one(conn)
-    .await
-    .map(BadgeId)
+    use super::resource::{insert, Value};
+    let row = [
+        ("name", Value::text(name)),
+        ("description", Value::text(description)),
+        ("created_at", Value::now()),
+    ];
+    insert(conn, org, Table::Badges, &row).await.map(BadgeId)
 }
 
 pub async fn award(

@@ -34,18 +34,16 @@ pub async fn create(
     schedule: ScheduleId,
     aircraft: Option<AircraftId>,
 ) -> Result<BookingId, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO bookings (org_id, pilot_id, schedule_id, aircraft_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(org.0)
-    .bind(pilot.0)
-    .bind(schedule.0)
-    .bind(aircraft.map(|a| a.0))
-    .bind(Timestamp::now().to_db())
-    .fetch_one(conn)
-    .await
-    .map(BookingId)
+    // One write path per table: the Operations API's bookings go through
+    // `resource::insert` too.
+    use super::resource::{insert, Value};
+    let row = [
+        ("pilot_id", Value::Int(pilot.0)),
+        ("schedule_id", Value::Int(schedule.0)),
+        ("aircraft_id", Value::opt_int(aircraft.map(|a| a.0))),
+        ("created_at", Value::now()),
+    ];
+    insert(conn, org, Table::Bookings, &row).await.map(BookingId)
 }
 
 /// A booking of the pilot: its schedule and pinned aircraft.

@@ -5,7 +5,7 @@ use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use super::resource::{keyed, FilterKind, Resource};
+use super::resource::{insert, keyed, FilterKind, Resource, Value};
 use crate::domain::{AircraftId, AirlineId, AirportId, OrgId, RankId, SubfleetId, Timestamp};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -44,21 +44,16 @@ pub async fn create_subfleet(
     org: OrgId,
     new: &NewSubfleet<'_>,
 ) -> Result<SubfleetId, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO subfleets (org_id, airline_id, type_code, name, passengers, cargo_kg, min_rank_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(org.0)
-    .bind(new.airline.0)
-    .bind(new.type_code)
-    .bind(new.name)
-    .bind(new.passengers)
-    .bind(new.cargo_kg)
-    .bind(new.min_rank.map(|r| r.0))
-    .bind(Timestamp::now().to_db())
-    .fetch_one(conn)
-    .await
-    .map(SubfleetId)
+    let row = [
+        ("airline_id", Value::Int(new.airline.0)),
+        ("type_code", Value::text(new.type_code)),
+        ("name", Value::text(new.name)),
+        ("passengers", Value::Int(new.passengers)),
+        ("cargo_kg", Value::Int(new.cargo_kg)),
+        ("min_rank_id", Value::opt_int(new.min_rank.map(|r| r.0))),
+        ("created_at", Value::now()),
+    ];
+    insert(conn, org, Table::Subfleets, &row).await.map(SubfleetId)
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -101,19 +96,14 @@ pub async fn create_aircraft(
     org: OrgId,
     new: &NewAircraft<'_>,
 ) -> Result<AircraftId, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO aircraft (org_id, subfleet_id, registration, name, icao, airport_id, airframe_hours, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(org.0)
-    .bind(new.subfleet.0)
-    .bind(new.registration.to_ascii_uppercase())
-    .bind(new.name)
-    .bind(new.icao)
-    .bind(new.airport.map(|a| a.0))
-    .bind(new.airframe_hours)
-    .bind(Timestamp::now().to_db())
-    .fetch_one(conn)
-    .await
-    .map(AircraftId)
+    let row = [
+        ("subfleet_id", Value::Int(new.subfleet.0)),
+        ("registration", Value::text(new.registration.to_ascii_uppercase())),
+        ("name", Value::text(new.name)),
+        ("icao", Value::text(new.icao)),
+        ("airport_id", Value::opt_int(new.airport.map(|a| a.0))),
+        ("airframe_hours", Value::Float(new.airframe_hours)),
+        ("created_at", Value::now()),
+    ];
+    insert(conn, org, Table::Aircraft, &row).await.map(AircraftId)
 }

@@ -31,14 +31,11 @@ pub async fn create(
     airport: AirportId,
     name: &str,
 ) -> Result<HubId, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO hubs (org_id, airport_id, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(org.0)
-    .bind(airport.0)
-    .bind(name)
-    .bind(Timestamp::now().to_db())
-    .fetch_one(conn)
-    .await
-    .map(HubId)
+    use super::resource::{insert, Value};
+    let row = [
+        ("airport_id", Value::Int(airport.0)),
+        ("name", Value::text(name)),
+        ("created_at", Value::now()),
+    ];
+    insert(conn, org, Table::Hubs, &row).await.map(HubId)
 }

@@ -35,19 +35,15 @@ pub async fn create(
     sort_order: i64,
     image_url: Option<&str>,
 ) -> Result<RankId, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO ranks (org_id, name, min_hours, sort_order, image_url, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(org.0)
-    .bind(name)
-    .bind(min_hours)
-    .bind(sort_order)
-    .bind(image_url)
-    .bind(Timestamp::now().to_db())
-    .fetch_one(conn)
-    .await
-    .map(RankId)
+    use super::resource::{insert, Value};
+    let row = [
+        ("name", Value::text(name)),
+        ("min_hours", Value::Float(min_hours)),
+        ("sort_order", Value::Int(sort_order)),
+        ("image_url", Value::opt_text(image_url)),
+        ("created_at", Value::now()),
+    ];
+    insert(conn, org, Table::Ranks, &row).await.map(RankId)
 }
 
 /// Puts the org's ranks in this order (1 for the first).

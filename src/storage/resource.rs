@@ -6,7 +6,7 @@ use sqlx::FromRow;
 
 use super::page::{Keyed, Order, Page, PageRequest};
 use super::{Db, Sql};
-use crate::domain::OrgId;
+use crate::domain::{OrgId, Timestamp};
 
 pub trait Resource: for<'r> FromRow<'r, AnyRow> + Keyed + Send + Unpin {
     /// The table whose `id` and `org_id` are the resource's own.
@@ -142,6 +142,22 @@ pub enum Value {
 }
 
 impl Value {
+    pub fn text(value: impl Into<String>) -> Value {
+        Value::Text(value.into())
+    }
+
+    pub fn opt_text(value: Option<&str>) -> Value {
+        value.map_or(Value::NullText, Value::text)
+    }
+
+    pub fn opt_int(value: Option<i64>) -> Value {
+        value.map_or(Value::NullInt, Value::Int)
+    }
+
+    pub fn now() -> Value {
+        Value::Text(Timestamp::now().to_db())
+    }
+
     fn bind_to(&self, sql: &mut Sql<'_>) {
         match self {
             Value::Int(v) => sql.bind(*v),
@@ -154,7 +170,10 @@ impl Value {
     }
 }
 
-/// Inserts a row of `org` into `table`; returns its id.
+/// Inserts a row of `org` into `table`; returns its id. The one write path
+/// of plain rows: the Operations API's creates and the typed `create`
+/// functions of `airports`, `fleet`, `ranks`, `hubs`, `badges` and
+/// `bookings` all come here.
 pub async fn insert(
     conn: &mut sqlx::AnyConnection,
     org: OrgId,
