@@ -4,7 +4,7 @@ use super::Table;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use super::resource::{keyed, FilterKind, Resource};
+use super::resource::{keyed, FilterKind, Resource, Value};
 use super::Db;
 use crate::domain::pilot::{pilot_ident, PilotState};
 use crate::domain::{AirlineId, AirportId, HubId, OrgId, PilotId, RankId, Timestamp};
@@ -316,15 +316,8 @@ pub async fn set_link(
         PilotLink::Hub => "hub_id",
         PilotLink::HonoraryRank => "honorary_rank_id",
     };
-    sqlx::query(&format!(
-        "UPDATE pilots SET {column} = $1, updated_at = $2 WHERE org_id = $3 AND id = $4"
-    ))
-    .bind(value)
-    .bind(Timestamp::now().to_db())
-    .bind(org.0)
-    .bind(pilot)
-    .execute(conn)
-    .await?;
+    let row = [(column, Value::opt_int(value)), ("updated_at", Value::now())];
+    super::resource::update(conn, org, Table::Pilots, pilot, &row).await?;
     Ok(())
 }
 
@@ -335,16 +328,8 @@ pub async fn set_state(
     pilot: i64,
     state: PilotState,
 ) -> Result<bool, sqlx::Error> {
-    let changed =
-        sqlx::query("UPDATE pilots SET state = $1, updated_at = $2 WHERE org_id = $3 AND id = $4")
-            .bind(state.as_str())
-            .bind(Timestamp::now().to_db())
-            .bind(org.0)
-            .bind(pilot)
-            .execute(conn)
-            .await?
-            .rows_affected();
-    Ok(changed == 1)
+    let row = [("state", Value::text(state.as_str())), ("updated_at", Value::now())];
+    super::resource::update(conn, org, Table::Pilots, pilot, &row).await
 }
 
 /// Adds points to a pilot's total (an award).
