@@ -10,16 +10,17 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::flights::{bid_not_found, eligible, own_booking, FlightNumber};
+use super::flights::{bid_not_found, FlightNumber};
 use super::input::{self, Input};
 use super::{AcarsError, AcarsPilot};
 use crate::domain::flight::status_for_phase;
-use crate::domain::pirep::{flight_level_of, FlightFacts, PirepAction, PirepState};
+use crate::domain::pirep::{flight_level_of, FlightFacts, PirepState};
 use crate::domain::{PirepId, Timestamp};
 use crate::flights::filing::{self, FilingError, TrackedFiling};
+use crate::flights::lifecycle::{self, Cancelled, Flyer, StartError};
 use crate::state::AppState;
-use crate::storage::pireps::{self, FlightReport, NewPosition, Reported, TransitionError};
-use crate::storage::tracker::{self, NewFlight, TrackedFlight};
+use crate::storage::pireps::{self, FlightReport, NewPosition, Reported};
+use crate::storage::tracker::{self, TrackedFlight};
 
 /// Positions one `update` may carry.
 const MAX_BATCH: usize = 500;
@@ -30,7 +31,6 @@ struct Tracked {
     /// What the client knows it by.
     tracking: String,
     state: PirepState,
-    booking: Option<i64>,
     digest: Option<String>,
 }
 
@@ -43,9 +43,8 @@ impl TryFrom<TrackedFlight> for Tracked {
         })?;
         Ok(Tracked {
             id: PirepId(f.id),
-            tracking: f.tracking_id.unwrap_or_else(|| f.id.to_string()),
+            tracking: lifecycle::tracking_of(&f),
             state,
-            booking: f.booking_id,
             digest: f.last_report_digest,
         })
     }
@@ -122,57 +121,31 @@ pub async fn start(
     caller: AcarsPilot,
     Input(fields): Input,
 ) -> Result<Json<Started>, AcarsError> {
-    let (org, pilot) = (caller.org, caller.pilot.id);
     // As PHP's `if ($bidId)`: none, 0 or "0" mean the latest booking.
     let bid = match input::present(&fields, "bid_id") {
         Some(v) if input::as_number(v) != Some(0.0) => {
-            input::as_number(v).filter(|n| n.fract() == 0.0).ok_or_else(bid_not_found)? as i64
+            Some(input::as_number(v).filter(|n| n.fract() == 0.0).ok_or_else(bid_not_found)? as i64)
         }
-        _ => tracker::latest_booking(&state.db, org, pilot).await?.ok_or_else(bid_not_found)?,
+        _ => None,
     };
-    let booking = own_booking(&state, &caller, bid).await?;
-    if let Some(flight) = in_progress(&state, &caller).await? {
-        return match flight.booking == Some(booking.id) {
-            true => Ok(started(flight.tracking)),
-            false => Err(AcarsError::message(
-                StatusCode::CONFLICT,
-                "You already have a flight in progress",
-            )),
-        };
-    }
-    let eligible = eligible(&state, &caller, booking.schedule_id).await?;
-    let unavailable =
-        || AcarsError::message(StatusCode::CONFLICT, "The aircraft is not available for flight");
-    let aircraft = match booking.aircraft_id {
-        Some(pinned) if eligible.iter().any(|a| a.id == pinned) => pinned,
-        Some(_) => return Err(unavailable()),
-        None => eligible.first().map(|a| a.id).ok_or_else(|| {
-            AcarsError::message(StatusCode::UNPROCESSABLE_ENTITY, "No aircraft attached to bid")
-        })?,
-    };
-    let tracking = uuid::Uuid::new_v4().to_string();
-    let source = pireps::SOURCE_ACARS;
-    let flight = NewFlight {
-        org,
-        pilot,
-        booking: booking.id,
-        aircraft,
-        tracking: &tracking,
-        source,
-        now: Timestamp::now(),
-    };
-    match tracker::start_flight(&state.db, &flight).await {
-        Ok(true) => Ok(started(tracking)),
-        Ok(false) => Err(bid_not_found()),
-        // Another start won the race: this booking's (answer it) or
-        // another flight of the pilot or aircraft.
-        Err(e) if crate::storage::is_unique_violation(&e) => {
-            match in_progress(&state, &caller).await? {
-                Some(flight) if flight.booking == Some(booking.id) => Ok(started(flight.tracking)),
-                _ => Err(unavailable()),
-            }
+    let flyer = Flyer { org: caller.org, pilot: caller.pilot.id, rank: caller.pilot.rank_id };
+    let message = AcarsError::message;
+    match lifecycle::start(&state.db, flyer, bid, pireps::SOURCE_ACARS).await {
+        Ok(tracking) => Ok(started(tracking)),
+        Err(StartError::NoBooking) => Err(bid_not_found()),
+        Err(StartError::NotYours) => {
+            Err(AcarsError::new(StatusCode::FORBIDDEN, "This bid does not belong to you"))
         }
-        Err(e) => Err(e.into()),
+        Err(StartError::OtherFlightInProgress) => {
+            Err(message(StatusCode::CONFLICT, "You already have a flight in progress"))
+        }
+        Err(StartError::AircraftUnavailable) => {
+            Err(message(StatusCode::CONFLICT, "The aircraft is not available for flight"))
+        }
+        Err(StartError::NoAircraft) => {
+            Err(message(StatusCode::UNPROCESSABLE_ENTITY, "No aircraft attached to bid"))
+        }
+        Err(StartError::Database(e)) => Err(e.into()),
     }
 }
 
@@ -642,27 +615,8 @@ pub async fn cancel(
         None => in_progress(&state, &caller).await?,
     }
     .ok_or_else(nothing_to_cancel)?;
-    match flight.state {
-        PirepState::Cancelled => return Ok(cancelled()),
-        PirepState::InProgress => {}
-        _ => return Err(cancel_not_allowed(&flight)),
-    }
-    let mut tx = state.db.begin().await?;
-    match pireps::apply(&mut tx, caller.org, flight.id, PirepAction::Cancel, None).await {
-        Ok(_) => {
-            let line = "Cancelled by the pilot";
-            pireps::add_log_line(&mut tx, caller.org, flight.id, Timestamp::now(), line).await?;
-            tx.commit().await?;
-            Ok(cancelled())
-        }
-        Err(TransitionError::Database(e)) => Err(e.into()),
-        Err(_) => {
-            drop(tx);
-            let flight = reread(&state, &caller, flight.id).await?;
-            match flight.state {
-                PirepState::Cancelled => Ok(cancelled()),
-                _ => Err(cancel_not_allowed(&flight)),
-            }
-        }
+    match lifecycle::cancel(&state.db, caller.org, flight.id).await? {
+        Cancelled::Done => Ok(cancelled()),
+        Cancelled::Filed(now) => Err(cancel_not_allowed(&Tracked { state: now, ..flight })),
     }
 }

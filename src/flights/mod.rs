@@ -1,6 +1,7 @@
 //! The flight lifecycle, whichever surface drives it (the ACARS trackers,
 //! the Pilot and Operations APIs): reports of flights in progress, stored
-//! many to a transaction.
+//! many to a transaction; starting and cancelling tracked flights; filing.
 
 pub mod filing;
+pub mod lifecycle;
 pub mod reports;
