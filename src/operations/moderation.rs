@@ -5,19 +5,19 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::crud::{self, Check};
+use super::crud;
 use crate::auth::OpsCaller;
 use crate::domain::pilot::PilotState;
-use crate::domain::pirep::{PirepAction, PirepState};
+use crate::domain::pirep::PirepAction;
 use crate::domain::PirepId;
 use crate::http::extract::{Data, OptionalJson, Path};
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::storage::pilots::{self, Pilot};
-use crate::storage::pireps::{self, Pirep, TransitionError};
+use crate::storage::pireps::{Pirep, TransitionError};
 use crate::storage::registrations::{Registration, Transfer};
 use crate::storage::resource::Resource;
-use crate::storage::{airlines, outbox, Db, Tx};
+use crate::storage::{airlines, Db, Tx};
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -38,7 +38,7 @@ impl From<TransitionError> for ApiError {
     }
 }
 
-/// Moves a PIREP through the state machine, writes its event, in one transaction.
+/// A staff decision on a PIREP, through the one review use case.
 async fn decide(
     state: &AppState,
     caller: &OpsCaller,
@@ -46,37 +46,18 @@ async fn decide(
     action: PirepAction,
     reason: Option<String>,
 ) -> Result<Data<Pirep>, ApiError> {
-    let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
-    let mut check = Check::default();
-    check.field(
-        action != PirepAction::Reject || reason.is_some(),
-        "reason",
-        "say why the PIREP is rejected",
-    );
-    check.field(
-        reason.as_ref().is_none_or(|r| r.len() <= 2_000),
-        "reason",
-        "must be at most 2,000 characters",
-    );
-    check.done()?;
-    let mut tx = state.db.begin().await?;
-    let (_, to) =
-        pireps::apply(&mut tx, caller.org, PirepId(id), action, reason.as_deref()).await?;
-    if let Some(reason) = &reason {
-        pireps::add_comment(&mut tx, caller.org, PirepId(id), &caller.actor(), reason).await?;
+    use crate::flights::review::{self, ReviewError};
+    let (org, actor) = (caller.org, caller.actor());
+    match review::decide(&state.db, org, PirepId(id), action, reason.as_deref(), &actor).await {
+        Ok(_) => Ok(Data { data: crud::fetch::<Pirep>(state, caller.org, id).await? }),
+        Err(ReviewError::ReasonRequired) => {
+            Err(ApiError::invalid_field("reason", "say why the PIREP is rejected"))
+        }
+        Err(ReviewError::ReasonTooLong) => {
+            Err(ApiError::invalid_field("reason", "must be at most 2,000 characters"))
+        }
+        Err(ReviewError::Transition(error)) => Err(error.into()),
     }
-    let event = match to {
-        PirepState::Accepted => Some("flight.approved"),
-        PirepState::Rejected => Some("flight.rejected"),
-        _ => None,
-    };
-    if let Some(event) = event {
-        let data =
-            json!({ "pirep_id": id, "state": to.as_str(), "reason": reason, "by": caller.actor() });
-        outbox::emit(&mut tx, caller.org, event, data).await?;
-    }
-    tx.commit().await?;
-    Ok(Data { data: crud::fetch::<Pirep>(state, caller.org, id).await? })
 }
 
 pub async fn accept(
