@@ -6,6 +6,7 @@ use anyhow::{anyhow, bail, Context};
 use clap::Subcommand;
 use serde_json::{json, Value};
 
+use crate::credentials;
 use crate::domain::client;
 use crate::domain::org::{OrgKind, Plan};
 use crate::domain::pilot::{parse_pilot_ident, PilotState};
@@ -13,9 +14,7 @@ use crate::domain::staff::Permissions;
 use crate::domain::usage::CredentialKind;
 use crate::security;
 use crate::storage::clients::{self, ClientKind};
-use crate::storage::{
-    self, airlines, api_tokens, audit, org_keys, orgs, pilots, resource, staff, webhooks, Db,
-};
+use crate::storage::{self, airlines, audit, orgs, pilots, resource, staff, webhooks, Db};
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
@@ -329,44 +328,14 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<Value> {
         }
         AdminCommand::Token { command: TokenCommand::Create { org, name } } => {
             let org = api_org_by_slug(db, &org).await?;
-            if name.trim().is_empty() {
-                bail!("name must not be empty");
-            }
-            let mut tx = db.begin().await?;
-            let (id, token) = api_tokens::create(&mut tx, org.id, name.trim()).await?;
-            audit::record(
-                &mut tx,
-                org.id,
-                "admin-cli",
-                "token.created",
-                "api_token",
-                &id.to_string(),
-                json!({ "name": name }),
-            )
-            .await?;
-            tx.commit().await?;
+            let made = credentials::create_token(db, org.id, "admin-cli", &name);
+            let (id, token) = made.await.map_err(cli_error)?;
             Ok(json!({ "token": token.expose(), "id": id }))
         }
         AdminCommand::Key { command: KeyCommand::Create { org, name, scopes } } => {
             let org = api_org_by_slug(db, &org).await?;
-            let scopes = crate::console::credentials::public_scopes(&scopes)
-                .map_err(|e| anyhow!("{}", e.problem().detail))?;
-            if name.trim().is_empty() {
-                bail!("name must not be empty");
-            }
-            let mut tx = db.begin().await?;
-            let (id, key) = org_keys::create(&mut tx, org.id, name.trim(), &scopes).await?;
-            audit::record(
-                &mut tx,
-                org.id,
-                "admin-cli",
-                "key.created",
-                "org_key",
-                &id.to_string(),
-                json!({ "name": name, "scopes": scopes }),
-            )
-            .await?;
-            tx.commit().await?;
+            let made = credentials::create_key(db, org.id, "admin-cli", &name, &scopes);
+            let (id, key) = made.await.map_err(cli_error)?;
             Ok(json!({ "key": key.expose(), "org_id": org.uuid, "id": id }))
         }
         AdminCommand::Client { command: ClientCommand::Attest { org, client_id } } => {
@@ -490,38 +459,9 @@ async fn create_client(
 ) -> anyhow::Result<Value> {
     let org = api_org_by_slug(db, org_slug).await?;
     let kind: ClientKind = kind.parse()?;
-    let checked = match kind {
-        ClientKind::Operations if public => bail!("Operations clients always have a secret"),
-        ClientKind::Operations => client::check_operations(&registration),
-        ClientKind::Pilot => client::check_pilot(&registration),
-    }
-    .map_err(|problems| {
-        let all: Vec<String> = problems.into_iter().map(|(f, m)| format!("{f}: {m}")).collect();
-        anyhow!("{}", all.join("; "))
-    })?;
-    let new = clients::NewClient {
-        kind,
-        name: &checked.name,
-        scopes: &checked.scopes,
-        redirect_uris: &checked.redirect_uris,
-        privacy_policy_url: checked.privacy_policy_url.as_deref(),
-        confidential: !public,
-    };
-    let mut tx = db.begin().await?;
-    let (id, secret) = clients::create(&mut tx, org.id, &new).await?;
-    let client = clients::get(&mut tx, org.id, id).await?.context("client vanished")?;
-    let detail = json!({ "name": client.name, "kind": kind.as_str(), "scopes": checked.scopes });
-    audit::record(
-        &mut tx,
-        org.id,
-        "admin-cli",
-        "client.created",
-        "client",
-        &client.client_id,
-        detail,
-    )
-    .await?;
-    tx.commit().await?;
+    let made = credentials::create_client(db, org.id, "admin-cli", kind, registration, public);
+    let (client, secret) = made.await.map_err(cli_error)?;
+    let id = client.id;
     Ok(json!({
         "client_id": client.client_id,
         "client_secret": secret.map(|s| s.expose().to_string()),
@@ -553,6 +493,17 @@ async fn attest_client(db: &Db, org_slug: &str, client_id: &str) -> anyhow::Resu
 
 pub async fn org_by_slug(db: &Db, slug: &str) -> anyhow::Result<crate::domain::org::Org> {
     orgs::by_slug(db, slug).await?.with_context(|| format!("no org with slug {slug}"))
+}
+
+/// A credential refused, as the CLI says it: each field and why.
+fn cli_error(error: crate::credentials::CredentialError) -> anyhow::Error {
+    match error {
+        crate::credentials::CredentialError::Invalid(problems) => {
+            let all: Vec<String> = problems.into_iter().map(|(f, m)| format!("{f}: {m}")).collect();
+            anyhow!("{}", all.join("; "))
+        }
+        crate::credentials::CredentialError::Database(e) => e.into(),
+    }
 }
 
 /// An org that may have API credentials: not one on the trial plan.

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod console;
+pub mod credentials;
 pub mod demo;
 pub mod docs;
 pub mod domain;

@@ -27,6 +27,11 @@ pub struct Staff {
 
 impl Staff {
     /// Writes an audit entry for this staff member's change, in `tx`.
+    /// Who staff are in the audit log.
+    pub fn actor(&self) -> String {
+        format!("staff:{}", self.user.email)
+    }
+
     pub async fn audit(
         &self,
         tx: &mut crate::storage::Tx,
@@ -35,7 +40,7 @@ impl Staff {
         target_id: &str,
         detail: serde_json::Value,
     ) -> Result<(), ApiError> {
-        let actor = format!("staff:{}", self.user.email);
+        let actor = self.actor();
         crate::storage::audit::record(
             tx,
             self.org.id,

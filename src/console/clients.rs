@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::usage::{counted, Counted};
 use crate::auth::Staff;
+use crate::credentials;
 use crate::domain::client;
 use crate::domain::staff::Permission::{ApiSettingsManage, ApiSettingsView};
 use crate::http::error::FieldError;
@@ -16,7 +17,7 @@ use crate::http::pagination::{List, Paging};
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::storage::audit::AuditEntry;
-use crate::storage::clients::{self, Client, ClientKind, NewClient};
+use crate::storage::clients::{self, Client, ClientKind};
 use crate::storage::resource::{self, Filter};
 use crate::storage::Tx;
 
@@ -127,31 +128,9 @@ pub async fn create(
         redirect_uris: input.redirect_uris,
         privacy_policy_url: input.privacy_policy_url,
     };
-    let checked = match kind {
-        ClientKind::Operations if input.public => {
-            return Err(ApiError::invalid_field(
-                "public",
-                "Operations clients always have a secret",
-            ))
-        }
-        ClientKind::Operations => client::check_operations(&registration),
-        ClientKind::Pilot => client::check_pilot(&registration),
-    }
-    .map_err(invalid)?;
-    let new = NewClient {
-        kind,
-        name: &checked.name,
-        scopes: &checked.scopes,
-        redirect_uris: &checked.redirect_uris,
-        privacy_policy_url: checked.privacy_policy_url.as_deref(),
-        confidential: !input.public,
-    };
-    let mut tx = state.db.begin().await?;
-    let (id, secret) = clients::create(&mut tx, staff.org.id, &new).await?;
-    let client = clients::get(&mut tx, staff.org.id, id).await?.ok_or_else(|| not_found(id))?;
-    let detail = json!({ "name": client.name, "kind": kind.as_str(), "scopes": checked.scopes, "redirect_uris": checked.redirect_uris });
-    audit(&mut tx, &staff, "client.created", &client, detail).await?;
-    tx.commit().await?;
+    let (org, actor) = (staff.org.id, staff.actor());
+    let made = credentials::create_client(&state.db, org, &actor, kind, registration, input.public);
+    let (client, secret) = made.await?;
     let client_secret = secret.map(|s| s.expose().to_string());
     Ok((StatusCode::CREATED, Data { data: WithSecret { client, client_secret } }))
 }

@@ -10,23 +10,29 @@ use serde_json::json;
 
 use crate::auth::Staff;
 use crate::console::usage::{counted, Counted};
-use crate::domain::scope::{Scopes, PUBLIC};
+use crate::credentials::{self, CredentialError};
 use crate::domain::staff::Permission::{ApiSettingsManage, ApiSettingsView};
 use crate::domain::usage::CredentialKind;
 use crate::http::extract::{Data, Json, Path};
 use crate::http::pagination::{List, Paging};
 use crate::http::ApiError;
 use crate::state::AppState;
-use crate::storage::api_tokens::{self, ApiToken};
+use crate::storage::api_tokens::ApiToken;
 use crate::storage::org_keys::{self, OrgKey};
 use crate::storage::resource;
 
-fn check_name(name: &str) -> Result<String, ApiError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid_field("name", "must be 1-100 characters"));
+impl From<CredentialError> for ApiError {
+    fn from(error: CredentialError) -> ApiError {
+        match error {
+            CredentialError::Invalid(problems) => ApiError::invalid(
+                problems
+                    .into_iter()
+                    .map(|(field, message)| crate::http::error::FieldError { field, message })
+                    .collect(),
+            ),
+            CredentialError::Database(e) => e.into(),
+        }
     }
-    Ok(name.to_string())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -70,13 +76,8 @@ pub async fn create_token(
     Json(input): Json<NewToken>,
 ) -> Result<(StatusCode, Data<TokenOnce>), ApiError> {
     staff.require_api_settings(ApiSettingsManage)?;
-    let name = check_name(&input.name)?;
-    let mut tx = state.db.begin().await?;
-    let (id, value) = api_tokens::create(&mut tx, staff.org.id, &name).await?;
-    staff
-        .audit(&mut tx, "token.created", "api_token", &id.to_string(), json!({ "name": name }))
-        .await?;
-    tx.commit().await?;
+    let (org, actor) = (staff.org.id, staff.actor());
+    let (id, value) = credentials::create_token(&state.db, org, &actor, &input.name).await?;
     let token = resource::get::<ApiToken>(&state.db, staff.org.id, id)
         .await?
         .ok_or_else(|| ApiError::internal("token vanished"))?;
@@ -131,23 +132,6 @@ pub struct KeyOnce {
     value: String,
 }
 
-pub fn public_scopes(list: &[String]) -> Result<Scopes, ApiError> {
-    let scopes = Scopes::from_list(list).map_err(|unknown| {
-        ApiError::invalid_field("scopes", format!("unknown scopes: {}", unknown.join(", ")))
-    })?;
-    let foreign = scopes.outside(&PUBLIC);
-    if !foreign.is_empty() {
-        return Err(ApiError::invalid_field(
-            "scopes",
-            format!("not Public API scopes: {}", foreign.join(", ")),
-        ));
-    }
-    if scopes.is_empty() {
-        return Err(ApiError::invalid_field("scopes", "name at least one public.*:read scope"));
-    }
-    Ok(scopes)
-}
-
 pub async fn list_keys(
     State(state): State<AppState>,
     staff: Staff,
@@ -165,13 +149,9 @@ pub async fn create_key(
     Json(input): Json<NewKey>,
 ) -> Result<(StatusCode, Data<KeyOnce>), ApiError> {
     staff.require_api_settings(ApiSettingsManage)?;
-    let name = check_name(&input.name)?;
-    let scopes = public_scopes(&input.scopes)?;
-    let mut tx = state.db.begin().await?;
-    let (id, value) = org_keys::create(&mut tx, staff.org.id, &name, &scopes).await?;
-    let detail = json!({ "name": name, "scopes": scopes });
-    staff.audit(&mut tx, "key.created", "org_key", &id.to_string(), detail).await?;
-    tx.commit().await?;
+    let (org, actor) = (staff.org.id, staff.actor());
+    let (id, value) =
+        credentials::create_key(&state.db, org, &actor, &input.name, &input.scopes).await?;
     let key = resource::get::<OrgKey>(&state.db, staff.org.id, id)
         .await?
         .ok_or_else(|| ApiError::internal("key vanished"))?;
