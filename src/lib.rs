@@ -19,6 +19,7 @@ pub mod domain;
 pub mod flights;
 pub mod html;
 pub mod http;
+pub mod membership;
 pub mod metrics;
 pub mod oauth;
 pub mod operations;

@@ -127,3 +127,43 @@ pub async fn cancel(db: &Db, org: OrgId, id: PirepId) -> Result<Cancelled, sqlx:
         Err(TransitionError::NotFound) => Err(sqlx::Error::RowNotFound),
     }
 }
+
+#[derive(Debug)]
+pub enum BookError {
+    /// The org has no such schedule (or aircraft): the field and why.
+    Unknown(&'static str, String),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for BookError {
+    fn from(error: sqlx::Error) -> BookError {
+        BookError::Database(error)
+    }
+}
+
+/// A pilot books a schedule, optionally with an aircraft pinned.
+pub async fn book(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    schedule: i64,
+    aircraft: Option<i64>,
+) -> Result<crate::domain::BookingId, BookError> {
+    use crate::storage::{bookings, resource, Table};
+    let mut tx = db.begin().await?;
+    if !resource::exists(&mut tx, org, Table::Schedules, schedule).await? {
+        let why = format!("there is no schedule with id {schedule}");
+        return Err(BookError::Unknown("schedule_id", why));
+    }
+    if let Some(aircraft) = aircraft {
+        if !resource::exists(&mut tx, org, Table::Aircraft, aircraft).await? {
+            let why = format!("there is no aircraft with id {aircraft}");
+            return Err(BookError::Unknown("aircraft_id", why));
+        }
+    }
+    let schedule = crate::domain::ScheduleId(schedule);
+    let aircraft = aircraft.map(crate::domain::AircraftId);
+    let id = bookings::create(&mut tx, org, pilot, schedule, aircraft).await?;
+    tx.commit().await?;
+    Ok(id)
+}

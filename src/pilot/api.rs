@@ -1,7 +1,6 @@
 //! The Pilot API (`/api/v3/pilot/*`): what a third-party app may read and do
 //! for the pilot who consented, and nothing of anyone else.
 
-use crate::storage::Table;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::Router;
@@ -254,30 +253,13 @@ async fn book(
     caller: PilotCaller,
     Json(input): Json<NewBooking>,
 ) -> Result<(StatusCode, Data<Booking>), ApiError> {
-    let mut tx = state.db.begin().await?;
-    if !resource::exists(&mut tx, caller.org, Table::Schedules, input.schedule_id).await? {
-        return Err(ApiError::invalid_field(
-            "schedule_id",
-            format!("there is no schedule with id {}", input.schedule_id),
-        ));
-    }
-    if let Some(aircraft) = input.aircraft_id {
-        if !resource::exists(&mut tx, caller.org, Table::Aircraft, aircraft).await? {
-            return Err(ApiError::invalid_field(
-                "aircraft_id",
-                format!("there is no aircraft with id {aircraft}"),
-            ));
-        }
-    }
-    let id = bookings::create(
-        &mut tx,
-        caller.org,
-        caller.pilot,
-        crate::domain::ScheduleId(input.schedule_id),
-        input.aircraft_id.map(crate::domain::AircraftId),
-    )
-    .await?;
-    tx.commit().await?;
+    use crate::flights::lifecycle::{self, BookError};
+    let (schedule, aircraft) = (input.schedule_id, input.aircraft_id);
+    let id = match lifecycle::book(&state.db, caller.org, caller.pilot, schedule, aircraft).await {
+        Ok(id) => id,
+        Err(BookError::Unknown(field, why)) => return Err(ApiError::invalid_field(field, why)),
+        Err(BookError::Database(e)) => return Err(e.into()),
+    };
     let booking = resource::get::<Booking>(&state.db, caller.org, id.0)
         .await?
         .ok_or_else(|| ApiError::internal("booking vanished"))?;
