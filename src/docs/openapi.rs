@@ -157,7 +157,11 @@ pub fn document(surface: &Surface, rules: &[RouteRule], issuer: &str) -> OpenApi
                     .schema(Some(ObjectBuilder::new().schema_type(SchemaType::new(kind))))
                     .build()
             };
-            let mut limit = query("limit", Type::Integer, "Rows per page, 1 to 200 (default 50)");
+            let mut limit = query(
+                "limit",
+                Type::Integer,
+                "Rows per page, 1 to 300 (default 50); `page[size]` too",
+            );
             limit.schema = Some(RefOr::T(Schema::Object(
                 ObjectBuilder::new()
                     .schema_type(SchemaType::new(Type::Integer))

@@ -8,36 +8,49 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::ApiError;
+use crate::state::AppState;
 use crate::storage::page::{Cursor, Page, PageRequest, DEFAULT_LIMIT, MAX_LIMIT};
 
-/// `?limit=` and `?cursor=` of a list request, read and checked.
+/// The paging of a list request, read and checked: `page[size]` and
+/// `page[cursor]` (vAMSYS's syntax), or `limit` and `cursor`.
 #[derive(Debug, Clone)]
 pub struct Paging {
     pub request: PageRequest,
     uri: Uri,
+    /// Where links point: the public URL of this server.
+    base: String,
+    /// The name the request gave its cursor, for the links.
+    cursor_key: &'static str,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Paging {
+/// Query parameters paging reads; a list's own are its filters.
+pub const PAGING_PARAMS: [&str; 4] = ["limit", "cursor", "page[size]", "page[cursor]"];
+
+impl FromRequestParts<AppState> for Paging {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let mut request = PageRequest { limit: DEFAULT_LIMIT, cursor: None };
+        let mut cursor_key = "page[cursor]";
         for (key, value) in query_pairs(&parts.uri) {
             match key.as_str() {
-                "limit" => {
+                "limit" | "page[size]" => {
                     request.limit =
                         value.parse().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(
                             || {
                                 ApiError::bad_request(format!(
-                                    "limit must be a whole number from 1 to {MAX_LIMIT}"
+                                    "{key} must be a whole number from 1 to {MAX_LIMIT}"
                                 ))
                             },
                         )?;
                 }
-                "cursor" if !value.is_empty() => {
+                "cursor" | "page[cursor]" if !value.is_empty() => {
                     request.cursor = Some(Cursor::decode(&value).ok_or_else(|| {
-                        ApiError::bad_request("cursor is not one this API gave out")
+                        ApiError::bad_request(format!("{key} is not a cursor this API gave out"))
                     })?);
+                    if key == "cursor" {
+                        cursor_key = "cursor";
+                    }
                 }
                 _ => {}
             }
@@ -48,7 +61,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
             .get::<axum::extract::OriginalUri>()
             .map(|original| original.0.clone())
             .unwrap_or_else(|| parts.uri.clone());
-        Ok(Paging { request, uri })
+        Ok(Paging { request, uri, base: state.config.issuer(), cursor_key })
     }
 }
 
@@ -76,13 +89,16 @@ impl<T: Serialize> IntoResponse for List<T> {
 }
 
 impl Paging {
-    /// The same request with another cursor, as a URL relative to this server.
+    /// The same request with another cursor, as an absolute URL (Node's
+    /// `fetch` and Python's `requests` refuse relative ones).
     fn url_with(&self, cursor: Cursor) -> String {
-        let mut pairs: Vec<(String, String)> =
-            query_pairs(&self.uri).into_iter().filter(|(k, _)| k != "cursor").collect();
-        pairs.push(("cursor".into(), cursor.encode()));
+        let mut pairs: Vec<(String, String)> = query_pairs(&self.uri)
+            .into_iter()
+            .filter(|(k, _)| k != "cursor" && k != "page[cursor]")
+            .collect();
+        pairs.push((self.cursor_key.into(), cursor.encode()));
         let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        format!("{}?{query}", self.uri.path())
+        format!("{}{}?{query}", self.base, self.uri.path())
     }
 
     pub fn list<T>(&self, page: Page<T>) -> List<T> {

@@ -70,11 +70,13 @@ pub fn status_param(
     })
 }
 
-/// The filters a list request asks for, from `R::FILTERS`; a bad value is a 400.
+/// The filters a list request asks for, from `R::FILTERS`, as `filter[name]`
+/// (vAMSYS's syntax) or `name`; a bad value is a 400.
 pub fn filters<R: Resource>(query: &HashMap<String, String>) -> Result<Vec<Filter>, ApiError> {
     let mut out = vec![];
     for (param, column, kind) in R::FILTERS {
-        let Some(value) = query.get(*param) else { continue };
+        let bracketed = format!("filter[{param}]");
+        let Some(value) = query.get(&bracketed).or_else(|| query.get(*param)) else { continue };
         out.push(match kind {
             FilterKind::Int => Filter::Int(
                 column,
@@ -86,6 +88,28 @@ pub fn filters<R: Resource>(query: &HashMap<String, String>) -> Result<Vec<Filte
         });
     }
     Ok(out)
+}
+
+/// The filters of a generic list, refusing any parameter that is neither
+/// paging nor one of `R`'s filters: nothing is silently ignored.
+pub fn list_filters<R: Resource>(query: &HashMap<String, String>) -> Result<Vec<Filter>, ApiError> {
+    let known = |key: &str| {
+        let name = key.strip_prefix("filter[").and_then(|k| k.strip_suffix(']')).unwrap_or(key);
+        super::pagination::PAGING_PARAMS.contains(&key)
+            || R::FILTERS.iter().any(|(param, _, _)| *param == name)
+    };
+    let mut unknown: Vec<&str> = query.keys().map(String::as_str).filter(|k| !known(k)).collect();
+    if !unknown.is_empty() {
+        unknown.sort();
+        let offered: Vec<&str> = R::FILTERS.iter().map(|(param, _, _)| *param).collect();
+        return Err(ApiError::bad_request(format!(
+            "unknown parameter {}: this list takes page[size], page[cursor] and the filters {}",
+            unknown.join(", "),
+            if offered.is_empty() { "(none)".to_string() } else { offered.join(", ") }
+        ))
+        .with("unknown", serde_json::json!(unknown)));
+    }
+    filters::<R>(query)
 }
 
 #[cfg(test)]

@@ -77,7 +77,8 @@ fn granted_scopes(client: &Client, asked: Option<&str>) -> Result<Scopes, OAuthE
     let held = &client.scopes.0;
     let unrestricted = || Scopes::new(OPERATIONS.to_vec());
     let asked = match asked.map(str::trim).filter(|s| !s.is_empty()) {
-        None => return Ok(if held.is_empty() { unrestricted() } else { held.clone() }),
+        // `*` (as vAMSYS bots ask): every scope the client may have.
+        None | Some("*") => return Ok(if held.is_empty() { unrestricted() } else { held.clone() }),
         Some(text) => Scopes::parse(text).map_err(|unknown| {
             OAuthError::invalid_scope(format!("unknown scopes: {}", unknown.join(" ")))
         })?,

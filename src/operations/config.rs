@@ -221,8 +221,12 @@ pub struct AircraftChanges {
 
 impl Writable for Aircraft {
     const NAME: &'static str = "aircraft";
-    const REFERENCED_BY: &'static [(Table, &'static str)] =
-        &[(Table::Pireps, "aircraft_id"), (Table::Bookings, "aircraft_id")];
+    const REFERENCED_BY: &'static [(Table, &'static str)] = &[
+        (Table::Pireps, "aircraft_id"),
+        (Table::Bookings, "aircraft_id"),
+        (Table::MaintenanceItems, "aircraft_id"),
+        (Table::WorkOrders, "aircraft_id"),
+    ];
     type Create = AircraftInput;
     type Update = AircraftChanges;
 

@@ -121,7 +121,7 @@ pub async fn list<R: Resource + Serialize>(
     paging: Paging,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<R>, ApiError> {
-    let filters = crate::http::params::filters::<R>(&query)?;
+    let filters = crate::http::params::list_filters::<R>(&query)?;
     let page = resource::list::<R>(&state.db, caller.org, &filters, &paging.request).await?;
     Ok(paging.list(page))
 }

@@ -168,7 +168,7 @@ async fn list<R: Resource + Serialize>(
     paging: Paging,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<R>, ApiError> {
-    let filters = filters::<R>(&query)?;
+    let filters = crate::http::params::list_filters::<R>(&query)?;
     Ok(paging.list(resource::list::<R>(&state.db, caller.org, &filters, &paging.request).await?))
 }
 

@@ -191,6 +191,9 @@ pub fn classify(err: &sqlx::Error) -> DbFault {
         e if is_unavailable(e) => DbFault::Unavailable,
         sqlx::Error::RowNotFound => DbFault::NotFound,
         e if is_unique_violation(e) => DbFault::Conflict,
+        // A row still refers to it (a reference check missed): not a bug
+        // of the caller's request, but nothing to do either.
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => DbFault::Conflict,
         _ => DbFault::Other,
     }
 }

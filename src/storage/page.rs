@@ -9,7 +9,7 @@ use base64::Engine;
 use super::Sql;
 
 pub const DEFAULT_LIMIT: i64 = 50;
-pub const MAX_LIMIT: i64 = 200;
+pub const MAX_LIMIT: i64 = 300;
 
 /// The order a list is shown in, by row id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

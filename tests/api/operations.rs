@@ -760,11 +760,13 @@ async fn lists_page_over_http_and_refuse_bad_query_strings() {
                 call(&app, Method::GET, &url, Some(&token), None).await.json().await.unwrap();
             assert!(body["data"].as_array().unwrap().len() <= 37);
             seen.extend(ids_in(&body));
-            next = body["meta"]["next_cursor_url"].as_str().map(str::to_owned);
-            if let Some(url) = &next {
-                assert!(url.starts_with("/api/v3/operations/pireps?"), "{url}");
+            // Absolute, from the public URL: HTTP clients refuse relative ones.
+            let link = body["meta"]["next_cursor_url"].as_str().map(str::to_owned);
+            if let Some(url) = &link {
+                assert!(url.starts_with(&app.url("/api/v3/operations/pireps?")), "{url}");
                 assert!(url.contains("limit=37"), "{url}");
             }
+            next = link.map(|url| url.trim_start_matches(&app.url("")).to_string());
         }
         assert_eq!(seen.len(), expected.len(), "each row once");
         assert_eq!(seen.iter().copied().collect::<BTreeSet<_>>(), expected);
@@ -783,7 +785,18 @@ async fn lists_page_over_http_and_refuse_bad_query_strings() {
         assert!(filtered["data"].as_array().unwrap().iter().all(|p| p["state"] == "rejected"));
         assert!(!filtered["data"].as_array().unwrap().is_empty());
 
-        for bad in ["limit=0", "limit=201", "limit=ten", "cursor=nonsense", "pilot_id=abc"] {
+        for bad in [
+            "limit=0",
+            "limit=301",
+            "limit=ten",
+            "cursor=nonsense",
+            "pilot_id=abc",
+            "page[size]=0",
+            "page[cursor]=nonsense",
+            "filter[pilot_id]=abc",
+            "filter[nope]=1",
+            "bogus=1",
+        ] {
             let response = call(
                 &app,
                 Method::GET,
@@ -1184,6 +1197,68 @@ async fn patch_tells_absent_from_null_and_null_clears_a_nullable_column() {
                 .await
                 .unwrap();
         assert_eq!(stored, None);
+    })
+    .await;
+}
+
+/// A vAMSYS-style bot: a token with `scope=*`, pilots paged by
+/// `page[size]`/`page[cursor]` following the absolute links, one pilot's
+/// PIREPs by `filter[pilot_id]`, and an unknown filter refused by name.
+#[tokio::test]
+async fn a_vamsys_style_bot_pages_filters_and_is_told_of_unknown_parameters() {
+    each_backend(|app| async move {
+        let client = ops_client(&app, "demo", &[]).await;
+        let granted =
+            crate::ops_helpers::grant(&app, &client.client_id, &client.secret, Some("*")).await;
+        assert_eq!(granted.status(), 200);
+        let granted: Value = granted.json().await.unwrap();
+        let scopes: BTreeSet<&str> = granted["scope"].as_str().unwrap().split(' ').collect();
+        assert_eq!(scopes.len(), OPERATIONS.len(), "every scope the client may have");
+        let token = granted["access_token"].as_str().unwrap().to_string();
+        let demo = orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+
+        let mut url = Some(app.url("/api/v3/operations/pilots?page[size]=7"));
+        let mut pilots = vec![];
+        while let Some(next) = url {
+            let page: Value =
+                app.http.get(&next).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+            assert!(page["data"].as_array().unwrap().len() <= 7);
+            pilots.extend(ids_in(&page));
+            url = page["meta"]["next_cursor_url"].as_str().map(str::to_owned);
+            if let Some(url) = &url {
+                assert!(url.starts_with("http://") && url.contains("page%5Bcursor%5D="), "{url}");
+            }
+        }
+        assert_eq!(
+            pilots.iter().copied().collect::<BTreeSet<_>>(),
+            ids_of(&app.db, demo, "pilots").await
+        );
+
+        let pilot = pilots[0];
+        let path = format!("/api/v3/operations/pireps?filter[pilot_id]={pilot}&page[size]=300");
+        let theirs: Value =
+            call(&app, Method::GET, &path, Some(&token), None).await.json().await.unwrap();
+        let want: BTreeSet<i64> = sqlx::query_scalar("SELECT id FROM pireps WHERE pilot_id = $1")
+            .bind(pilot)
+            .fetch_all(app.db.reader())
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+        assert!(!want.is_empty());
+        assert_eq!(ids_in(&theirs).into_iter().collect::<BTreeSet<_>>(), want, "only that pilot's");
+
+        let refused = call(
+            &app,
+            Method::GET,
+            "/api/v3/operations/pireps?filter[callsign]=X",
+            Some(&token),
+            None,
+        )
+        .await;
+        let body = problem(refused, 400).await;
+        assert_eq!(body["unknown"], json!(["filter[callsign]"]));
+        assert!(body["detail"].as_str().unwrap().contains("filter[callsign]"));
     })
     .await;
 }

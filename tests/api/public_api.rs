@@ -203,7 +203,7 @@ async fn filters_and_pages_return_exactly_the_right_rows() {
         while let Some(next) = url {
             let page = get(next).await;
             seen.extend(ids(&page));
-            url = page["meta"]["next_cursor_url"].as_str().map(|u| u.trim_start_matches("/api/v1/public").to_string());
+            url = page["meta"]["next_cursor_url"].as_str().map(|u| u.trim_start_matches(&app.url("/api/v1/public")).to_string());
         }
         assert_eq!(seen, want);
         let invoice = get(format!("/invoices/{}", want[0])).await;
