@@ -169,14 +169,24 @@ pub fn document(surface: &Surface, rules: &[RouteRule], issuer: &str) -> OpenApi
                     .maximum(Some(crate::storage::page::MAX_LIMIT))
                     .build(),
             )));
-            operation = operation.parameter(limit).parameter(query(
+            let mut sort =
+                query("sort", Type::String, "`id` (oldest first) or `-id` (newest first)");
+            sort.schema = Some(RefOr::T(Schema::Object(
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::new(Type::String))
+                    .enum_values(Some(["id", "-id"]))
+                    .build(),
+            )));
+            operation = operation.parameter(limit).parameter(sort).parameter(query(
                 "cursor",
                 Type::String,
-                "A cursor from meta of the previous answer",
+                "A cursor from meta of the previous answer (`page[cursor]` too)",
             ));
             for (name, _, kind) in rule.doc.filters {
                 let kind = if *kind == FilterKind::Int { Type::Integer } else { Type::String };
-                operation = operation.parameter(query(name, kind, "Only rows with this value"));
+                let about =
+                    "Only rows with this value (`filter[name]` too); unknown parameters are 400";
+                operation = operation.parameter(query(name, kind, about));
             }
         }
         if let Some(body) = rule.doc.body {

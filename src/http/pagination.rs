@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::ApiError;
 use crate::state::AppState;
-use crate::storage::page::{Cursor, Page, PageRequest, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::storage::page::{Cursor, Order, Page, PageRequest, DEFAULT_LIMIT, MAX_LIMIT};
 
 /// The paging of a list request, read and checked: `page[size]` and
 /// `page[cursor]` (vAMSYS's syntax), or `limit` and `cursor`.
@@ -24,13 +24,13 @@ pub struct Paging {
 }
 
 /// Query parameters paging reads; a list's own are its filters.
-pub const PAGING_PARAMS: [&str; 4] = ["limit", "cursor", "page[size]", "page[cursor]"];
+pub const PAGING_PARAMS: [&str; 5] = ["limit", "cursor", "page[size]", "page[cursor]", "sort"];
 
 impl FromRequestParts<AppState> for Paging {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let mut request = PageRequest { limit: DEFAULT_LIMIT, cursor: None };
+        let mut request = PageRequest { limit: DEFAULT_LIMIT, cursor: None, order: None };
         let mut cursor_key = "page[cursor]";
         for (key, value) in query_pairs(&parts.uri) {
             match key.as_str() {
@@ -43,6 +43,19 @@ impl FromRequestParts<AppState> for Paging {
                                 ))
                             },
                         )?;
+                }
+                // Lists page by id (keyset), so id is the key they sort by.
+                "sort" => {
+                    request.order = Some(match value.as_str() {
+                        "id" => Order::OldestFirst,
+                        "-id" => Order::NewestFirst,
+                        other => {
+                            return Err(ApiError::bad_request(format!(
+                                "cannot sort by `{other}`: lists sort by `id` or `-id`"
+                            ))
+                            .with("unknown", serde_json::json!([format!("sort={other}")])))
+                        }
+                    });
                 }
                 "cursor" | "page[cursor]" if !value.is_empty() => {
                     request.cursor = Some(Cursor::decode(&value).ok_or_else(|| {

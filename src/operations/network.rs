@@ -94,7 +94,7 @@ pub async fn reorder_ranks(
     caller: OpsCaller,
     Json(input): Json<Reorder>,
 ) -> Result<List<Rank>, ApiError> {
-    let page = PageRequest { limit: 200, cursor: None };
+    let page = PageRequest { limit: 200, cursor: None, order: None };
     let ranks = resource::list::<Rank>(&state.db, caller.org, &[], &page).await?.items;
     let mut have: Vec<i64> = ranks.iter().map(|r| r.id.0).collect();
     let mut given = input.rank_ids.clone();

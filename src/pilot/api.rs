@@ -222,9 +222,13 @@ async fn get_own<R: Resource + Serialize>(
     Path(id): Path<i64>,
 ) -> Result<Data<R>, ApiError> {
     let mine = [Filter::Int("pilot_id", caller.pilot.0), Filter::Int("id", id)];
-    let page =
-        resource::list::<R>(&state.db, caller.org, &mine, &PageRequest { limit: 1, cursor: None })
-            .await?;
+    let page = resource::list::<R>(
+        &state.db,
+        caller.org,
+        &mine,
+        &PageRequest { limit: 1, cursor: None, order: None },
+    )
+    .await?;
     page.items
         .into_iter()
         .next()
@@ -301,7 +305,7 @@ async fn tours(
 ) -> Result<List<TourProgress>, ApiError> {
     let page = resource::list::<Tour>(&state.db, caller.org, &[], &paging.request).await?;
     let mut out = Vec::with_capacity(page.items.len());
-    let all = PageRequest { limit: 200, cursor: None };
+    let all = PageRequest { limit: 200, cursor: None, order: None };
     for tour in &page.items {
         let legs = resource::list::<TourLeg>(
             &state.db,

@@ -268,7 +268,7 @@ async fn invoice(
     let invoice = resource::get::<Invoice>(&state.db, caller.org, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no invoice with id {id}")))?;
-    let all = PageRequest { limit: 200, cursor: None };
+    let all = PageRequest { limit: 200, cursor: None, order: None };
     let lines = resource::list::<InvoiceLine>(
         &state.db,
         caller.org,
@@ -299,7 +299,7 @@ async fn maintenance_due(
 ) -> Result<List<AircraftDue>, ApiError> {
     let today = chrono::Utc::now().date_naive();
     let page = resource::list::<Aircraft>(&state.db, caller.org, &[], &paging.request).await?;
-    let all = PageRequest { limit: 200, cursor: None };
+    let all = PageRequest { limit: 200, cursor: None, order: None };
     let mut out = Vec::with_capacity(page.items.len());
     for aircraft in &page.items {
         let items = resource::list::<MaintenanceItem>(

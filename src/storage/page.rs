@@ -62,11 +62,13 @@ pub trait Keyed {
 pub struct PageRequest {
     pub limit: i64,
     pub cursor: Option<Cursor>,
+    /// The order asked for (`sort=id` / `sort=-id`); none: the list's own.
+    pub order: Option<Order>,
 }
 
 impl Default for PageRequest {
     fn default() -> Self {
-        PageRequest { limit: DEFAULT_LIMIT, cursor: None }
+        PageRequest { limit: DEFAULT_LIMIT, cursor: None, order: None }
     }
 }
 
@@ -91,6 +93,7 @@ impl PageRequest {
     /// Appends the keyset condition (` AND id > $n`), the order and the limit.
     /// The query must already have a `WHERE` clause.
     pub fn push_to(&self, sql: &mut Sql<'_>, id_column: &str, order: Order) {
+        let order = self.order.unwrap_or(order);
         // Paging backward scans against the list's order, then reverses.
         let ascending = (order == Order::OldestFirst) != self.backward();
         if let Some(cursor) = self.cursor {
@@ -155,7 +158,7 @@ mod tests {
         for (direction, order, expected) in cases {
             let cursor = direction.map(|direction| Cursor { direction, id: 7 });
             let mut sql = Sql::new("");
-            PageRequest { limit: 10, cursor }.push_to(&mut sql, "id", order);
+            PageRequest { limit: 10, cursor, order: None }.push_to(&mut sql, "id", order);
             assert_eq!(sql.text(), expected);
         }
     }

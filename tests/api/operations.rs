@@ -1248,6 +1248,30 @@ async fn a_vamsys_style_bot_pages_filters_and_is_told_of_unknown_parameters() {
         assert!(!want.is_empty());
         assert_eq!(ids_in(&theirs).into_iter().collect::<BTreeSet<_>>(), want, "only that pilot's");
 
+        // Newest first, across pages: the sort travels in the links.
+        let first =
+            format!("/api/v3/operations/pireps?filter[pilot_id]={pilot}&sort=-id&page[size]=3");
+        let mut url = Some(app.url(&first));
+        let mut newest_first = vec![];
+        while let Some(next) = url {
+            let page: Value =
+                app.http.get(&next).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+            newest_first
+                .extend(page["data"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()));
+            url = page["meta"]["next_cursor_url"].as_str().map(str::to_owned);
+        }
+        let want_order: Vec<i64> = want.iter().rev().copied().collect();
+        assert_eq!(newest_first, want_order);
+        let unsortable = call(
+            &app,
+            Method::GET,
+            "/api/v3/operations/pireps?sort=-created_at",
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(problem(unsortable, 400).await["unknown"], json!(["sort=-created_at"]));
+
         let refused = call(
             &app,
             Method::GET,
