@@ -1,6 +1,8 @@
 //! The Pilot API (`/api/v3/pilot/*`): what a third-party app may read and do
 //! for the pilot who consented, and nothing of anyone else.
 
+use std::collections::HashMap;
+
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::Router;
@@ -9,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::PilotCaller;
 use crate::domain::scope::Scope::{Identity, PilotActivities, PilotFlights, PilotProfile};
 use crate::domain::PilotId;
-use crate::http::extract::{Data, Json, Path};
+use crate::http::extract::{Data, Json, Path, Query};
 use crate::http::pagination::{List, Paging};
 use crate::http::scoped::{doc, RouteRule, ScopedRouter};
 use crate::http::ApiError;
@@ -209,9 +211,11 @@ async fn list_own<R: Resource + Serialize>(
     State(state): State<AppState>,
     caller: PilotCaller,
     paging: Paging,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<R>, ApiError> {
-    let mine = [Filter::Int("pilot_id", caller.pilot.0)];
-    let page = resource::list::<R>(&state.db, caller.org, &mine, &paging.request).await?;
+    let mut filters = crate::http::params::list_filters::<R>(&query)?;
+    filters.push(Filter::Int("pilot_id", caller.pilot.0));
+    let page = resource::list::<R>(&state.db, caller.org, &filters, &paging.request).await?;
     Ok(paging.list(page))
 }
 
@@ -240,8 +244,10 @@ async fn list_org<R: Resource + Serialize>(
     State(state): State<AppState>,
     caller: PilotCaller,
     paging: Paging,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<R>, ApiError> {
-    let page = resource::list::<R>(&state.db, caller.org, &[], &paging.request).await?;
+    let filters = crate::http::params::list_filters::<R>(&query)?;
+    let page = resource::list::<R>(&state.db, caller.org, &filters, &paging.request).await?;
     Ok(paging.list(page))
 }
 

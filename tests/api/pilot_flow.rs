@@ -806,3 +806,35 @@ async fn a_confidential_app_must_prove_its_secret() {
     let token = with.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string();
     assert_eq!(api(&app, &token, "/me").await.status(), 200);
 }
+
+/// The Pilot API's lists take the same syntax as the Operations API's, and
+/// refuse what they do not know instead of ignoring it.
+#[tokio::test]
+async fn pilot_lists_filter_sort_and_refuse_unknown_parameters() {
+    crate::harness::each_backend(|app| async move {
+        let pilot_app = pilot_app(&app, true).await;
+        let (token, _, _) = tokens_for_air0001(&app, &pilot_app).await;
+        let get = |path: &'static str| {
+            let (app, token) = (&app, token.clone());
+            async move { app.http.get(app.url(path)).bearer_auth(token).send().await.unwrap() }
+        };
+        let accepted: serde_json::Value =
+            get("/api/v3/pilot/pireps?filter[state]=accepted&sort=-id&page[size]=300")
+                .await
+                .json()
+                .await
+                .unwrap();
+        let rows = accepted["data"].as_array().unwrap();
+        assert!(!rows.is_empty() && rows.iter().all(|p| p["state"] == "accepted"));
+        let ids: Vec<i64> = rows.iter().map(|p| p["id"].as_i64().unwrap()).collect();
+        assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
+        for bad in [
+            "/api/v3/pilot/pireps?filter[bogus]=1",
+            "/api/v3/pilot/pireps?sort=landing_rate",
+            "/api/v3/pilot/bookings?status=open",
+        ] {
+            crate::harness::problem(get(bad).await, 400).await;
+        }
+    })
+    .await;
+}
