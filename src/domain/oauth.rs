@@ -10,17 +10,21 @@ use url::{Host, Url};
 const FORBIDDEN_SCHEMES: [&str; 8] =
     ["javascript", "data", "file", "vbscript", "about", "blob", "ftp", "ws"];
 
+/// A loopback host of a native app's redirect: the IP literals, or the name
+/// `localhost` itself (what vAMSYS-style desktop apps register; no name
+/// under it).
 fn is_loopback_literal(url: &Url) -> bool {
     match url.host() {
         Some(Host::Ipv4(ip)) => ip == std::net::Ipv4Addr::LOCALHOST,
         Some(Host::Ipv6(ip)) => ip == std::net::Ipv6Addr::LOCALHOST,
-        _ => false,
+        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
     }
 }
 
 /// Checks a redirect URI a Pilot client registers: HTTPS, or a custom scheme
-/// (`myapp://callback`), or plain HTTP on a loopback IP literal for native
-/// apps (RFC 8252 §7.3). Never a fragment.
+/// (`myapp://callback`), or plain HTTP on a loopback address (`127.0.0.1`,
+/// `[::1]`, `localhost`) for native apps (RFC 8252 §7.3). Never a fragment.
 pub fn check_redirect_uri(uri: &str) -> Result<Url, &'static str> {
     let url = Url::parse(uri).map_err(|_| "is not an absolute URI")?;
     if url.fragment().is_some() {
@@ -33,7 +37,9 @@ pub fn check_redirect_uri(uri: &str) -> Result<Url, &'static str> {
         "https" if url.host().is_some() => Ok(url),
         "https" => Err("needs a host"),
         "http" if is_loopback_literal(&url) => Ok(url),
-        "http" => Err("plain http is allowed only for http://127.0.0.1 or http://[::1] (RFC 8252)"),
+        "http" => Err(
+            "plain http is allowed only for http://127.0.0.1, http://[::1] or http://localhost (RFC 8252)",
+        ),
         scheme if FORBIDDEN_SCHEMES.contains(&scheme) || scheme == "wss" => {
             Err("this scheme cannot be a redirect target")
         }
@@ -94,12 +100,15 @@ mod tests {
             "com.example.app:/oauth2redirect",
             "http://127.0.0.1:8765/callback",
             "http://[::1]:8765/callback",
+            "http://localhost:8765/callback",
+            "http://LocalHost/callback",
         ] {
             assert!(check_redirect_uri(ok).is_ok(), "{ok}");
         }
         for bad in [
             "http://app.example.com/callback",
-            "http://localhost:8765/callback",
+            "http://localhost.example.com/callback",
+            "http://app.localhost:8765/callback",
             "https://app.example.com/cb#frag",
             "javascript:alert(1)",
             "data:text/html,hi",
@@ -120,6 +129,8 @@ mod tests {
         assert!(!redirect_matches("https://a.example/cb", "https://A.example/cb "));
         assert!(redirect_matches("http://127.0.0.1:1000/cb", "http://127.0.0.1:5555/cb"));
         assert!(!redirect_matches("http://127.0.0.1:1000/cb", "http://127.0.0.1:5555/other"));
+        assert!(redirect_matches("http://localhost:1000/cb", "http://localhost:5555/cb"));
+        assert!(!redirect_matches("http://localhost:1000/cb", "http://127.0.0.1:1000/cb"));
         assert!(!redirect_matches("myapp://cb", "myapp://cb2"));
     }
 

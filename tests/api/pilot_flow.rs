@@ -838,3 +838,34 @@ async fn pilot_lists_filter_sort_and_refuse_unknown_parameters() {
     })
     .await;
 }
+
+/// Desktop apps register `http://localhost:<port>` as vAMSYS's do; a name
+/// under `localhost` or any other plain-http host is still refused.
+#[tokio::test]
+async fn native_apps_may_register_localhost_redirects() {
+    crate::harness::each_backend(|app| async move {
+        let owner = crate::console_session::sign_in(&app, "owner@demo.test").await;
+        let register = |uri: &'static str| {
+            let (app, owner) = (&app, owner.clone());
+            async move {
+                let body = serde_json::json!({
+                    "kind": "pilot", "name": "Desktop tracker", "scopes": ["identity"],
+                    "redirect_uris": [uri], "privacy_policy_url": "https://tracker.example/privacy",
+                });
+                crate::console_session::console(
+                    app,
+                    &owner,
+                    reqwest::Method::POST,
+                    "/console/api/clients",
+                    Some(body),
+                )
+                .await
+                .status()
+            }
+        };
+        assert_eq!(register("http://localhost:8765/callback").await, 201);
+        assert_eq!(register("http://app.localhost:8765/callback").await, 422);
+        assert_eq!(register("http://tracker.example/callback").await, 422);
+    })
+    .await;
+}
