@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::input::{self, Input};
 use super::{AcarsError, AcarsPilot};
+use crate::flights::lifecycle::{self, NotOwn};
 use crate::state::AppState;
 use crate::storage::tracker::{self, EligibleAircraft, ScheduleSearch, ScheduledFlight};
 
@@ -201,14 +202,12 @@ pub(super) async fn own_booking(
     caller: &AcarsPilot,
     bid: i64,
 ) -> Result<ScheduledFlight, AcarsError> {
-    match tracker::booking_holder(&state.db, caller.org, bid).await? {
-        None => Err(bid_not_found()),
-        Some(holder) if holder != caller.pilot.id.0 => {
+    match lifecycle::own_booking(&state.db, caller.org, caller.pilot.id, bid).await? {
+        Ok(booking) => Ok(booking),
+        Err(NotOwn::Missing) => Err(bid_not_found()),
+        Err(NotOwn::Others) => {
             Err(AcarsError::new(StatusCode::FORBIDDEN, "This bid does not belong to you"))
         }
-        Some(_) => tracker::booking(&state.db, caller.org, caller.pilot.id, bid)
-            .await?
-            .ok_or_else(bid_not_found),
     }
 }
 
@@ -345,10 +344,11 @@ pub async fn unbook(
     Input(fields): Input,
 ) -> Result<Json<serde_json::Value>, AcarsError> {
     let bid = input::id(&fields, "bid_id").ok_or_else(bid_not_found)?;
-    let booking = match tracker::booking_holder(&state.db, caller.org, bid).await? {
-        Some(holder) if holder == caller.pilot.id.0 => own_booking(&state, &caller, bid).await?,
-        _ => return Err(bid_not_found()),
-    };
+    // Another pilot's booking is not found here either (the module looks it
+    // up by the caller).
+    let booking = lifecycle::own_booking(&state.db, caller.org, caller.pilot.id, bid)
+        .await?
+        .map_err(|_| bid_not_found())?;
     if booking.in_progress > 0 {
         return Err(AcarsError::message(
             StatusCode::CONFLICT,

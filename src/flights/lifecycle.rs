@@ -38,6 +38,29 @@ impl From<sqlx::Error> for StartError {
     }
 }
 
+/// Why a booking is not the caller's to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotOwn {
+    /// The org has no booking by that id.
+    Missing,
+    /// It is another pilot's.
+    Others,
+}
+
+/// A booking of the pilot, or why not.
+pub async fn own_booking(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    id: i64,
+) -> Result<Result<tracker::ScheduledFlight, NotOwn>, sqlx::Error> {
+    Ok(match tracker::booking_holder(db, org, id).await? {
+        None => Err(NotOwn::Missing),
+        Some(holder) if holder != pilot.0 => Err(NotOwn::Others),
+        Some(_) => tracker::booking(db, org, pilot, id).await?.ok_or(NotOwn::Missing),
+    })
+}
+
 /// What a tracker knows a flight by.
 pub fn tracking_of(flight: &TrackedFlight) -> String {
     flight.tracking_id.clone().unwrap_or_else(|| flight.id.to_string())
@@ -57,12 +80,10 @@ pub async fn start(
         Some(id) => id,
         None => tracker::latest_booking(db, org, pilot).await?.ok_or(StartError::NoBooking)?,
     };
-    match tracker::booking_holder(db, org, booking).await? {
-        None => return Err(StartError::NoBooking),
-        Some(holder) if holder != pilot.0 => return Err(StartError::NotYours),
-        Some(_) => {}
-    }
-    let booking = tracker::booking(db, org, pilot, booking).await?.ok_or(StartError::NoBooking)?;
+    let booking = own_booking(db, org, pilot, booking).await?.map_err(|why| match why {
+        NotOwn::Missing => StartError::NoBooking,
+        NotOwn::Others => StartError::NotYours,
+    })?;
     let resume = |flight: Option<TrackedFlight>, otherwise: StartError| match flight {
         Some(flight) if flight.booking_id == Some(booking.id) => Ok(tracking_of(&flight)),
         _ => Err(otherwise),
