@@ -32,7 +32,8 @@ fn refuse(reason: &'static str) -> AcarsError {
 }
 
 /// The org a tracker URL names (`/o/<slug>/api/stratos/…`), if it names one;
-/// 404 for a slug no org has.
+/// 404 for a slug no org has. For the handshake and the login, which need
+/// the org itself; authenticated calls compare slugs instead.
 #[derive(Debug, Clone, Copy)]
 pub struct TrackerOrg(pub Option<OrgId>);
 
@@ -53,37 +54,80 @@ impl FromRequestParts<AppState> for TrackerOrg {
     }
 }
 
+/// Who a bearer credential is: the org (and its slug when the lookup gave
+/// it), the pilot, the credential.
+struct Identity {
+    org: OrgId,
+    org_slug: Option<String>,
+    pilot: Pilot,
+    credential: Credential,
+}
+
+/// The pilot a key or a `pilot.flights` token names, or why none.
+async fn identify(
+    state: &AppState,
+    key: &str,
+) -> Result<Result<Identity, &'static str>, AcarsError> {
+    if let Some(holder) = pilots::by_api_key(&state.db, key).await? {
+        let credential =
+            Credential { kind: CredentialKind::PilotApiKey, id: holder.key_id, pilot: None };
+        let (org, org_slug, pilot) = (holder.org, Some(holder.org_slug), holder.pilot);
+        return Ok(Ok(Identity { org, org_slug, pilot, credential }));
+    }
+    let found = match tokens::find_active(&state.db, key).await? {
+        Some(found) if found.kind == ClientKind::Pilot => found,
+        _ => return Ok(Err("unknown or revoked key")),
+    };
+    if !found.scopes.contains(Scope::PilotFlights) {
+        return Ok(Err("token lacks pilot.flights"));
+    }
+    let Some(id) = found.pilot else { return Ok(Err("token has no pilot")) };
+    let Some(pilot) = resource::get::<Pilot>(&state.db, found.org, id.0).await? else {
+        return Ok(Err("token's pilot is gone"));
+    };
+    let credential =
+        Credential { kind: CredentialKind::PilotClient, id: found.client, pilot: Some(id.0) };
+    Ok(Ok(Identity { org: found.org, org_slug: None, pilot, credential }))
+}
+
+/// A refusal: 404 when the tracker URL names an org that does not exist
+/// (whatever the credential), else the module's 401. Only refusals look the
+/// slug up; a key's own lookup brings its org's slug.
+async fn refusal(state: &AppState, slug: Option<&str>, reason: &'static str) -> AcarsError {
+    if let Some(slug) = slug {
+        match orgs::by_slug(&state.db, slug).await {
+            Ok(None) => return AcarsError::new(StatusCode::NOT_FOUND, "Not found"),
+            Err(error) => return error.into(),
+            Ok(Some(_)) => {}
+        }
+    }
+    refuse(reason)
+}
+
 impl FromRequestParts<AppState> for AcarsPilot {
     type Rejection = AcarsError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AcarsError> {
-        let TrackerOrg(named) = TrackerOrg::from_request_parts(parts, state).await?;
-        let key = bearer::token(&parts.headers)
-            .filter(|k| !k.trim().is_empty())
-            .ok_or_else(|| refuse("no bearer token"))?;
-        let (org, pilot, credential) = match pilots::by_api_key(&state.db, key).await? {
-            Some(holder) => {
-                let id = holder.key_id;
-                let credential = Credential { kind: CredentialKind::PilotApiKey, id, pilot: None };
-                (holder.org, holder.pilot, credential)
-            }
-            None => match tokens::find_active(&state.db, key).await? {
-                Some(found) if found.kind == ClientKind::Pilot => {
-                    if !found.scopes.contains(Scope::PilotFlights) {
-                        return Err(refuse("token lacks pilot.flights"));
-                    }
-                    let id = found.pilot.ok_or_else(|| refuse("token has no pilot"))?;
-                    let pilot = resource::get::<Pilot>(&state.db, found.org, id.0)
-                        .await?
-                        .ok_or_else(|| refuse("token's pilot is gone"))?;
-                    let kind = CredentialKind::PilotClient;
-                    (found.org, pilot, Credential { kind, id: found.client, pilot: Some(id.0) })
-                }
-                _ => return Err(refuse("unknown or revoked key")),
-            },
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AcarsError::new(StatusCode::NOT_FOUND, "Not found"))?;
+        let slug = super::path_param(&params, "org").map(str::to_owned);
+        let slug = slug.as_deref();
+        let key = bearer::token(&parts.headers).filter(|k| !k.trim().is_empty());
+        let Some(key) = key else { return Err(refusal(state, slug, "no bearer token").await) };
+        let Identity { org, org_slug, pilot, credential } = match identify(state, key).await? {
+            Ok(identity) => identity,
+            Err(reason) => return Err(refusal(state, slug, reason).await),
         };
-        if named.is_some_and(|named| named != org) {
-            return Err(refuse("credential of another org than the tracker URL names"));
+        if let Some(slug) = slug {
+            let named = match org_slug {
+                Some(own) => own == slug,
+                None => orgs::by_slug(&state.db, slug).await?.is_some_and(|o| o.id == org),
+            };
+            if !named {
+                let reason = "credential of another org than the tracker URL names";
+                return Err(refusal(state, Some(slug), reason).await);
+            }
         }
         if !pilot.state.can_authenticate() {
             crate::http::request_log::note_caller(org, credential);

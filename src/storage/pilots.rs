@@ -256,6 +256,8 @@ pub async fn api_keys(db: &Db, org: OrgId, pilot: PilotId) -> Result<Vec<ApiKeyI
 /// A pilot's API key as found: whose, and which key.
 pub struct KeyHolder {
     pub org: OrgId,
+    /// The org's slug, which an org's tracker URL names.
+    pub org_slug: String,
     pub pilot: Pilot,
     pub key_id: i64,
 }
@@ -270,21 +272,29 @@ pub async fn by_api_key(db: &Db, key: &str) -> Result<Option<KeyHolder>, sqlx::E
     struct Row {
         key_id: i64,
         org_id: i64,
+        org_slug: String,
         #[sqlx(flatten)]
         pilot: Pilot,
     }
-    // One query: every ACARS call makes it.
+    // One query: every ACARS call makes it (the slug too, which an org's
+    // tracker URL is checked against).
     let columns: Vec<String> = Pilot::COLUMNS.split(", ").map(|c| format!("p.{c}")).collect();
     let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT k.id AS key_id, p.org_id, {} FROM pilot_api_keys k \
+        "SELECT k.id AS key_id, p.org_id, o.slug AS org_slug, {} FROM pilot_api_keys k \
          JOIN pilots p ON p.id = k.pilot_id AND p.org_id = k.org_id \
+         JOIN orgs o ON o.id = k.org_id \
          WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
         columns.join(", ")
     ))
     .bind(security::sha256_hex(key))
     .fetch_optional(db.reader())
     .await?;
-    Ok(row.map(|r| KeyHolder { org: OrgId(r.org_id), pilot: r.pilot, key_id: r.key_id }))
+    Ok(row.map(|r| KeyHolder {
+        org: OrgId(r.org_id),
+        org_slug: r.org_slug,
+        pilot: r.pilot,
+        key_id: r.key_id,
+    }))
 }
 
 /// The next free pilot number of an airline.

@@ -362,6 +362,15 @@ async fn login_by_pilot_id_email_or_key_and_failures_are_limited() {
         assert_eq!(school.status(), 401, "an email of another org");
         let nowhere = app.http.get(app.url(&format!("/o/no-such-org{BASE}/"))).send().await.unwrap();
         assert_eq!(nowhere.status(), 404);
+        // An org that does not exist is not found, with a good key or none.
+        let good = format!("Bearer {}", key_for(&app, "demo", "AIR0001", None).await);
+        for auth in [Some(good.as_str()), None] {
+            let mut request = app.http.get(app.url(&format!("/o/no-such-org{BASE}/pilot/verify")));
+            if let Some(auth) = auth {
+                request = request.header("authorization", auth);
+            }
+            assert_eq!(request.send().await.unwrap().status(), 404, "{auth:?}");
+        }
         for username in ["0", "AIR", ""] {
             assert_eq!(login(&app, username, "airside-demo").await.status(), 401, "{username}");
         }
