@@ -13,13 +13,9 @@ async fn page(app: &TestApp, path: &str, cookie: Option<&str>) -> reqwest::Respo
     request.send().await.unwrap()
 }
 
+/// The `name=value` part of a cookie a response sets.
 fn cookie_of(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with(&format!("{name}=")))
+    crate::harness::set_cookie_header(response, name)
         .map(|c| c.split(';').next().unwrap().to_string())
 }
 

@@ -14,15 +14,7 @@ use crate::console_session::console;
 use crate::harness::{each_backend, problem, Backend, TestApp};
 use crate::ops_helpers::{call, grant};
 
-fn cookie_of(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .map(str::to_owned)
-}
+use crate::harness::set_cookie_header as cookie_of;
 
 /// Posts the pilot sign-in form of org `demo` as a browser does.
 async fn pilot_web_sign_in(app: &TestApp, login: &str, password: &str) -> reqwest::Response {

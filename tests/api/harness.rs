@@ -231,3 +231,14 @@ fn database_name_is_swapped_in_urls() {
         "postgres://h/x?sslmode=disable"
     );
 }
+
+/// The `Set-Cookie` header of `name` a response carries, attributes and all.
+pub fn set_cookie_header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}

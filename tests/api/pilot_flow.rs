@@ -89,17 +89,9 @@ pub fn field(html: &str, name: &str) -> String {
 }
 
 fn set_cookie(response: &reqwest::Response, name: &str) -> String {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .unwrap_or_else(|| panic!("no {name} cookie"))
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
+    let header = crate::harness::set_cookie_header(response, name);
+    let header = header.unwrap_or_else(|| panic!("no {name} cookie"));
+    header.split(';').next().unwrap().to_string()
 }
 
 /// Signs a pilot in through the login page the authorize URL shows; returns the pilot cookie.
