@@ -78,8 +78,8 @@ async fn identify(
         Some(found) if found.kind == ClientKind::Pilot => found,
         _ => return Ok(Err("unknown or revoked key")),
     };
-    if !found.scopes.contains(Scope::PilotFlights) {
-        return Ok(Err("token lacks pilot.flights"));
+    if !found.scopes.contains(Scope::FlightsWrite) {
+        return Ok(Err("token lacks flights:write"));
     }
     let Some(id) = found.pilot else { return Ok(Err("token has no pilot")) };
     let Some(pilot) = resource::get::<Pilot>(&state.db, found.org, id.0).await? else {

@@ -39,7 +39,7 @@ pub async fn list(
             kind.parse().map_err(|_| ApiError::bad_request("kind must be operations or pilot"))?;
         filters.push(Filter::Text("kind", kind.as_str().to_string()));
     }
-    Ok(paging.list(with_counts(&state, staff.org.id, &filters, &paging.request).await?))
+    Ok(paging.list(with_counts(&state, staff.org.id, &filters, &paging.by_id()?).await?))
 }
 
 /// A page of the org's clients with their request counts, as the JSON API
@@ -298,6 +298,6 @@ pub async fn audit_trail(
     paging: Paging,
 ) -> Result<List<AuditEntry>, ApiError> {
     staff.require_api_settings(ApiSettingsView)?;
-    let page = resource::list::<AuditEntry>(&state.db, staff.org.id, &[], &paging.request).await?;
+    let page = resource::list::<AuditEntry>(&state.db, staff.org.id, &[], &paging.by_id()?).await?;
     Ok(paging.list(page))
 }

@@ -55,7 +55,7 @@ pub async fn list_tokens(
     paging: Paging,
 ) -> Result<List<Counted<ApiToken>>, ApiError> {
     staff.require_api_settings(ApiSettingsView)?;
-    Ok(paging.list(tokens_with_counts(&state, staff.org.id, &paging.request).await?))
+    Ok(paging.list(tokens_with_counts(&state, staff.org.id, &paging.by_id()?).await?))
 }
 
 /// A page of the org's legacy tokens with their request counts, as the JSON
@@ -138,7 +138,7 @@ pub async fn list_keys(
     paging: Paging,
 ) -> Result<List<Counted<OrgKey>>, ApiError> {
     staff.require_api_settings(ApiSettingsView)?;
-    let page = resource::list::<OrgKey>(&state.db, staff.org.id, &[], &paging.request).await?;
+    let page = resource::list::<OrgKey>(&state.db, staff.org.id, &[], &paging.by_id()?).await?;
     let kind = |_: &OrgKey| CredentialKind::OrgKey;
     Ok(paging.list(counted(&state, staff.org.id, page, |k| k.id, kind).await?))
 }

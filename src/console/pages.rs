@@ -279,7 +279,7 @@ fn counts(usage: &usage::Usage) -> Markup {
 
 pub async fn api_settings(State(state): State<AppState>, headers: HeaderMap) -> Response {
     guarded(&state, &headers, async |staff: &Staff, _csrf: &str| {
-        let request = PageRequest { limit: ROWS, cursor: None, order: None };
+        let request = PageRequest::first(ROWS);
         let clients = super::clients::with_counts(&state, staff.org.id, &[], &request).await?.items;
         let manage = staff.permissions.has(ApiSettingsManage);
         let body = html! {
@@ -409,7 +409,7 @@ pub async fn log_fragment(
     }
     // Empty fields of the filter form mean "any".
     let query: HashMap<String, String> = query.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-    let request = PageRequest { limit: ROWS, cursor: None, order: None };
+    let request = PageRequest::first(ROWS);
     let rows = match log_page(&state, staff.org.id, &query, &request).await {
         Ok(page) => page.items,
         Err(error) => {
@@ -572,7 +572,7 @@ fn usage_chart(since: chrono::NaiveDate, days: &[(String, i64)]) -> Markup {
 
 pub async fn tokens_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     guarded(&state, &headers, async |staff: &Staff, _csrf: &str| {
-        let request = PageRequest { limit: ROWS, cursor: None, order: None };
+        let request = PageRequest::first(ROWS);
         let tokens =
             super::credentials::tokens_with_counts(&state, staff.org.id, &request).await?.items;
         let manage = staff.permissions.has(ApiSettingsManage);
@@ -610,7 +610,7 @@ pub async fn tokens_page(State(state): State<AppState>, headers: HeaderMap) -> R
 
 pub async fn integrations_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     guarded(&state, &headers, async |staff: &Staff, _csrf: &str| {
-        let request = PageRequest { limit: ROWS, cursor: None, order: None };
+        let request = PageRequest::first(ROWS);
         let keys = resource::list::<OrgKey>(&state.db, staff.org.id, &[], &request).await?.items;
         let endpoints = resource::list::<Endpoint>(&state.db, staff.org.id, &[], &request).await?.items;
         let manage = staff.permissions.has(ApiSettingsManage);
@@ -714,7 +714,7 @@ pub async fn webhook_page(
         let endpoint = resource::get::<Endpoint>(&state.db, staff.org.id, id)
             .await?
             .ok_or_else(|| ApiError::not_found(format!("no webhook endpoint with id {id}")))?;
-        let request = PageRequest { limit: ROWS, cursor: None, order: None };
+        let request = PageRequest::first(ROWS);
         let filter = [resource::Filter::Int("endpoint_id", id)];
         let deliveries =
             resource::list::<Delivery>(&state.db, staff.org.id, &filter, &request).await?.items;

@@ -111,7 +111,7 @@ pub async fn log(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<LogRow>, ApiError> {
     staff.require_api_settings(ApiSettingsView)?;
-    Ok(paging.list(log_page(&state, staff.org.id, &query, &paging.request).await?))
+    Ok(paging.list(log_page(&state, staff.org.id, &query, &paging.by_id()?).await?))
 }
 
 /// A page of the org's request log under the console's filters (`client`,

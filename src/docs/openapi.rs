@@ -169,12 +169,17 @@ pub fn document(surface: &Surface, rules: &[RouteRule], issuer: &str) -> OpenApi
                     .maximum(Some(crate::storage::page::MAX_LIMIT))
                     .build(),
             )));
-            let mut sort =
-                query("sort", Type::String, "`id` (oldest first) or `-id` (newest first)");
+            let mut sort = query(
+                "sort",
+                Type::String,
+                "A key to sort by (`id`, oldest first, by default); `-` before it reverses",
+            );
+            let keys = std::iter::once("id").chain(rule.doc.sorts.iter().map(|(name, _)| *name));
+            let keys: Vec<String> = keys.flat_map(|k| [k.to_string(), format!("-{k}")]).collect();
             sort.schema = Some(RefOr::T(Schema::Object(
                 ObjectBuilder::new()
                     .schema_type(SchemaType::new(Type::String))
-                    .enum_values(Some(["id", "-id"]))
+                    .enum_values(Some(keys))
                     .build(),
             )));
             operation = operation.parameter(limit).parameter(sort).parameter(query(
@@ -188,6 +193,16 @@ pub fn document(surface: &Surface, rules: &[RouteRule], issuer: &str) -> OpenApi
                     "Only rows with this value (`filter[name]` too); unknown parameters are 400";
                 operation = operation.parameter(query(name, kind, about));
             }
+        }
+        for (name, about) in rule.doc.params {
+            operation = operation.parameter(
+                ParameterBuilder::new()
+                    .name(*name)
+                    .parameter_in(ParameterIn::Query)
+                    .description(Some(*about))
+                    .schema(Some(ObjectBuilder::new().schema_type(SchemaType::new(Type::String))))
+                    .build(),
+            );
         }
         if let Some(body) = rule.doc.body {
             let schema = body(&mut schemas);

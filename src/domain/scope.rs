@@ -37,14 +37,25 @@ pub enum Scope {
     /// Flight-school records: compliance, signoffs, maintenance, work orders, planning.
     #[serde(rename = "ops:school:write")]
     OpsSchoolWrite,
-    #[serde(rename = "identity")]
-    Identity,
-    #[serde(rename = "pilot.profile")]
-    PilotProfile,
-    #[serde(rename = "pilot.flights")]
-    PilotFlights,
-    #[serde(rename = "pilot.activities")]
-    PilotActivities,
+    // Pilot apps: vAMSYS's Pilot API scopes.
+    #[serde(rename = "identity:basic")]
+    IdentityBasic,
+    #[serde(rename = "identity:discord")]
+    IdentityDiscord,
+    #[serde(rename = "identity:networks")]
+    IdentityNetworks,
+    #[serde(rename = "pilot:read")]
+    PilotRead,
+    #[serde(rename = "pilot:write")]
+    PilotWrite,
+    #[serde(rename = "flights:read")]
+    FlightsRead,
+    #[serde(rename = "flights:write")]
+    FlightsWrite,
+    #[serde(rename = "activities:read")]
+    ActivitiesRead,
+    #[serde(rename = "activities:write")]
+    ActivitiesWrite,
     // Org API keys (the read-only Public API).
     #[serde(rename = "public.pilots:read")]
     PublicPilots,
@@ -79,10 +90,15 @@ text_enum!(Scope {
     Scope::OpsModerationWrite => "ops:moderation:write",
     Scope::OpsActivitiesWrite => "ops:activities:write",
     Scope::OpsSchoolWrite => "ops:school:write",
-    Scope::Identity => "identity",
-    Scope::PilotProfile => "pilot.profile",
-    Scope::PilotFlights => "pilot.flights",
-    Scope::PilotActivities => "pilot.activities",
+    Scope::IdentityBasic => "identity:basic",
+    Scope::IdentityDiscord => "identity:discord",
+    Scope::IdentityNetworks => "identity:networks",
+    Scope::PilotRead => "pilot:read",
+    Scope::PilotWrite => "pilot:write",
+    Scope::FlightsRead => "flights:read",
+    Scope::FlightsWrite => "flights:write",
+    Scope::ActivitiesRead => "activities:read",
+    Scope::ActivitiesWrite => "activities:write",
     Scope::PublicPilots => "public.pilots:read",
     Scope::PublicFlights => "public.flights:read",
     Scope::PublicFleet => "public.fleet:read",
@@ -113,10 +129,15 @@ impl Scope {
             Scope::OpsSchoolWrite => {
                 "Compliance records, signoffs, maintenance items, work orders, planning sessions"
             }
-            Scope::Identity => "Who the pilot is",
-            Scope::PilotProfile => "The pilot's profile, rank, hours, points, badges",
-            Scope::PilotFlights => "The pilot's PIREPs and bookings",
-            Scope::PilotActivities => "Events, tours and progress, rosters, challenges",
+            Scope::IdentityBasic => "Who the pilot is: name, email, pilot id, airline",
+            Scope::IdentityDiscord => "The pilot's linked Discord account",
+            Scope::IdentityNetworks => "The pilot's flight-network ids",
+            Scope::PilotRead => "The pilot's profile, rank, hours, points, badges",
+            Scope::PilotWrite => "Change the pilot's current airport",
+            Scope::FlightsRead => "The pilot's PIREPs and bookings",
+            Scope::FlightsWrite => "Book, cancel and file flights; fly with a tracker",
+            Scope::ActivitiesRead => "Events, tours and progress, rosters, challenges, NOTAMs",
+            Scope::ActivitiesWrite => "Mark NOTAMs read",
             public => public.as_str().trim_start_matches("public.").trim_end_matches(":read"),
         }
     }
@@ -148,8 +169,26 @@ pub const PUBLIC: [Scope; 12] = [
     Scope::PublicEvents,
 ];
 
-pub const PILOT: [Scope; 4] =
-    [Scope::Identity, Scope::PilotProfile, Scope::PilotFlights, Scope::PilotActivities];
+pub const PILOT: [Scope; 9] = [
+    Scope::IdentityBasic,
+    Scope::IdentityDiscord,
+    Scope::IdentityNetworks,
+    Scope::PilotRead,
+    Scope::PilotWrite,
+    Scope::FlightsRead,
+    Scope::FlightsWrite,
+    Scope::ActivitiesRead,
+    Scope::ActivitiesWrite,
+];
+
+/// Airside's first Pilot scope names, still accepted (and stored rows
+/// holding them still read): each means the vAMSYS scopes it grew into.
+const PILOT_ALIASES: [(&str, &[Scope]); 4] = [
+    ("identity", &[Scope::IdentityBasic]),
+    ("pilot.profile", &[Scope::PilotRead]),
+    ("pilot.flights", &[Scope::FlightsRead, Scope::FlightsWrite]),
+    ("pilot.activities", &[Scope::ActivitiesRead]),
+];
 
 /// A set of scopes, kept sorted and without repeats.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -168,6 +207,10 @@ impl Scopes {
         let mut known = vec![];
         let mut unknown = vec![];
         for word in text.split_whitespace() {
+            if let Some((_, meant)) = PILOT_ALIASES.iter().find(|(alias, _)| *alias == word) {
+                known.extend_from_slice(meant);
+                continue;
+            }
             match word.parse::<Scope>() {
                 Ok(scope) => known.push(scope),
                 Err(_) => unknown.push(word.to_string()),
@@ -228,14 +271,21 @@ mod tests {
     }
 
     #[test]
+    fn first_pilot_names_mean_the_vamsys_scopes() {
+        let s = Scopes::parse("identity pilot.flights pilot:read").unwrap();
+        assert_eq!(s.to_text(), "identity:basic pilot:read flights:read flights:write");
+        assert!(Scopes::parse("pilot.everything").is_err());
+    }
+
+    #[test]
     fn subsets_and_kinds() {
         let all = Scopes::new(OPERATIONS.to_vec());
         let read = Scopes::new(vec![Scope::OpsRead]);
         assert!(read.is_subset_of(&all));
         assert!(!all.is_subset_of(&read));
         assert_eq!(
-            Scopes::new(vec![Scope::Identity, Scope::OpsRead]).outside(&OPERATIONS),
-            vec!["identity"]
+            Scopes::new(vec![Scope::IdentityBasic, Scope::OpsRead]).outside(&OPERATIONS),
+            vec!["identity:basic"]
         );
     }
 }

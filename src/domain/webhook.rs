@@ -10,13 +10,14 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-pub const EVENT_TYPES: [&str; 7] = [
+pub const EVENT_TYPES: [&str; 8] = [
     "flight.submitted",
     "flight.approved",
     "flight.rejected",
     "maintenance.alert",
     "compliance.updated",
     "training.signoff.recorded",
+    "notam.created",
     "webhook.test",
 ];
 

@@ -174,7 +174,7 @@ pub async fn book(
     let mut tx = db.begin().await?;
     if !resource::exists(&mut tx, org, Table::Schedules, schedule).await? {
         let why = format!("there is no schedule with id {schedule}");
-        return Err(BookError::Unknown("schedule_id", why));
+        return Err(BookError::Unknown("route_id", why));
     }
     if let Some(aircraft) = aircraft {
         if !resource::exists(&mut tx, org, Table::Aircraft, aircraft).await? {

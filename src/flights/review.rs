@@ -52,7 +52,8 @@ pub async fn decide(
         _ => None,
     };
     if let Some(event) = event {
-        let data = json!({ "pirep_id": id.0, "state": to.as_str(), "reason": reason, "by": actor });
+        let data =
+            json!({ "pirep_id": id.0, "status": to.as_str(), "reason": reason, "by": actor });
         outbox::emit(&mut tx, org, event, data).await?;
     }
     tx.commit().await?;

@@ -10,12 +10,17 @@ use serde::Serialize;
 use super::ApiError;
 use crate::state::AppState;
 use crate::storage::page::{Cursor, Order, Page, PageRequest, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::storage::resource::Resource;
 
 /// The paging of a list request, read and checked: `page[size]` and
 /// `page[cursor]` (vAMSYS's syntax), or `limit` and `cursor`.
 #[derive(Debug, Clone)]
 pub struct Paging {
-    pub request: PageRequest,
+    /// Limit and cursor; the sort is resolved against the list's keys by
+    /// `sorted` or `by_id`.
+    request: PageRequest,
+    /// `sort=key` / `sort=-key` as asked: (key, descending).
+    sort: Option<(String, bool)>,
     uri: Uri,
     /// Where links point: the public URL of this server.
     base: String,
@@ -30,7 +35,8 @@ impl FromRequestParts<AppState> for Paging {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let mut request = PageRequest { limit: DEFAULT_LIMIT, cursor: None, order: None };
+        let mut request = PageRequest::first(DEFAULT_LIMIT);
+        let mut sort = None;
         let mut cursor_key = "page[cursor]";
         for (key, value) in query_pairs(&parts.uri) {
             match key.as_str() {
@@ -44,17 +50,10 @@ impl FromRequestParts<AppState> for Paging {
                             },
                         )?;
                 }
-                // Lists page by id (keyset), so id is the key they sort by.
                 "sort" => {
-                    request.order = Some(match value.as_str() {
-                        "id" => Order::OldestFirst,
-                        "-id" => Order::NewestFirst,
-                        other => {
-                            return Err(ApiError::bad_request(format!(
-                                "cannot sort by `{other}`: lists sort by `id` or `-id`"
-                            ))
-                            .with("unknown", serde_json::json!([format!("sort={other}")])))
-                        }
+                    sort = Some(match value.strip_prefix('-') {
+                        Some(key) => (key.to_string(), true),
+                        None => (value.clone(), false),
                     });
                 }
                 "cursor" | "page[cursor]" if !value.is_empty() => {
@@ -74,7 +73,37 @@ impl FromRequestParts<AppState> for Paging {
             .get::<axum::extract::OriginalUri>()
             .map(|original| original.0.clone())
             .unwrap_or_else(|| parts.uri.clone());
-        Ok(Paging { request, uri, base: state.config.issuer(), cursor_key })
+        Ok(Paging { request, sort, uri, base: state.config.issuer(), cursor_key })
+    }
+}
+
+impl Paging {
+    /// The page to read of a list of `R`, sorted by `id` or one of `R::SORTS`.
+    pub fn sorted<R: Resource>(&self) -> Result<PageRequest, ApiError> {
+        self.sorted_by(R::SORTS)
+    }
+
+    /// The page to read of a list that sorts by id only.
+    pub fn by_id(&self) -> Result<PageRequest, ApiError> {
+        self.sorted_by(&[])
+    }
+
+    fn sorted_by(&self, keys: &[(&str, &'static str)]) -> Result<PageRequest, ApiError> {
+        let Some((key, descending)) = &self.sort else { return Ok(self.request) };
+        let order = Some(if *descending { Order::NewestFirst } else { Order::OldestFirst });
+        if key == "id" {
+            return Ok(PageRequest { order, ..self.request });
+        }
+        let Some((_, expression)) = keys.iter().find(|(name, _)| name == key) else {
+            let mut offered: Vec<&str> = vec!["id"];
+            offered.extend(keys.iter().map(|(name, _)| *name));
+            return Err(ApiError::bad_request(format!(
+                "cannot sort by `{key}`: this list sorts by {} (`-` before a key reverses it)",
+                offered.join(", ")
+            ))
+            .with("unknown", serde_json::json!([format!("sort={key}")])));
+        };
+        Ok(PageRequest { order, by: Some(expression), ..self.request })
     }
 }
 

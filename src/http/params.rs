@@ -90,6 +90,23 @@ pub fn filters<R: Resource>(query: &HashMap<String, String>) -> Result<Vec<Filte
     Ok(out)
 }
 
+/// Refuses any parameter not in `known` (a list adds `PAGING_PARAMS`): a
+/// hand-written route ignores nothing silently either.
+pub fn refuse_unknown(query: &HashMap<String, String>, known: &[&str]) -> Result<(), ApiError> {
+    let mut unknown: Vec<&str> =
+        query.keys().map(String::as_str).filter(|k| !known.contains(k)).collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    unknown.sort();
+    Err(ApiError::bad_request(format!(
+        "unknown parameter {}: this route takes {}",
+        unknown.join(", "),
+        if known.is_empty() { "no parameters of its own".to_string() } else { known.join(", ") }
+    ))
+    .with("unknown", serde_json::json!(unknown)))
+}
+
 /// The filters of a generic list, refusing any parameter that is neither
 /// paging nor one of `R`'s filters: nothing is silently ignored.
 pub fn list_filters<R: Resource>(query: &HashMap<String, String>) -> Result<Vec<Filter>, ApiError> {

@@ -46,11 +46,22 @@ pub struct RouteDoc {
     pub body: Option<SchemaFn>,
     pub answer: Answer,
     pub filters: &'static [(&'static str, &'static str, FilterKind)],
+    /// Sort keys besides `id`: (name, SQL).
+    pub sorts: &'static [(&'static str, &'static str)],
+    /// Other query parameters a route reads: (name, what it does).
+    pub params: &'static [(&'static str, &'static str)],
 }
 
 /// Starts the documentation of a custom route.
 pub fn doc(summary: &str) -> RouteDoc {
-    RouteDoc { summary: summary.into(), body: None, answer: Answer::Nothing, filters: &[] }
+    RouteDoc {
+        summary: summary.into(),
+        body: None,
+        answer: Answer::Nothing,
+        filters: &[],
+        sorts: &[],
+        params: &[],
+    }
 }
 
 impl RouteDoc {
@@ -66,6 +77,16 @@ impl RouteDoc {
 
     pub fn many<T: ToSchema>(mut self) -> Self {
         self.answer = Answer::Many(schema_of::<T>);
+        self
+    }
+
+    /// A list of `R`: its filters and sort keys documented with it.
+    pub fn list_of<R: ToSchema + crate::storage::resource::Resource>(self) -> Self {
+        RouteDoc { filters: R::FILTERS, sorts: R::SORTS, ..self.many::<R>() }
+    }
+
+    pub fn params(mut self, params: &'static [(&'static str, &'static str)]) -> Self {
+        self.params = params;
         self
     }
 }

@@ -206,10 +206,15 @@ async fn validate(state: &AppState, p: &AuthorizeParams) -> Result<Valid, Refusa
 
 fn describe(scope: Scope) -> &'static str {
     match scope {
-        Scope::Identity => "Know who you are: your name, pilot ID and airline",
-        Scope::PilotProfile => "See your profile: rank, hours, points and badges",
-        Scope::PilotFlights => "See your PIREPs and bookings, and book or cancel flights for you",
-        Scope::PilotActivities => "See events, tours, rosters and challenges, and your progress",
+        Scope::IdentityBasic => "Know who you are: your name, email, pilot ID and airline",
+        Scope::IdentityDiscord => "See which Discord account is linked to you",
+        Scope::IdentityNetworks => "See your flight-network ids",
+        Scope::PilotRead => "See your profile: rank, hours, points and badges",
+        Scope::PilotWrite => "Change your current airport",
+        Scope::FlightsRead => "See your PIREPs and bookings",
+        Scope::FlightsWrite => "Book, cancel and file flights for you, and fly with a tracker",
+        Scope::ActivitiesRead => "See events, tours, rosters, challenges and NOTAMs",
+        Scope::ActivitiesWrite => "Mark NOTAMs as read for you",
         _ => "Use the operations API",
     }
 }

@@ -319,7 +319,7 @@ pub struct TourView {
 
 async fn view(state: &AppState, caller: &OpsCaller, id: i64) -> Result<TourView, ApiError> {
     let tour = crud::fetch::<Tour>(state, caller.org, id).await?;
-    let page = PageRequest { limit: 200, cursor: None, order: None };
+    let page = PageRequest::first(200);
     let legs =
         resource::list::<TourLeg>(&state.db, caller.org, &[Filter::Int("tour_id", id)], &page)
             .await?;

@@ -3,14 +3,16 @@
 use crate::storage::Table;
 use serde::Deserialize;
 
-use super::crud::{float, int, opt_text, patched, reference, text, Check, Col, Writable};
+use super::crud::{float, int, opt_int, opt_text, patched, reference, text, Check, Col, Writable};
 use crate::http::patch::Patch;
 use crate::http::ApiError;
 use crate::storage::airports::Airport;
 use crate::storage::badges::Badge;
 use crate::storage::fleet::{Aircraft, Subfleet};
 use crate::storage::hubs::Hub;
+use crate::storage::notams::Notam;
 use crate::storage::ranks::Rank;
+use crate::storage::routings::Routing;
 use crate::storage::schedules::Schedule;
 
 fn icao_airport(code: &str) -> bool {
@@ -37,6 +39,7 @@ pub struct AirportInput {
     country: Option<String>,
     latitude: f64,
     longitude: f64,
+    category: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -54,6 +57,9 @@ pub struct AirportChanges {
     country: Patch<String>,
     latitude: Option<f64>,
     longitude: Option<f64>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    category: Patch<String>,
 }
 
 fn check_position(check: &mut Check, lat: Option<f64>, lon: Option<f64>) {
@@ -102,6 +108,7 @@ impl Writable for Airport {
             opt_text("country", a.country),
             float("latitude", a.latitude),
             float("longitude", a.longitude),
+            opt_text("category", a.category),
         ])
     }
 
@@ -118,33 +125,52 @@ impl Writable for Airport {
         patched(&mut cols, a.country, |v| opt_text("country", v));
         optional(&mut cols, a.latitude, |v| float("latitude", v));
         optional(&mut cols, a.longitude, |v| float("longitude", v));
+        patched(&mut cols, a.category, |v| opt_text("category", v));
         Ok(cols)
     }
 }
 
+/// A new fleet (an aircraft type with its capacities), in vAMSYS's names.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubfleetInput {
     airline_id: i64,
-    type_code: String,
+    /// The ICAO type code, such as A320.
+    code: String,
     name: String,
+    /// pax, cargo, or another word the airline uses; pax when left out.
+    #[serde(rename = "type")]
+    fleet_type: Option<String>,
     #[serde(default)]
-    passengers: i64,
+    max_pax: i64,
+    /// Cargo capacity in kg.
     #[serde(default)]
-    cargo_kg: i64,
+    max_cargo: i64,
     min_rank_id: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubfleetChanges {
-    type_code: Option<String>,
+    code: Option<String>,
     name: Option<String>,
-    passengers: Option<i64>,
-    cargo_kg: Option<i64>,
+    #[serde(rename = "type")]
+    fleet_type: Option<String>,
+    max_pax: Option<i64>,
+    max_cargo: Option<i64>,
     #[serde(default)]
     #[schema(value_type = Option<i64>)]
     min_rank_id: Patch<i64>,
+}
+
+fn type_code(code: &str) -> bool {
+    named(code) && code.len() <= 4
+}
+
+fn fleet_type(word: &str) -> bool {
+    !word.is_empty()
+        && word.len() <= 20
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 impl Writable for Subfleet {
@@ -156,36 +182,49 @@ impl Writable for Subfleet {
 
     fn create(s: SubfleetInput) -> Result<Vec<Col>, ApiError> {
         let mut check = Check::default();
-        check.field(
-            named(&s.type_code) && s.type_code.len() <= 4,
-            "type_code",
-            "must be an ICAO type such as A320",
-        );
+        check.field(type_code(&s.code), "code", "must be an ICAO type such as A320");
         check.field(named(&s.name), "name", "must not be empty");
-        check.field(s.passengers >= 0, "passengers", "must not be negative");
-        check.field(s.cargo_kg >= 0, "cargo_kg", "must not be negative");
+        check.field(
+            s.fleet_type.as_deref().is_none_or(fleet_type),
+            "type",
+            "must be a word such as pax or cargo",
+        );
+        check.field(s.max_pax >= 0, "max_pax", "must not be negative");
+        check.field(s.max_cargo >= 0, "max_cargo", "must not be negative");
         check.done()?;
         Ok(vec![
             reference("airline_id", Table::Airlines, Some(s.airline_id)),
-            text("type_code", s.type_code.to_ascii_uppercase()),
+            text("type_code", s.code.to_ascii_uppercase()),
             text("name", s.name),
-            int("passengers", s.passengers),
-            int("cargo_kg", s.cargo_kg),
+            text("fleet_type", s.fleet_type.unwrap_or_else(|| "pax".into())),
+            int("passengers", s.max_pax),
+            int("cargo_kg", s.max_cargo),
             reference("min_rank_id", Table::Ranks, s.min_rank_id),
         ])
     }
 
     fn update(s: SubfleetChanges) -> Result<Vec<Col>, ApiError> {
         let mut check = Check::default();
+        check.field(
+            s.code.as_deref().is_none_or(type_code),
+            "code",
+            "must be an ICAO type such as A320",
+        );
         check.field(s.name.as_deref().is_none_or(named), "name", "must not be empty");
-        check.field(s.passengers.is_none_or(|n| n >= 0), "passengers", "must not be negative");
-        check.field(s.cargo_kg.is_none_or(|n| n >= 0), "cargo_kg", "must not be negative");
+        check.field(
+            s.fleet_type.as_deref().is_none_or(fleet_type),
+            "type",
+            "must be a word such as pax or cargo",
+        );
+        check.field(s.max_pax.is_none_or(|n| n >= 0), "max_pax", "must not be negative");
+        check.field(s.max_cargo.is_none_or(|n| n >= 0), "max_cargo", "must not be negative");
         check.done()?;
         let mut cols = vec![];
-        optional(&mut cols, s.type_code, |v| text("type_code", v.to_ascii_uppercase()));
+        optional(&mut cols, s.code, |v| text("type_code", v.to_ascii_uppercase()));
         optional(&mut cols, s.name, |v| text("name", v));
-        optional(&mut cols, s.passengers, |v| int("passengers", v));
-        optional(&mut cols, s.cargo_kg, |v| int("cargo_kg", v));
+        optional(&mut cols, s.fleet_type, |v| text("fleet_type", v));
+        optional(&mut cols, s.max_pax, |v| int("passengers", v));
+        optional(&mut cols, s.max_cargo, |v| int("cargo_kg", v));
         patched(&mut cols, s.min_rank_id, |v| reference("min_rank_id", Table::Ranks, v));
         Ok(cols)
     }
@@ -193,10 +232,12 @@ impl Writable for Subfleet {
 
 const AIRCRAFT_STATUSES: [&str; 3] = ["active", "maintenance", "retired"];
 
+/// A new aircraft, in vAMSYS's names. Under `/fleet/{id}/aircraft` the
+/// fleet comes from the path.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AircraftInput {
-    subfleet_id: i64,
+    pub fleet_id: Option<i64>,
     registration: String,
     name: String,
     icao: String,
@@ -204,12 +245,20 @@ pub struct AircraftInput {
     status: Option<String>,
     #[serde(default)]
     airframe_hours: f64,
+    selcal: Option<String>,
+    fin_number: Option<String>,
+    /// The ICAO 24-bit address, as six hex digits.
+    hexcode: Option<String>,
+    /// Seats and cargo (kg) when this airframe differs from its fleet.
+    passengers: Option<i64>,
+    cargo: Option<i64>,
+    internal_remarks: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AircraftChanges {
-    subfleet_id: Option<i64>,
+    pub fleet_id: Option<i64>,
     registration: Option<String>,
     name: Option<String>,
     #[serde(default)]
@@ -217,6 +266,46 @@ pub struct AircraftChanges {
     airport_id: Patch<i64>,
     status: Option<String>,
     airframe_hours: Option<f64>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    selcal: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    fin_number: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    hexcode: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    passengers: Patch<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    cargo: Patch<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    internal_remarks: Patch<String>,
+}
+
+fn selcal(code: &str) -> bool {
+    code.len() == 4 && code.chars().all(|c| c.is_ascii_uppercase())
+}
+
+fn hexcode(code: &str) -> bool {
+    code.len() == 6 && code.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// The checks both aircraft inputs share.
+fn check_airframe(
+    check: &mut Check,
+    selcal_code: Option<&str>,
+    hex: Option<&str>,
+    passengers: Option<i64>,
+    cargo: Option<i64>,
+) {
+    check.field(selcal_code.is_none_or(selcal), "selcal", "must be four letters A-Z");
+    check.field(hex.is_none_or(hexcode), "hexcode", "must be six hex digits");
+    check.field(passengers.is_none_or(|n| n >= 0), "passengers", "must not be negative");
+    check.field(cargo.is_none_or(|n| n >= 0), "cargo", "must not be negative");
 }
 
 impl Writable for Aircraft {
@@ -249,9 +338,23 @@ impl Writable for Aircraft {
             "must be active, maintenance or retired",
         );
         check.field(a.airframe_hours >= 0.0, "airframe_hours", "must not be negative");
+        check.field(a.fleet_id.is_some(), "fleet_id", "is required");
+        check_airframe(
+            &mut check,
+            a.selcal.as_deref(),
+            a.hexcode.as_deref(),
+            a.passengers,
+            a.cargo,
+        );
         check.done()?;
         Ok(vec![
-            reference("subfleet_id", Table::Subfleets, Some(a.subfleet_id)),
+            reference("subfleet_id", Table::Subfleets, a.fleet_id),
+            opt_text("selcal", a.selcal),
+            opt_text("fin_number", a.fin_number),
+            opt_text("hexcode", a.hexcode.map(|h| h.to_ascii_uppercase())),
+            opt_int("passengers", a.passengers),
+            opt_int("cargo", a.cargo),
+            opt_text("internal_remarks", a.internal_remarks),
             text("registration", a.registration.to_ascii_uppercase()),
             text("name", a.name),
             text("icao", a.icao.to_ascii_uppercase()),
@@ -279,9 +382,22 @@ impl Writable for Aircraft {
             "airframe_hours",
             "must not be negative",
         );
+        check_airframe(
+            &mut check,
+            a.selcal.as_deref(),
+            a.hexcode.as_deref(),
+            a.passengers.value().copied(),
+            a.cargo.value().copied(),
+        );
         check.done()?;
         let mut cols = vec![];
-        optional(&mut cols, a.subfleet_id, |v| reference("subfleet_id", Table::Subfleets, Some(v)));
+        optional(&mut cols, a.fleet_id, |v| reference("subfleet_id", Table::Subfleets, Some(v)));
+        patched(&mut cols, a.selcal, |v| opt_text("selcal", v));
+        patched(&mut cols, a.fin_number, |v| opt_text("fin_number", v));
+        patched(&mut cols, a.hexcode, |v| opt_text("hexcode", v.map(|h| h.to_ascii_uppercase())));
+        patched(&mut cols, a.passengers, |v| opt_int("passengers", v));
+        patched(&mut cols, a.cargo, |v| opt_int("cargo", v));
+        patched(&mut cols, a.internal_remarks, |v| opt_text("internal_remarks", v));
         optional(&mut cols, a.registration, |v| text("registration", v.to_ascii_uppercase()));
         optional(&mut cols, a.name, |v| text("name", v));
         patched(&mut cols, a.airport_id, |v| reference("airport_id", Table::Airports, v));
@@ -442,37 +558,74 @@ impl Writable for Badge {
     }
 }
 
+/// A new route, in vAMSYS's names. `altitude` is in feet.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteInput {
     pub airline_id: i64,
     pub flight_number: String,
-    pub departure_airport_id: i64,
-    pub arrival_airport_id: i64,
+    pub callsign: Option<String>,
+    pub departure_id: i64,
+    pub arrival_id: i64,
+    pub routing_id: Option<i64>,
     #[serde(default)]
     pub route: String,
     #[serde(default)]
-    pub flight_level: i64,
+    pub altitude: i64,
+    pub cost_index: Option<String>,
     pub distance_nm: Option<f64>,
     pub departure_time: Option<String>,
     pub arrival_time: Option<String>,
     #[serde(default)]
     pub flight_minutes: i64,
-    pub days_of_week: Option<String>,
+    pub service_days: Option<String>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    /// `P` passenger or `C` cargo.
+    #[serde(rename = "type")]
     pub flight_type: Option<String>,
     #[serde(default)]
-    pub notes: String,
-    /// The subfleets that may fly it.
+    pub remarks: String,
+    pub internal_remarks: Option<String>,
+    pub tag: Option<String>,
     #[serde(default)]
-    pub subfleet_ids: Vec<i64>,
+    pub hidden: bool,
+    /// The fleets (subfleets) that may fly it.
+    #[serde(default)]
+    pub fleet_ids: Vec<i64>,
+}
+
+impl RouteInput {
+    /// What a route stores beyond `schedules::NewSchedule`'s columns.
+    pub fn extra_columns(&self) -> Vec<Col> {
+        vec![
+            opt_text("callsign", self.callsign.clone()),
+            reference("routing_id", Table::Routings, self.routing_id),
+            opt_text("cost_index", self.cost_index.clone()),
+            opt_text("start_date", self.start_date.clone()),
+            opt_text("end_date", self.end_date.clone()),
+            opt_text("internal_remarks", self.internal_remarks.clone()),
+            opt_text("tag", self.tag.clone()),
+            int("hidden", i64::from(self.hidden)),
+        ]
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteChanges {
     flight_number: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    callsign: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    routing_id: Patch<i64>,
     route: Option<String>,
-    flight_level: Option<i64>,
+    altitude: Option<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    cost_index: Patch<String>,
     distance_nm: Option<f64>,
     #[serde(default)]
     #[schema(value_type = Option<String>)]
@@ -481,51 +634,107 @@ pub struct RouteChanges {
     #[schema(value_type = Option<String>)]
     arrival_time: Patch<String>,
     flight_minutes: Option<i64>,
-    days_of_week: Option<String>,
+    service_days: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    start_date: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    end_date: Patch<String>,
+    #[serde(rename = "type")]
     flight_type: Option<String>,
-    notes: Option<String>,
+    remarks: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    internal_remarks: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    tag: Patch<String>,
+    hidden: Option<bool>,
     active: Option<bool>,
 }
 
-fn hhmm(value: &str) -> bool {
-    let Some((h, m)) = value.split_once(':') else { return false };
-    h.len() == 2
-        && m.len() == 2
-        && h.parse::<u8>().is_ok_and(|h| h < 24)
-        && m.parse::<u8>().is_ok_and(|m| m < 60)
+fn hhmm(t: &str) -> bool {
+    chrono::NaiveTime::parse_from_str(t, "%H:%M").is_ok()
 }
 
-fn days(value: &str) -> bool {
-    !value.is_empty() && value.chars().all(|c| ('1'..='7').contains(&c))
+fn date(d: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok()
+}
+
+fn days(d: &str) -> bool {
+    !d.is_empty() && d.len() <= 7 && d.chars().all(|c| ('1'..='7').contains(&c))
+}
+
+/// The checks a route's fields pass, on create and on update alike.
+struct RouteFields<'a> {
+    flight_number: Option<&'a str>,
+    altitude: Option<i64>,
+    distance_nm: Option<f64>,
+    flight_minutes: Option<i64>,
+    departure_time: Option<&'a str>,
+    arrival_time: Option<&'a str>,
+    service_days: Option<&'a str>,
+    start_date: Option<&'a str>,
+    end_date: Option<&'a str>,
+    flight_type: Option<&'a str>,
+}
+
+impl RouteFields<'_> {
+    fn check(&self, check: &mut Check) {
+        check.field(
+            self.flight_number.is_none_or(|n| named(n) && n.len() <= 10),
+            "flight_number",
+            "must be 1-10 characters",
+        );
+        check.field(
+            self.altitude.is_none_or(|a| (0..=60_000).contains(&a)),
+            "altitude",
+            "must be between 0 and 60000 feet",
+        );
+        check.field(
+            self.distance_nm.is_none_or(|d| d >= 0.0),
+            "distance_nm",
+            "must not be negative",
+        );
+        check.field(
+            self.flight_minutes.is_none_or(|m| m >= 0),
+            "flight_minutes",
+            "must not be negative",
+        );
+        check.field(self.departure_time.is_none_or(hhmm), "departure_time", "must be HH:MM");
+        check.field(self.arrival_time.is_none_or(hhmm), "arrival_time", "must be HH:MM");
+        check.field(
+            self.service_days.is_none_or(days),
+            "service_days",
+            "must be digits 1 (Monday) to 7",
+        );
+        check.field(self.start_date.is_none_or(date), "start_date", "must be YYYY-MM-DD");
+        check.field(self.end_date.is_none_or(date), "end_date", "must be YYYY-MM-DD");
+        check.field(
+            self.flight_type.is_none_or(|t| t == "P" || t == "C"),
+            "type",
+            "must be P or C",
+        );
+    }
 }
 
 pub fn check_route(r: &RouteInput) -> Result<(), ApiError> {
     let mut check = Check::default();
-    check.field(
-        named(&r.flight_number) && r.flight_number.len() <= 10,
-        "flight_number",
-        "must be 1-10 characters",
-    );
-    check.field(
-        r.departure_airport_id != r.arrival_airport_id,
-        "arrival_airport_id",
-        "must differ from the departure",
-    );
-    check.field((0..=600).contains(&r.flight_level), "flight_level", "must be between 0 and 600");
-    check.field(r.distance_nm.is_none_or(|d| d >= 0.0), "distance_nm", "must not be negative");
-    check.field(r.flight_minutes >= 0, "flight_minutes", "must not be negative");
-    check.field(r.departure_time.as_deref().is_none_or(hhmm), "departure_time", "must be HH:MM");
-    check.field(r.arrival_time.as_deref().is_none_or(hhmm), "arrival_time", "must be HH:MM");
-    check.field(
-        r.days_of_week.as_deref().is_none_or(days),
-        "days_of_week",
-        "must be digits 1 (Monday) to 7",
-    );
-    check.field(
-        r.flight_type.as_deref().is_none_or(|t| t == "P" || t == "C"),
-        "flight_type",
-        "must be P or C",
-    );
+    RouteFields {
+        flight_number: Some(&r.flight_number),
+        altitude: Some(r.altitude),
+        distance_nm: r.distance_nm,
+        flight_minutes: Some(r.flight_minutes),
+        departure_time: r.departure_time.as_deref(),
+        arrival_time: r.arrival_time.as_deref(),
+        service_days: r.service_days.as_deref(),
+        start_date: r.start_date.as_deref(),
+        end_date: r.end_date.as_deref(),
+        flight_type: r.flight_type.as_deref(),
+    }
+    .check(&mut check);
+    check.field(r.departure_id != r.arrival_id, "arrival_id", "must differ from the departure");
     check.done()
 }
 
@@ -544,51 +753,251 @@ impl Writable for Schedule {
 
     fn update(r: RouteChanges) -> Result<Vec<Col>, ApiError> {
         let mut check = Check::default();
-        check.field(
-            r.flight_number.as_deref().is_none_or(named),
-            "flight_number",
-            "must not be empty",
-        );
-        check.field(
-            r.flight_level.is_none_or(|l| (0..=600).contains(&l)),
-            "flight_level",
-            "must be between 0 and 600",
-        );
-        check.field(r.distance_nm.is_none_or(|d| d >= 0.0), "distance_nm", "must not be negative");
-        check.field(
-            r.flight_minutes.is_none_or(|m| m >= 0),
-            "flight_minutes",
-            "must not be negative",
-        );
-        check.field(
-            r.departure_time.as_deref().is_none_or(hhmm),
-            "departure_time",
-            "must be HH:MM",
-        );
-        check.field(r.arrival_time.as_deref().is_none_or(hhmm), "arrival_time", "must be HH:MM");
-        check.field(
-            r.days_of_week.as_deref().is_none_or(days),
-            "days_of_week",
-            "must be digits 1 (Monday) to 7",
-        );
-        check.field(
-            r.flight_type.as_deref().is_none_or(|t| t == "P" || t == "C"),
-            "flight_type",
-            "must be P or C",
-        );
+        RouteFields {
+            flight_number: r.flight_number.as_deref(),
+            altitude: r.altitude,
+            distance_nm: r.distance_nm,
+            flight_minutes: r.flight_minutes,
+            departure_time: r.departure_time.as_deref(),
+            arrival_time: r.arrival_time.as_deref(),
+            service_days: r.service_days.as_deref(),
+            start_date: r.start_date.as_deref(),
+            end_date: r.end_date.as_deref(),
+            flight_type: r.flight_type.as_deref(),
+        }
+        .check(&mut check);
         check.done()?;
         let mut cols = vec![];
         optional(&mut cols, r.flight_number, |v| text("flight_number", v));
+        patched(&mut cols, r.callsign, |v| opt_text("callsign", v));
+        patched(&mut cols, r.routing_id, |v| reference("routing_id", Table::Routings, v));
         optional(&mut cols, r.route, |v| text("route", v));
-        optional(&mut cols, r.flight_level, |v| int("flight_level", v));
+        optional(&mut cols, r.altitude, |v| int("flight_level", v / 100));
+        patched(&mut cols, r.cost_index, |v| opt_text("cost_index", v));
         optional(&mut cols, r.distance_nm, |v| float("distance_nm", v));
         patched(&mut cols, r.departure_time, |v| opt_text("departure_time", v));
         patched(&mut cols, r.arrival_time, |v| opt_text("arrival_time", v));
         optional(&mut cols, r.flight_minutes, |v| int("flight_minutes", v));
-        optional(&mut cols, r.days_of_week, |v| text("days_of_week", v));
+        optional(&mut cols, r.service_days, |v| text("days_of_week", v));
+        patched(&mut cols, r.start_date, |v| opt_text("start_date", v));
+        patched(&mut cols, r.end_date, |v| opt_text("end_date", v));
         optional(&mut cols, r.flight_type, |v| text("flight_type", v));
-        optional(&mut cols, r.notes, |v| text("notes", v));
+        optional(&mut cols, r.remarks, |v| text("notes", v));
+        patched(&mut cols, r.internal_remarks, |v| opt_text("internal_remarks", v));
+        patched(&mut cols, r.tag, |v| opt_text("tag", v));
+        optional(&mut cols, r.hidden, |v| int("hidden", i64::from(v)));
         optional(&mut cols, r.active, |v| int("active", i64::from(v)));
+        Ok(cols)
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingInput {
+    departure_airport_id: i64,
+    arrival_airport_id: i64,
+    route: String,
+    remarks: Option<String>,
+    internal_remarks: Option<String>,
+    tag: Option<String>,
+    days_of_operation: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingChanges {
+    route: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    remarks: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    internal_remarks: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    tag: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    days_of_operation: Patch<String>,
+}
+
+fn route_string(route: &str) -> bool {
+    named(route) && route.len() <= 2000
+}
+
+impl Writable for Routing {
+    const NAME: &'static str = "routing";
+    const REFERENCED_BY: &'static [(Table, &'static str)] = &[(Table::Schedules, "routing_id")];
+    type Create = RoutingInput;
+    type Update = RoutingChanges;
+
+    fn create(r: RoutingInput) -> Result<Vec<Col>, ApiError> {
+        let mut check = Check::default();
+        check.field(route_string(&r.route), "route", "must be 1-2000 characters");
+        check.field(
+            r.departure_airport_id != r.arrival_airport_id,
+            "arrival_airport_id",
+            "must differ from the departure",
+        );
+        check.field(
+            r.days_of_operation.as_deref().is_none_or(days),
+            "days_of_operation",
+            "must be digits 1 (Monday) to 7",
+        );
+        check.done()?;
+        Ok(vec![
+            reference("departure_airport_id", Table::Airports, Some(r.departure_airport_id)),
+            reference("arrival_airport_id", Table::Airports, Some(r.arrival_airport_id)),
+            text("route", r.route.trim()),
+            opt_text("remarks", r.remarks),
+            opt_text("internal_remarks", r.internal_remarks),
+            opt_text("tag", r.tag),
+            opt_text("days_of_operation", r.days_of_operation),
+        ])
+    }
+
+    fn update(r: RoutingChanges) -> Result<Vec<Col>, ApiError> {
+        let mut check = Check::default();
+        check.field(
+            r.route.as_deref().is_none_or(route_string),
+            "route",
+            "must be 1-2000 characters",
+        );
+        check.field(
+            r.days_of_operation.as_deref().is_none_or(days),
+            "days_of_operation",
+            "must be digits 1 (Monday) to 7",
+        );
+        check.done()?;
+        let mut cols = vec![];
+        optional(&mut cols, r.route, |v| text("route", v.trim()));
+        patched(&mut cols, r.remarks, |v| opt_text("remarks", v));
+        patched(&mut cols, r.internal_remarks, |v| opt_text("internal_remarks", v));
+        patched(&mut cols, r.tag, |v| opt_text("tag", v));
+        patched(&mut cols, r.days_of_operation, |v| opt_text("days_of_operation", v));
+        Ok(cols)
+    }
+}
+
+pub const NOTAM_TYPES: [&str; 4] = ["info", "warning", "critical", "operational"];
+pub const NOTAM_PRIORITIES: [&str; 3] = ["low", "medium", "high"];
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotamInput {
+    title: String,
+    content: String,
+    /// info, warning, critical or operational; info when left out.
+    #[serde(rename = "type")]
+    notam_type: Option<String>,
+    /// low, medium or high; low when left out.
+    priority: Option<String>,
+    #[serde(default)]
+    must_read: bool,
+    tag: Option<String>,
+    url: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotamChanges {
+    title: Option<String>,
+    content: Option<String>,
+    #[serde(rename = "type")]
+    notam_type: Option<String>,
+    priority: Option<String>,
+    must_read: Option<bool>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    tag: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    url: Patch<String>,
+}
+
+fn check_notam(
+    check: &mut Check,
+    title: Option<&str>,
+    content: Option<&str>,
+    kind: Option<&str>,
+    priority: Option<&str>,
+    url: Option<&str>,
+) {
+    check.field(title.is_none_or(named), "title", "must be 1-200 characters");
+    check.field(
+        content.is_none_or(|c| !c.trim().is_empty() && c.len() <= 20_000),
+        "content",
+        "must be 1-20000 characters",
+    );
+    check.field(
+        kind.is_none_or(|k| NOTAM_TYPES.contains(&k)),
+        "type",
+        "must be info, warning, critical or operational",
+    );
+    check.field(
+        priority.is_none_or(|p| NOTAM_PRIORITIES.contains(&p)),
+        "priority",
+        "must be low, medium or high",
+    );
+    check.field(
+        url.is_none_or(|u| {
+            url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+        }),
+        "url",
+        "must be an http(s) URL",
+    );
+}
+
+impl Writable for Notam {
+    const NAME: &'static str = "NOTAM";
+    const OWNS: &'static [(Table, &'static str)] = &[(Table::NotamReads, "notam_id")];
+    const EMITS: Option<&'static str> = Some("notam.created");
+    const EMITS_ON_UPDATE: bool = false;
+    const EVENT_KEY: &'static str = "notam";
+    type Create = NotamInput;
+    type Update = NotamChanges;
+
+    fn create(n: NotamInput) -> Result<Vec<Col>, ApiError> {
+        let mut check = Check::default();
+        check_notam(
+            &mut check,
+            Some(&n.title),
+            Some(&n.content),
+            n.notam_type.as_deref(),
+            n.priority.as_deref(),
+            n.url.as_deref(),
+        );
+        check.done()?;
+        Ok(vec![
+            text("title", n.title),
+            text("content", n.content),
+            text("notam_type", n.notam_type.unwrap_or_else(|| "info".into())),
+            text("priority", n.priority.unwrap_or_else(|| "low".into())),
+            int("must_read", i64::from(n.must_read)),
+            opt_text("tag", n.tag),
+            opt_text("url", n.url),
+        ])
+    }
+
+    fn update(n: NotamChanges) -> Result<Vec<Col>, ApiError> {
+        let mut check = Check::default();
+        check_notam(
+            &mut check,
+            n.title.as_deref(),
+            n.content.as_deref(),
+            n.notam_type.as_deref(),
+            n.priority.as_deref(),
+            n.url.as_deref(),
+        );
+        check.done()?;
+        let mut cols = vec![];
+        optional(&mut cols, n.title, |v| text("title", v));
+        optional(&mut cols, n.content, |v| text("content", v));
+        optional(&mut cols, n.notam_type, |v| text("notam_type", v));
+        optional(&mut cols, n.priority, |v| text("priority", v));
+        optional(&mut cols, n.must_read, |v| int("must_read", i64::from(v)));
+        patched(&mut cols, n.tag, |v| opt_text("tag", v));
+        patched(&mut cols, n.url, |v| opt_text("url", v));
         Ok(cols)
     }
 }

@@ -35,6 +35,10 @@ pub fn opt_text(name: &'static str, value: Option<String>) -> Col {
     Col { name, value: value.map(Value::Text).unwrap_or(Value::NullText), refers_to: None }
 }
 
+pub fn opt_int(name: &'static str, value: Option<i64>) -> Col {
+    Col { name, value: value.map(Value::Int).unwrap_or(Value::NullInt), refers_to: None }
+}
+
 pub fn int(name: &'static str, value: i64) -> Col {
     Col { name, value: Value::Int(value), refers_to: None }
 }
@@ -95,6 +99,8 @@ pub trait Writable: Resource + Serialize + 'static {
     const OWNS: &'static [(Table, &'static str)] = &[];
     /// The event a create or change of this resource emits (outbox, same transaction).
     const EMITS: Option<&'static str> = None;
+    /// Whether a change emits it too (else only a create does).
+    const EMITS_ON_UPDATE: bool = true;
     /// The key of the record in that event's data.
     const EVENT_KEY: &'static str = "record";
     /// Whether rows carry `created_at`.
@@ -122,7 +128,7 @@ pub async fn list<R: Resource + Serialize>(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<R>, ApiError> {
     let filters = crate::http::params::list_filters::<R>(&query)?;
-    let page = resource::list::<R>(&state.db, caller.org, &filters, &paging.request).await?;
+    let page = resource::list::<R>(&state.db, caller.org, &filters, &paging.sorted::<R>()?).await?;
     Ok(paging.list(page))
 }
 
@@ -167,7 +173,9 @@ async fn emit<R: Writable>(
     action: &str,
 ) -> Result<(), ApiError> {
     R::after_write(tx, caller.org, id).await?;
-    emit_record::<R>(tx, caller.org, id, action, &caller.actor()).await?;
+    if action == "created" || R::EMITS_ON_UPDATE {
+        emit_record::<R>(tx, caller.org, id, action, &caller.actor()).await?;
+    }
     Ok(())
 }
 
@@ -197,6 +205,16 @@ pub async fn create<R: Writable>(
     caller: OpsCaller,
     Json(input): Json<R::Create>,
 ) -> Result<(StatusCode, Data<R>), ApiError> {
+    let data = create_row::<R>(&state, &caller, input).await?;
+    Ok((StatusCode::CREATED, Data { data }))
+}
+
+/// Checks, writes and emits a new row of `R`; the row as stored.
+pub async fn create_row<R: Writable>(
+    state: &AppState,
+    caller: &OpsCaller,
+    input: R::Create,
+) -> Result<R, ApiError> {
     let mut columns = R::create(input)?;
     if R::STAMPED {
         columns.push(timestamp("created_at", Timestamp::now()));
@@ -204,9 +222,9 @@ pub async fn create<R: Writable>(
     let mut tx = state.db.begin().await?;
     check_references(&mut tx, caller.org, &columns).await?;
     let id = resource::insert(&mut tx, caller.org, R::TABLE, &pairs(columns)).await?;
-    emit::<R>(&mut tx, &caller, id, "created").await?;
+    emit::<R>(&mut tx, caller, id, "created").await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Data { data: fetch::<R>(&state, caller.org, id).await? }))
+    fetch::<R>(state, caller.org, id).await
 }
 
 pub async fn update<R: Writable>(
@@ -215,6 +233,16 @@ pub async fn update<R: Writable>(
     Path(id): Path<i64>,
     Json(input): Json<R::Update>,
 ) -> Result<Data<R>, ApiError> {
+    update_row::<R>(&state, &caller, id, input).await.map(|data| Data { data })
+}
+
+/// Checks, writes and emits a change of the row `id` of `R`.
+pub async fn update_row<R: Writable>(
+    state: &AppState,
+    caller: &OpsCaller,
+    id: i64,
+    input: R::Update,
+) -> Result<R, ApiError> {
     let columns = R::update(input)?;
     let mut tx = state.db.begin().await?;
     // Another org's id is simply not found, before anything else is said.
@@ -223,17 +251,26 @@ pub async fn update<R: Writable>(
     }
     check_references(&mut tx, caller.org, &columns).await?;
     resource::update(&mut tx, caller.org, R::TABLE, id, &pairs(columns)).await?;
-    emit::<R>(&mut tx, &caller, id, "updated").await?;
+    emit::<R>(&mut tx, caller, id, "updated").await?;
     tx.commit().await?;
-    Ok(Data { data: fetch::<R>(&state, caller.org, id).await? })
+    fetch::<R>(state, caller.org, id).await
 }
 
-/// 409 naming what still refers to the row, rather than deleting half a graph.
 pub async fn delete<R: Writable>(
     State(state): State<AppState>,
     caller: OpsCaller,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
+    delete_row::<R>(&state, &caller, id).await.map(|()| StatusCode::NO_CONTENT)
+}
+
+/// Deletes the row `id` of `R` with the rows it owns: a 409 naming what
+/// still refers to it, rather than deleting half a graph.
+pub async fn delete_row<R: Writable>(
+    state: &AppState,
+    caller: &OpsCaller,
+    id: i64,
+) -> Result<(), ApiError> {
     let mut tx = state.db.begin().await?;
     if !resource::exists(&mut tx, caller.org, R::TABLE, id).await? {
         return Err(ApiError::not_found(format!("no {} with id {id}", R::NAME)));
@@ -259,5 +296,5 @@ pub async fn delete<R: Writable>(
     }
     resource::delete(&mut tx, caller.org, R::TABLE, id).await?;
     tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

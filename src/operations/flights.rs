@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::crud::{self, patched, reference, text, Check, Col, Writable};
+use super::crud::{self, opt_text, patched, reference, text, Check, Col, Writable};
 use crate::auth::OpsCaller;
 use crate::domain::{PilotId, PirepId, Timestamp};
 use crate::http::extract::{Data, Json, Path};
@@ -23,7 +23,8 @@ use crate::storage::resource::{self, Filter, Resource};
 #[serde(deny_unknown_fields)]
 pub struct BookingInput {
     pilot_id: i64,
-    schedule_id: i64,
+    /// The route (schedule) to book.
+    route_id: i64,
     aircraft_id: Option<i64>,
 }
 
@@ -43,7 +44,7 @@ impl Writable for Booking {
     fn create(b: BookingInput) -> Result<Vec<Col>, ApiError> {
         Ok(vec![
             reference("pilot_id", Table::Pilots, Some(b.pilot_id)),
-            reference("schedule_id", Table::Schedules, Some(b.schedule_id)),
+            reference("schedule_id", Table::Schedules, Some(b.route_id)),
             reference("aircraft_id", Table::Aircraft, b.aircraft_id),
         ])
     }
@@ -61,6 +62,10 @@ pub struct PilotChanges {
     first_name: Option<String>,
     last_name: Option<String>,
     email: Option<String>,
+    /// A Discord user id (digits); null unlinks.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    discord_id: Patch<String>,
     #[serde(default)]
     #[schema(value_type = Option<i64>)]
     hub_id: Patch<i64>,
@@ -110,6 +115,13 @@ impl Writable for Pilot {
             "email",
             "must be an email address",
         );
+        check.field(
+            p.discord_id.as_deref().is_none_or(|d| {
+                (5..=25).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())
+            }),
+            "discord_id",
+            "must be a Discord user id (5-25 digits)",
+        );
         check.done()?;
         let mut cols = vec![text("updated_at", Timestamp::now().to_db())];
         if let Some(v) = p.first_name {
@@ -121,6 +133,7 @@ impl Writable for Pilot {
         if let Some(v) = p.email {
             cols.push(text("email", v.trim().to_lowercase()));
         }
+        patched(&mut cols, p.discord_id, |v| opt_text("discord_id", v));
         for (name, table, id) in [
             ("hub_id", Table::Hubs, p.hub_id),
             ("airport_id", Table::Airports, p.airport_id),
@@ -204,7 +217,7 @@ pub async fn list_comments(
         &state.db,
         caller.org,
         &[Filter::Int("pirep_id", id)],
-        &paging.request,
+        &paging.by_id()?,
     )
     .await?;
     Ok(paging.list(page))
@@ -247,7 +260,7 @@ pub async fn list_notes(
         &state.db,
         caller.org,
         &[Filter::Int("pilot_id", id)],
-        &paging.request,
+        &paging.by_id()?,
     )
     .await?;
     Ok(paging.list(page))
@@ -328,70 +341,4 @@ pub async fn award_points(
         total_points: pilot.points,
     };
     Ok((StatusCode::CREATED, Data { data }))
-}
-
-/// A flight in progress with its last reported position (none before the
-/// first report).
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct LiveFlight {
-    /// The PIREP's id.
-    pub id: i64,
-    pub pilot_id: i64,
-    pub flight_number: String,
-    pub aircraft_id: Option<i64>,
-    pub departure_airport_id: i64,
-    pub arrival_airport_id: i64,
-    pub phase: Option<String>,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-    pub altitude: Option<f64>,
-    pub heading: Option<f64>,
-    pub ground_speed: Option<f64>,
-    pub last_report_at: Option<String>,
-    pub started_at: String,
-}
-
-crate::storage::resource::keyed_by_id!(LiveFlight);
-
-/// The latest position row of the PIREP in the outer query.
-macro_rules! last {
-    ($column:literal) => {
-        concat!(
-            "(SELECT pp.",
-            $column,
-            " FROM pirep_positions pp WHERE pp.pirep_id = pireps.id ORDER BY pp.recorded_at DESC LIMIT 1)"
-        )
-    };
-}
-
-impl Resource for LiveFlight {
-    const TABLE: Table = Table::Pireps;
-    const COLUMNS: &'static str = concat!(
-        "pireps.id, pireps.pilot_id, pireps.flight_number, pireps.aircraft_id, ",
-        "pireps.departure_airport_id, pireps.arrival_airport_id, pireps.phase, ",
-        last!("latitude"),
-        " AS latitude, ",
-        last!("longitude"),
-        " AS longitude, ",
-        last!("altitude"),
-        " AS altitude, ",
-        last!("heading"),
-        " AS heading, ",
-        last!("ground_speed"),
-        " AS ground_speed, ",
-        last!("recorded_at"),
-        " AS last_report_at, pireps.created_at AS started_at"
-    );
-}
-
-/// `GET /flights/live`: the org's flights in progress.
-pub async fn live(
-    State(state): State<AppState>,
-    caller: OpsCaller,
-    paging: Paging,
-) -> Result<List<LiveFlight>, ApiError> {
-    let in_progress = [Filter::Text("pireps.state", "in_progress".into())];
-    let page =
-        resource::list::<LiveFlight>(&state.db, caller.org, &in_progress, &paging.request).await?;
-    Ok(paging.list(page))
 }

@@ -18,17 +18,22 @@ use crate::storage::badges::Badge;
 use crate::storage::bookings::Booking;
 use crate::storage::fleet::{Aircraft, Subfleet};
 use crate::storage::hubs::Hub;
+use crate::storage::live::LiveFlight;
+use crate::storage::notams::Notam;
 use crate::storage::pilots::Pilot;
 use crate::storage::pireps::Pirep;
 use crate::storage::ranks::Rank;
 use crate::storage::registrations::{Registration, Transfer};
+use crate::storage::routings::Routing;
 use crate::storage::schedules::Schedule;
 use crate::storage::school::{ComplianceRecord, MaintenanceItem, PlanningRow, Signoff, WorkOrder};
 
 pub mod activities;
 pub mod config;
 pub mod crud;
+pub mod fleet;
 pub mod flights;
+pub mod live;
 pub mod moderation;
 pub mod network;
 pub mod routes;
@@ -49,6 +54,43 @@ pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
         .create::<Subfleet>("/fleet", Config)
         .update::<Subfleet>("/fleet/{id}", Config)
         .delete::<Subfleet>("/fleet/{id}", Config)
+        .action(
+            M::GET,
+            "/fleet/{id}/aircraft",
+            Read,
+            fleet::list,
+            doc("List the aircraft of a fleet").list_of::<Aircraft>(),
+        )
+        .action(
+            M::POST,
+            "/fleet/{id}/aircraft",
+            Config,
+            fleet::create,
+            doc("Add an aircraft to a fleet").body::<config::AircraftInput>().one::<Aircraft>(201),
+        )
+        .action(
+            M::GET,
+            "/fleet/{id}/aircraft/{aircraft_id}",
+            Read,
+            fleet::get,
+            doc("Get an aircraft of a fleet").one::<Aircraft>(200),
+        )
+        .action(
+            M::PATCH,
+            "/fleet/{id}/aircraft/{aircraft_id}",
+            Config,
+            fleet::update,
+            doc("Change an aircraft of a fleet")
+                .body::<config::AircraftChanges>()
+                .one::<Aircraft>(200),
+        )
+        .action(
+            M::DELETE,
+            "/fleet/{id}/aircraft/{aircraft_id}",
+            Config,
+            fleet::delete,
+            doc("Delete an aircraft of a fleet (409 while anything refers to it)"),
+        )
         .list::<Aircraft>("/aircraft")
         .get::<Aircraft>("/aircraft/{id}")
         .create::<Aircraft>("/aircraft", Config)
@@ -59,6 +101,16 @@ pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
         .create::<Airport>("/airports", Config)
         .update::<Airport>("/airports/{id}", Config)
         .delete::<Airport>("/airports/{id}", Config)
+        .list::<Routing>("/routings")
+        .get::<Routing>("/routings/{id}")
+        .create::<Routing>("/routings", Config)
+        .update::<Routing>("/routings/{id}", Config)
+        .delete::<Routing>("/routings/{id}", Config)
+        .list::<Notam>("/notams")
+        .get::<Notam>("/notams/{id}")
+        .create::<Notam>("/notams", Config)
+        .update::<Notam>("/notams/{id}", Config)
+        .delete::<Notam>("/notams/{id}", Config)
         .list::<Hub>("/hubs")
         .get::<Hub>("/hubs/{id}")
         .create::<Hub>("/hubs", Config)
@@ -125,10 +177,39 @@ pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
         .get::<Pirep>("/pireps/{id}")
         .action(
             M::GET,
-            "/flights/live",
+            "/live-flights",
             Read,
-            flights::live,
-            doc("Flights in progress with their last position").many::<flights::LiveFlight>(),
+            live::live_flights,
+            doc("Flights in progress with their last position").list_of::<LiveFlight>(),
+        )
+        .action(
+            M::GET,
+            "/flight-map",
+            Read,
+            live::flight_map,
+            doc("Flights in progress as a map draws them (camelCase, as vAMSYS)")
+                .many::<live::MapItem>()
+                .params(&[("include_posreps", "true: each flight's track so far")]),
+        )
+        .action(
+            M::GET,
+            "/statistics/airline",
+            Read,
+            live::airline_statistics,
+            doc("What the airline flew between two days (accepted flights)")
+                .one::<live::AirlineStatistics>(200)
+                .params(&[
+                    ("from", "First day, YYYY-MM-DD (or an RFC 3339 time)"),
+                    ("to", "Last day, YYYY-MM-DD, included"),
+                ]),
+        )
+        .action(
+            M::GET,
+            "/statistics/general",
+            Read,
+            live::general_statistics,
+            doc("What the airline has now: pilots, PIREPs, routes, fleet")
+                .one::<live::GeneralStatistics>(200),
         )
         .action(
             M::GET,

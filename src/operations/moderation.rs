@@ -30,7 +30,7 @@ impl From<TransitionError> for ApiError {
         match error {
             TransitionError::NotFound => ApiError::not_found("no such PIREP"),
             TransitionError::Illegal(illegal) => {
-                ApiError::conflict(illegal.to_string()).with("state", json!(illegal.from.as_str()))
+                ApiError::conflict(illegal.to_string()).with("status", json!(illegal.from.as_str()))
             }
             TransitionError::Database(db) => db.into(),
         }

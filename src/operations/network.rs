@@ -33,48 +33,50 @@ pub async fn create_route(
     let mut check = Check::default();
     for (field, table, id) in [
         ("airline_id", Table::Airlines, r.airline_id),
-        ("departure_airport_id", Table::Airports, r.departure_airport_id),
-        ("arrival_airport_id", Table::Airports, r.arrival_airport_id),
+        ("departure_id", Table::Airports, r.departure_id),
+        ("arrival_id", Table::Airports, r.arrival_id),
     ] {
         let found = resource::exists(&mut tx, caller.org, table, id).await?;
         check.field(found, field, &format!("there is no {table} row with id {id}"));
     }
-    for (i, id) in r.subfleet_ids.iter().enumerate() {
+    if let Some(id) = r.routing_id {
+        let found = resource::exists(&mut tx, caller.org, Table::Routings, id).await?;
+        check.field(found, "routing_id", &format!("there is no routing with id {id}"));
+    }
+    for (i, id) in r.fleet_ids.iter().enumerate() {
         let found = resource::exists(&mut tx, caller.org, Table::Subfleets, *id).await?;
-        check.field(
-            found,
-            &format!("subfleet_ids[{i}]"),
-            &format!("there is no subfleet with id {id}"),
-        );
+        check.field(found, &format!("fleet_ids[{i}]"), &format!("there is no fleet with id {id}"));
     }
     check.done()?;
     // Without a distance, the great circle between the airports.
     let distance = match r.distance_nm {
         Some(d) => d,
         None => {
-            let a = crud::fetch::<Airport>(&state, caller.org, r.departure_airport_id).await?;
-            let b = crud::fetch::<Airport>(&state, caller.org, r.arrival_airport_id).await?;
+            let a = crud::fetch::<Airport>(&state, caller.org, r.departure_id).await?;
+            let b = crud::fetch::<Airport>(&state, caller.org, r.arrival_id).await?;
             distance_nm(a.latitude, a.longitude, b.latitude, b.longitude).round()
         }
     };
-    let subfleets: Vec<SubfleetId> = r.subfleet_ids.iter().copied().map(SubfleetId).collect();
+    let subfleets: Vec<SubfleetId> = r.fleet_ids.iter().copied().map(SubfleetId).collect();
     let new = schedules::NewSchedule {
         airline: AirlineId(r.airline_id),
         flight_number: &r.flight_number,
-        departure: AirportId(r.departure_airport_id),
-        arrival: AirportId(r.arrival_airport_id),
+        departure: AirportId(r.departure_id),
+        arrival: AirportId(r.arrival_id),
         route: &r.route,
-        flight_level: r.flight_level,
+        flight_level: r.altitude / 100,
         distance_nm: distance,
         departure_time: r.departure_time.as_deref(),
         arrival_time: r.arrival_time.as_deref(),
         flight_minutes: r.flight_minutes,
-        days_of_week: r.days_of_week.as_deref().unwrap_or("1234567"),
+        days_of_week: r.service_days.as_deref().unwrap_or("1234567"),
         flight_type: r.flight_type.as_deref().unwrap_or("P"),
-        notes: &r.notes,
+        notes: &r.remarks,
         subfleets: &subfleets,
     };
     let id = schedules::create(&mut tx, caller.org, &new).await?;
+    let extra: Vec<_> = r.extra_columns().into_iter().map(|c| (c.name, c.value)).collect();
+    resource::update(&mut tx, caller.org, Table::Schedules, id.0, &extra).await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -94,7 +96,7 @@ pub async fn reorder_ranks(
     caller: OpsCaller,
     Json(input): Json<Reorder>,
 ) -> Result<List<Rank>, ApiError> {
-    let page = PageRequest { limit: 200, cursor: None, order: None };
+    let page = PageRequest::first(200);
     let ranks = resource::list::<Rank>(&state.db, caller.org, &[], &page).await?.items;
     let mut have: Vec<i64> = ranks.iter().map(|r| r.id.0).collect();
     let mut given = input.rank_ids.clone();

@@ -14,8 +14,7 @@ use crate::storage::resource::Resource;
 impl ScopedRouter<OpsCaller> {
     /// `GET` a page of `R` (needs `ops:read`).
     pub fn list<R: Resource + Serialize + ToSchema + 'static>(self, path: &'static str) -> Self {
-        let doc =
-            RouteDoc { filters: R::FILTERS, ..doc(&format!("List {}", R::TABLE)).many::<R>() };
+        let doc = doc(&format!("List {}", R::TABLE)).list_of::<R>();
         self.add(Method::GET, path, Scope::OpsRead, crud::list::<R>, doc)
     }
 

@@ -9,7 +9,10 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::PilotCaller;
-use crate::domain::scope::Scope::{Identity, PilotActivities, PilotFlights, PilotProfile};
+use crate::domain::scope::Scope::{
+    ActivitiesRead, ActivitiesWrite, FlightsRead, FlightsWrite, IdentityBasic, IdentityDiscord,
+    IdentityNetworks, PilotRead, PilotWrite,
+};
 use crate::domain::PilotId;
 use crate::http::extract::{Data, Json, Path, Query};
 use crate::http::pagination::{List, Paging};
@@ -18,6 +21,7 @@ use crate::http::ApiError;
 use crate::state::AppState;
 use crate::storage::activities::{ActivityEvent, Challenge, Roster, Tour, TourLeg};
 use crate::storage::bookings::{self, Booking};
+use crate::storage::notams::Notam;
 use crate::storage::page::PageRequest;
 use crate::storage::pilots::Pilot;
 use crate::storage::pireps::Pirep;
@@ -29,25 +33,43 @@ pub const BASE: &str = "/api/v3/pilot";
 pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
     use Method as M;
     let (router, rules) = ScopedRouter::<PilotCaller>::new(state)
-        .action(M::GET, "/me", Identity, me, doc("Who the pilot is").one::<Me>(200))
+        .action(
+            M::GET,
+            "/user",
+            IdentityBasic,
+            user,
+            doc(
+                "Who the pilot is (Discord with identity:discord, networks with identity:networks)",
+            )
+            .one::<User>(200),
+        )
         .action(
             M::GET,
             "/profile",
-            PilotProfile,
+            PilotRead,
             profile,
             doc("The pilot's profile, rank, hours, points and badges").one::<Profile>(200),
         )
         .action(
+            M::PATCH,
+            "/location",
+            PilotWrite,
+            set_location,
+            doc("Set or clear (null) the pilot's current airport")
+                .body::<Location>()
+                .one::<Profile>(200),
+        )
+        .action(
             M::GET,
             "/pireps",
-            PilotFlights,
+            FlightsRead,
             list_own::<Pirep>,
-            doc("The pilot's PIREPs").many::<Pirep>(),
+            doc("The pilot's PIREPs").list_of::<Pirep>(),
         )
         .action(
             M::POST,
             "/pireps",
-            PilotFlights,
+            FlightsWrite,
             file_pirep,
             doc("File a PIREP by hand for one of the pilot's bookings")
                 .body::<ManualPirep>()
@@ -56,58 +78,79 @@ pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
         .action(
             M::GET,
             "/pireps/{id}",
-            PilotFlights,
+            FlightsRead,
             get_own::<Pirep>,
             doc("One of the pilot's PIREPs").one::<Pirep>(200),
         )
         .action(
             M::GET,
             "/bookings",
-            PilotFlights,
+            FlightsRead,
             list_own::<Booking>,
-            doc("The pilot's bookings").many::<Booking>(),
+            doc("The pilot's bookings (`filter[status]=current`)").list_of::<Booking>(),
+        )
+        .action(
+            M::GET,
+            "/bookings/{id}",
+            FlightsRead,
+            get_own::<Booking>,
+            doc("One of the pilot's bookings").one::<Booking>(200),
         )
         .action(
             M::POST,
             "/bookings",
-            PilotFlights,
+            FlightsWrite,
             book,
             doc("Book a flight").body::<NewBooking>().one::<Booking>(201),
         )
         .action(
             M::DELETE,
             "/bookings/{id}",
-            PilotFlights,
+            FlightsWrite,
             cancel_booking,
             doc("Cancel one of the pilot's bookings"),
         )
         .action(
             M::GET,
             "/events",
-            PilotActivities,
+            ActivitiesRead,
             list_org::<ActivityEvent>,
-            doc("Events").many::<ActivityEvent>(),
+            doc("Events").list_of::<ActivityEvent>(),
         )
         .action(
             M::GET,
             "/tours",
-            PilotActivities,
+            ActivitiesRead,
             tours,
             doc("Tours with the pilot's progress").many::<TourProgress>(),
         )
         .action(
             M::GET,
             "/rosters",
-            PilotActivities,
+            ActivitiesRead,
             list_org::<Roster>,
-            doc("Rosters").many::<Roster>(),
+            doc("Rosters").list_of::<Roster>(),
         )
         .action(
             M::GET,
             "/challenges",
-            PilotActivities,
+            ActivitiesRead,
             list_org::<Challenge>,
-            doc("Challenges").many::<Challenge>(),
+            doc("Challenges").list_of::<Challenge>(),
+        )
+        .action(
+            M::GET,
+            "/notams",
+            ActivitiesRead,
+            list_org::<Notam>,
+            doc("The airline's NOTAMs, newest first").list_of::<Notam>(),
+        )
+        .action(
+            M::POST,
+            "/notams/{id}/read",
+            ActivitiesWrite,
+            read_notam,
+            doc("Mark a NOTAM read by the pilot (again: no change)").one::<Notam>(200),
         )
         .into_parts();
     (Router::new().nest(BASE, router), rules)
@@ -126,29 +169,60 @@ pub struct OrgView {
     slug: String,
 }
 
+/// The pilot's account, as vAMSYS's `GET /user`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Me {
+pub struct User {
     id: PilotId,
-    pilot_id: String,
     first_name: String,
     last_name: String,
-    airline: String,
+    email: String,
+    /// With `identity:discord`: the linked Discord user id (or null).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Option<String>>)]
+    discord_id: Option<Option<String>>,
+    /// With `identity:networks`: flight-network ids by network. Airside
+    /// stores none yet, so this is empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    networks: Option<HashMap<String, String>>,
+    pilot: UserPilot,
     org: OrgView,
 }
 
-async fn me(State(state): State<AppState>, caller: PilotCaller) -> Result<Data<Me>, ApiError> {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UserPilot {
+    id: PilotId,
+    /// The callsign (`AIR0001`).
+    username: String,
+    airline_id: crate::domain::AirlineId,
+    airline: String,
+    /// On leave: may not fly until back.
+    frozen: bool,
+    banned: bool,
+}
+
+async fn user(State(state): State<AppState>, caller: PilotCaller) -> Result<Data<User>, ApiError> {
+    use crate::domain::pilot::PilotState;
     let pilot = own_pilot(&state, &caller).await?;
     let org =
         orgs::by_id(&state.db, caller.org).await?.ok_or_else(|| ApiError::internal("org gone"))?;
     let airline =
         resource::get::<airlines::Airline>(&state.db, caller.org, pilot.airline_id.0).await?;
     Ok(Data {
-        data: Me {
+        data: User {
             id: pilot.id,
-            pilot_id: pilot.ident,
             first_name: pilot.first_name,
             last_name: pilot.last_name,
-            airline: airline.map(|a| a.name).unwrap_or_default(),
+            email: pilot.email,
+            discord_id: caller.scopes.contains(IdentityDiscord).then_some(pilot.discord_id),
+            networks: caller.scopes.contains(IdentityNetworks).then(HashMap::new),
+            pilot: UserPilot {
+                id: pilot.id,
+                username: pilot.ident,
+                airline_id: pilot.airline_id,
+                airline: airline.map(|a| a.name).unwrap_or_default(),
+                frozen: pilot.state == PilotState::OnLeave,
+                banned: pilot.state == PilotState::Banned,
+            },
             org: OrgView { id: org.uuid, name: org.name, slug: org.slug },
         },
     })
@@ -163,15 +237,68 @@ pub struct BadgeAward {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Profile {
-    pilot_id: String,
+    /// The callsign (`AIR0001`).
+    username: String,
     first_name: String,
     last_name: String,
     state: crate::domain::pilot::PilotState,
     rank: Option<String>,
+    /// Where the pilot is now.
+    airport_id: Option<crate::domain::AirportId>,
     hours: f64,
     flights: i64,
     points: i64,
     badges: Vec<BadgeAward>,
+}
+
+/// `PATCH /location`: the pilot's current airport, or null to clear it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    airport_id: Option<i64>,
+}
+
+async fn set_location(
+    State(state): State<AppState>,
+    caller: PilotCaller,
+    Json(input): Json<Location>,
+) -> Result<Data<Profile>, ApiError> {
+    use crate::storage::{pilots::PilotLink, Table};
+    let mut tx = state.db.begin().await?;
+    if let Some(id) = input.airport_id {
+        if !resource::exists(&mut tx, caller.org, Table::Airports, id).await? {
+            return Err(ApiError::invalid_field(
+                "airport_id",
+                format!("there is no airport with id {id}"),
+            ));
+        }
+    }
+    crate::storage::pilots::set_link(
+        &mut tx,
+        caller.org,
+        caller.pilot.0,
+        PilotLink::Airport,
+        input.airport_id,
+    )
+    .await?;
+    tx.commit().await?;
+    profile(State(state), caller).await
+}
+
+async fn read_notam(
+    State(state): State<AppState>,
+    caller: PilotCaller,
+    Path(id): Path<i64>,
+) -> Result<Data<Notam>, ApiError> {
+    let mut tx = state.db.begin().await?;
+    if !crate::storage::notams::mark_read(&mut tx, caller.org, id, caller.pilot).await? {
+        return Err(ApiError::not_found(format!("no NOTAM with id {id}")));
+    }
+    tx.commit().await?;
+    let notam = resource::get::<Notam>(&state.db, caller.org, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no NOTAM with id {id}")))?;
+    Ok(Data { data: notam })
 }
 
 async fn profile(
@@ -193,11 +320,12 @@ async fn profile(
             .collect();
     Ok(Data {
         data: Profile {
-            pilot_id: pilot.ident,
+            username: pilot.ident,
             first_name: pilot.first_name,
             last_name: pilot.last_name,
             state: pilot.state,
             rank,
+            airport_id: pilot.airport_id,
             hours: (pilot.flight_minutes as f64 / 6.0).round() / 10.0,
             flights: pilot.flights,
             points: pilot.points,
@@ -214,8 +342,8 @@ async fn list_own<R: Resource + Serialize>(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<R>, ApiError> {
     let mut filters = crate::http::params::list_filters::<R>(&query)?;
-    filters.push(Filter::Int("pilot_id", caller.pilot.0));
-    let page = resource::list::<R>(&state.db, caller.org, &filters, &paging.request).await?;
+    filters.push(Filter::Own("pilot_id", caller.pilot.0));
+    let page = resource::list::<R>(&state.db, caller.org, &filters, &paging.sorted::<R>()?).await?;
     Ok(paging.list(page))
 }
 
@@ -225,14 +353,8 @@ async fn get_own<R: Resource + Serialize>(
     caller: PilotCaller,
     Path(id): Path<i64>,
 ) -> Result<Data<R>, ApiError> {
-    let mine = [Filter::Int("pilot_id", caller.pilot.0), Filter::Int("id", id)];
-    let page = resource::list::<R>(
-        &state.db,
-        caller.org,
-        &mine,
-        &PageRequest { limit: 1, cursor: None, order: None },
-    )
-    .await?;
+    let mine = [Filter::Own("pilot_id", caller.pilot.0), Filter::Own("id", id)];
+    let page = resource::list::<R>(&state.db, caller.org, &mine, &PageRequest::first(1)).await?;
     page.items
         .into_iter()
         .next()
@@ -247,14 +369,15 @@ async fn list_org<R: Resource + Serialize>(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<R>, ApiError> {
     let filters = crate::http::params::list_filters::<R>(&query)?;
-    let page = resource::list::<R>(&state.db, caller.org, &filters, &paging.request).await?;
+    let page = resource::list::<R>(&state.db, caller.org, &filters, &paging.sorted::<R>()?).await?;
     Ok(paging.list(page))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBooking {
-    schedule_id: i64,
+    /// The route (schedule) to book.
+    route_id: i64,
     aircraft_id: Option<i64>,
 }
 
@@ -264,7 +387,7 @@ async fn book(
     Json(input): Json<NewBooking>,
 ) -> Result<(StatusCode, Data<Booking>), ApiError> {
     use crate::flights::lifecycle::{self, BookError};
-    let (schedule, aircraft) = (input.schedule_id, input.aircraft_id);
+    let (schedule, aircraft) = (input.route_id, input.aircraft_id);
     let id = match lifecycle::book(&state.db, caller.org, caller.pilot, schedule, aircraft).await {
         Ok(id) => id,
         Err(BookError::Unknown(field, why)) => return Err(ApiError::invalid_field(field, why)),
@@ -309,9 +432,10 @@ async fn tours(
     caller: PilotCaller,
     paging: Paging,
 ) -> Result<List<TourProgress>, ApiError> {
-    let page = resource::list::<Tour>(&state.db, caller.org, &[], &paging.request).await?;
+    let page =
+        resource::list::<Tour>(&state.db, caller.org, &[], &paging.sorted::<Tour>()?).await?;
     let mut out = Vec::with_capacity(page.items.len());
-    let all = PageRequest { limit: 200, cursor: None, order: None };
+    let all = PageRequest::first(200);
     for tour in &page.items {
         let legs = resource::list::<TourLeg>(
             &state.db,

@@ -169,7 +169,8 @@ async fn list<R: Resource + Serialize>(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<R>, ApiError> {
     let filters = crate::http::params::list_filters::<R>(&query)?;
-    Ok(paging.list(resource::list::<R>(&state.db, caller.org, &filters, &paging.request).await?))
+    Ok(paging
+        .list(resource::list::<R>(&state.db, caller.org, &filters, &paging.sorted::<R>()?).await?))
 }
 
 async fn one<R: Resource + Serialize>(
@@ -203,7 +204,8 @@ async fn pilots(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<PublicPilot>, ApiError> {
     let filters = filters::<Pilot>(&query)?;
-    let page = resource::list::<Pilot>(&state.db, caller.org, &filters, &paging.request).await?;
+    let page = resource::list::<Pilot>(&state.db, caller.org, &filters, &paging.sorted::<Pilot>()?)
+        .await?;
     Ok(paging.list(page.map(|p| PublicPilot {
         id: p.id.0,
         pilot_id: p.ident,
@@ -249,8 +251,10 @@ async fn signoffs(
         filters.push(Filter::AtLeast("signoffs.signed_at", from));
         filters.push(Filter::Before("signoffs.signed_at", until));
     }
-    Ok(paging
-        .list(resource::list::<Signoff>(&state.db, caller.org, &filters, &paging.request).await?))
+    Ok(paging.list(
+        resource::list::<Signoff>(&state.db, caller.org, &filters, &paging.sorted::<Signoff>()?)
+            .await?,
+    ))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -268,7 +272,7 @@ async fn invoice(
     let invoice = resource::get::<Invoice>(&state.db, caller.org, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no invoice with id {id}")))?;
-    let all = PageRequest { limit: 200, cursor: None, order: None };
+    let all = PageRequest::first(200);
     let lines = resource::list::<InvoiceLine>(
         &state.db,
         caller.org,
@@ -298,8 +302,10 @@ async fn maintenance_due(
     paging: Paging,
 ) -> Result<List<AircraftDue>, ApiError> {
     let today = chrono::Utc::now().date_naive();
-    let page = resource::list::<Aircraft>(&state.db, caller.org, &[], &paging.request).await?;
-    let all = PageRequest { limit: 200, cursor: None, order: None };
+    let page =
+        resource::list::<Aircraft>(&state.db, caller.org, &[], &paging.sorted::<Aircraft>()?)
+            .await?;
+    let all = PageRequest::first(200);
     let mut out = Vec::with_capacity(page.items.len());
     for aircraft in &page.items {
         let items = resource::list::<MaintenanceItem>(
@@ -381,8 +387,13 @@ async fn sessions(
         filters.push(Filter::Text("resource_type", "aircraft".into()));
         filters.push(Filter::Int("resource_id", aircraft));
     }
-    let page =
-        resource::list::<PlanningRow>(&state.db, caller.org, &filters, &paging.request).await?;
+    let page = resource::list::<PlanningRow>(
+        &state.db,
+        caller.org,
+        &filters,
+        &paging.sorted::<PlanningRow>()?,
+    )
+    .await?;
     Ok(paging.list(page.map(PlanningSession::from)))
 }
 
@@ -411,7 +422,9 @@ async fn events(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<Event>, ApiError> {
     let filters = filters::<EventRow>(&query)?;
-    let page = resource::list::<EventRow>(&state.db, caller.org, &filters, &paging.request).await?;
+    let page =
+        resource::list::<EventRow>(&state.db, caller.org, &filters, &paging.sorted::<EventRow>()?)
+            .await?;
     Ok(paging.list(page.map(|e| {
         let payload: Value = serde_json::from_str(&e.payload).unwrap_or(Value::Null);
         Event {

@@ -17,6 +17,11 @@ pub struct Airport {
     pub country: Option<String>,
     pub latitude: f64,
     pub longitude: f64,
+    /// The airline's own grouping of its airports (e.g. `main`, `seasonal`).
+    pub category: Option<String>,
+    /// Whether a hub of the org is based here.
+    #[sqlx(try_from = "i64")]
+    pub base: super::Flag,
     #[sqlx(try_from = "String")]
     pub created_at: Timestamp,
 }
@@ -24,10 +29,17 @@ keyed!(Airport);
 
 impl Resource for Airport {
     const TABLE: Table = Table::Airports;
-    const COLUMNS: &'static str =
-        "id, icao, iata, name, city, country, latitude, longitude, created_at";
-    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =
-        &[("icao", "icao", FilterKind::Text)];
+    const COLUMNS: &'static str = "id, icao, iata, name, city, country, latitude, longitude, \
+         category, CASE WHEN EXISTS (SELECT 1 FROM hubs h WHERE h.airport_id = airports.id) \
+         THEN 1 ELSE 0 END AS base, created_at";
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
+        ("icao", "icao", FilterKind::Text),
+        ("iata", "iata", FilterKind::Text),
+        ("category", "category", FilterKind::Text),
+        ("country", "country", FilterKind::Text),
+    ];
+    const SORTS: &'static [(&'static str, &'static str)] =
+        &[("name", "name"), ("icao", "icao"), ("created_at", "created_at")];
 }
 
 pub struct NewAirport<'a> {

@@ -5,25 +5,59 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 
 use super::resource::{keyed, FilterKind, Resource};
-use crate::domain::{AircraftId, BookingId, OrgId, PilotId, ScheduleId, Timestamp};
+use crate::domain::{
+    AircraftId, AirportId, BookingId, OrgId, PilotId, PirepId, ScheduleId, Timestamp,
+};
 
+/// A booking as vAMSYS shows one: with its route's flight and, once the
+/// pilot is flying it, the PIREP in progress.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Booking {
     pub id: BookingId,
     pub pilot_id: PilotId,
+    /// The route (schedule) booked.
+    #[serde(rename = "route_id")]
     pub schedule_id: ScheduleId,
     pub aircraft_id: Option<AircraftId>,
+    pub flight_number: String,
+    /// The route's callsign, or its flight number when it has none.
+    pub callsign: String,
+    pub departure_id: AirportId,
+    pub arrival_id: AirportId,
+    /// The route's departure time of day (`HH:MM`, UTC), when it has one.
+    pub departure_time: Option<String>,
+    /// `current` (booked, not started) or `in_progress` (being flown).
+    pub status: String,
+    /// The PIREP in progress under this booking (a filed flight uses it up).
+    pub pirep_id: Option<PirepId>,
     #[sqlx(try_from = "String")]
     pub created_at: Timestamp,
 }
 keyed!(Booking);
 
+const STATUS: &str = "(CASE WHEN flying.id IS NULL THEN 'current' ELSE 'in_progress' END)";
+
 impl Resource for Booking {
     const TABLE: Table = Table::Bookings;
-    const COLUMNS: &'static str = "id, pilot_id, schedule_id, aircraft_id, created_at";
+    const FROM: &'static str = "bookings JOIN schedules route ON route.id = bookings.schedule_id \
+         LEFT JOIN pireps flying ON flying.booking_id = bookings.id AND flying.state = 'in_progress'";
+    const COLUMNS: &'static str = "bookings.id, bookings.pilot_id, bookings.schedule_id, \
+         bookings.aircraft_id, route.flight_number, \
+         COALESCE(route.callsign, route.flight_number) AS callsign, \
+         route.departure_airport_id AS departure_id, route.arrival_airport_id AS arrival_id, \
+         route.departure_time, \
+         CASE WHEN flying.id IS NULL THEN 'current' ELSE 'in_progress' END AS status, \
+         flying.id AS pirep_id, bookings.created_at";
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
-        ("pilot_id", "pilot_id", FilterKind::Int),
-        ("schedule_id", "schedule_id", FilterKind::Int),
+        ("pilot_id", "bookings.pilot_id", FilterKind::Int),
+        ("route_id", "bookings.schedule_id", FilterKind::Int),
+        ("aircraft_id", "bookings.aircraft_id", FilterKind::Int),
+        ("status", STATUS, FilterKind::Text),
+    ];
+    const SORTS: &'static [(&'static str, &'static str)] = &[
+        ("created_at", "bookings.created_at"),
+        ("departure_time", "COALESCE(route.departure_time, '')"),
+        ("flight_number", "route.flight_number"),
     ];
 }
 

@@ -12,9 +12,17 @@ use crate::domain::{AircraftId, AirlineId, AirportId, OrgId, RankId, SubfleetId,
 pub struct Subfleet {
     pub id: SubfleetId,
     pub airline_id: AirlineId,
+    /// The ICAO type code, such as A320.
+    #[serde(rename = "code")]
     pub type_code: String,
     pub name: String,
+    /// pax, cargo, or another word the airline uses.
+    #[serde(rename = "type")]
+    pub fleet_type: String,
+    #[serde(rename = "max_pax")]
     pub passengers: i64,
+    /// Cargo capacity in kg.
+    #[serde(rename = "max_cargo")]
     pub cargo_kg: i64,
     pub min_rank_id: Option<RankId>,
     #[sqlx(try_from = "String")]
@@ -24,10 +32,15 @@ keyed!(Subfleet);
 
 impl Resource for Subfleet {
     const TABLE: Table = Table::Subfleets;
-    const COLUMNS: &'static str =
-        "id, airline_id, type_code, name, passengers, cargo_kg, min_rank_id, created_at";
-    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] =
-        &[("airline_id", "airline_id", FilterKind::Int)];
+    const COLUMNS: &'static str = "id, airline_id, type_code, name, fleet_type, passengers, \
+         cargo_kg, min_rank_id, created_at";
+    const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
+        ("airline_id", "airline_id", FilterKind::Int),
+        ("code", "type_code", FilterKind::Text),
+        ("type", "fleet_type", FilterKind::Text),
+    ];
+    const SORTS: &'static [(&'static str, &'static str)] =
+        &[("name", "name"), ("code", "type_code"), ("created_at", "created_at")];
 }
 
 pub struct NewSubfleet<'a> {
@@ -59,13 +72,24 @@ pub async fn create_subfleet(
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Aircraft {
     pub id: AircraftId,
+    /// The fleet (subfleet) it belongs to.
+    #[serde(rename = "fleet_id")]
     pub subfleet_id: SubfleetId,
     pub registration: String,
     pub name: String,
     pub icao: String,
     pub status: String,
+    /// Whether it may be flown: its status is `active`.
+    #[sqlx(try_from = "i64")]
+    pub serviceable: super::Flag,
     pub airport_id: Option<AirportId>,
     pub airframe_hours: f64,
+    pub selcal: Option<String>,
+    pub fin_number: Option<String>,
+    pub hexcode: Option<String>,
+    pub passengers: Option<i64>,
+    pub cargo: Option<i64>,
+    pub internal_remarks: Option<String>,
     #[sqlx(try_from = "String")]
     pub created_at: Timestamp,
 }
@@ -73,10 +97,15 @@ keyed!(Aircraft);
 
 impl Resource for Aircraft {
     const TABLE: Table = Table::Aircraft;
-    const COLUMNS: &'static str =
-        "id, subfleet_id, registration, name, icao, status, airport_id, airframe_hours, created_at";
+    const COLUMNS: &'static str = "id, subfleet_id, registration, name, icao, status, \
+         CASE WHEN status = 'active' THEN 1 ELSE 0 END AS serviceable, airport_id, \
+         airframe_hours, selcal, fin_number, hexcode, passengers, cargo, internal_remarks, \
+         created_at";
+    const SORTS: &'static [(&'static str, &'static str)] =
+        &[("registration", "registration"), ("name", "name"), ("created_at", "created_at")];
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
-        ("subfleet_id", "subfleet_id", FilterKind::Int),
+        ("fleet_id", "subfleet_id", FilterKind::Int),
+        ("registration", "registration", FilterKind::Text),
         ("airport_id", "airport_id", FilterKind::Int),
         ("status", "status", FilterKind::Text),
     ];

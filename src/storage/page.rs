@@ -62,13 +62,17 @@ pub trait Keyed {
 pub struct PageRequest {
     pub limit: i64,
     pub cursor: Option<Cursor>,
-    /// The order asked for (`sort=id` / `sort=-id`); none: the list's own.
+    /// The order asked for (`sort=id` / `sort=-id`, or the direction of
+    /// `by`); none: the list's own.
     pub order: Option<Order>,
+    /// A sort key other than id: an SQL expression of the list's rows that
+    /// is never NULL (code, never input). Ties are broken by id.
+    pub by: Option<&'static str>,
 }
 
 impl Default for PageRequest {
     fn default() -> Self {
-        PageRequest { limit: DEFAULT_LIMIT, cursor: None, order: None }
+        PageRequest { limit: DEFAULT_LIMIT, cursor: None, order: None, by: None }
     }
 }
 
@@ -90,17 +94,38 @@ impl PageRequest {
         matches!(self.cursor, Some(Cursor { direction: Direction::Prev, .. }))
     }
 
+    /// A list of the rows that never passes the page size (for summaries).
+    pub fn first(limit: i64) -> PageRequest {
+        PageRequest { limit, ..PageRequest::default() }
+    }
+
     /// Appends the keyset condition (` AND id > $n`), the order and the limit.
-    /// The query must already have a `WHERE` clause.
-    pub fn push_to(&self, sql: &mut Sql<'_>, id_column: &str, order: Order) {
+    /// The query must already have a `WHERE` clause. `from` is what the
+    /// rows are selected from, for the cursor row's sort value.
+    pub fn push_to(&self, sql: &mut Sql<'_>, id_column: &str, order: Order, from: &str) {
         let order = self.order.unwrap_or(order);
         // Paging backward scans against the list's order, then reverses.
         let ascending = (order == Order::OldestFirst) != self.backward();
-        if let Some(cursor) = self.cursor {
-            sql.push(" AND ").push(id_column).push(if ascending { " > " } else { " < " });
-            sql.bind(cursor.id);
+        let (compare, direction) = if ascending { (" > ", " ASC") } else { (" < ", " DESC") };
+        match (self.cursor, self.by) {
+            (Some(cursor), None) => {
+                sql.push(" AND ").push(id_column).push(compare).bind(cursor.id);
+            }
+            // Keyset on (key, id): the cursor names a row, whose key is read
+            // back, so a cursor stays an id whatever the sort.
+            (Some(cursor), Some(key)) => {
+                sql.push(" AND (").push(key).push(", ").push(id_column).push(")").push(compare);
+                sql.push("((SELECT ").push(key).push(" FROM ").push(from).push(" WHERE ");
+                sql.push(id_column).push(" = ").bind(cursor.id).push("), ").bind(cursor.id);
+                sql.push(")");
+            }
+            (None, _) => {}
         }
-        sql.push(" ORDER BY ").push(id_column).push(if ascending { " ASC" } else { " DESC" });
+        sql.push(" ORDER BY ");
+        if let Some(key) = self.by {
+            sql.push(key).push(direction).push(", ");
+        }
+        sql.push(id_column).push(direction);
         // One row more than asked tells whether there is another page.
         sql.push(" LIMIT ").bind(self.limit + 1);
     }
@@ -158,8 +183,23 @@ mod tests {
         for (direction, order, expected) in cases {
             let cursor = direction.map(|direction| Cursor { direction, id: 7 });
             let mut sql = Sql::new("");
-            PageRequest { limit: 10, cursor, order: None }.push_to(&mut sql, "id", order);
+            PageRequest { limit: 10, cursor, order: None, by: None }
+                .push_to(&mut sql, "id", order, "t");
             assert_eq!(sql.text(), expected);
         }
+    }
+
+    #[test]
+    fn a_sort_key_pages_on_the_key_then_the_id() {
+        let cursor = Some(Cursor { direction: Direction::Next, id: 7 });
+        let page =
+            PageRequest { limit: 10, cursor, order: Some(Order::NewestFirst), by: Some("t.name") };
+        let mut sql = Sql::new("");
+        page.push_to(&mut sql, "t.id", Order::OldestFirst, "t");
+        assert_eq!(
+            sql.text(),
+            " AND (t.name, t.id) < ((SELECT t.name FROM t WHERE t.id = $1), $2) \
+             ORDER BY t.name DESC, t.id DESC LIMIT $3"
+        );
     }
 }

@@ -13,14 +13,18 @@ use crate::security::{self, Secret};
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Pilot {
     pub id: PilotId,
-    /// `AIR0001`: airline ICAO and number.
-    #[serde(rename = "pilot_id")]
+    /// The callsign, `AIR0001`: airline ICAO and number (vAMSYS's name).
+    #[serde(rename = "username")]
     pub ident: String,
     pub airline_id: AirlineId,
     pub number: i64,
+    /// First and last name, as vAMSYS lists pilots.
+    pub name: String,
     pub first_name: String,
     pub last_name: String,
     pub email: String,
+    /// The pilot's Discord user id (a snowflake, as text), for bots.
+    pub discord_id: Option<String>,
     #[serde(skip)]
     pub password_hash: String,
     #[sqlx(try_from = "String")]
@@ -40,13 +44,25 @@ keyed!(Pilot);
 
 impl Resource for Pilot {
     const TABLE: Table = Table::Pilots;
-    const COLUMNS: &'static str = "id, ident, airline_id, number, first_name, last_name, email, \
-         password_hash, state, rank_id, hub_id, airport_id, flight_minutes, flights, points, \
-         created_at, updated_at";
+    // Qualified: the ACARS key lookup selects these beside other tables.
+    const COLUMNS: &'static str = "pilots.id, pilots.ident, pilots.airline_id, pilots.number, \
+         pilots.first_name || ' ' || pilots.last_name AS name, pilots.first_name, \
+         pilots.last_name, pilots.email, pilots.discord_id, pilots.password_hash, pilots.state, \
+         pilots.rank_id, pilots.hub_id, pilots.airport_id, pilots.flight_minutes, \
+         pilots.flights, pilots.points, pilots.created_at, pilots.updated_at";
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
-        ("state", "state", FilterKind::Text),
-        ("hub_id", "hub_id", FilterKind::Int),
-        ("rank_id", "rank_id", FilterKind::Int),
+        ("state", "pilots.state", FilterKind::Text),
+        ("hub_id", "pilots.hub_id", FilterKind::Int),
+        ("rank_id", "pilots.rank_id", FilterKind::Int),
+        ("discord_id", "pilots.discord_id", FilterKind::Text),
+        ("username", "pilots.ident", FilterKind::Text),
+    ];
+    const SORTS: &'static [(&'static str, &'static str)] = &[
+        ("username", "pilots.ident"),
+        ("name", "pilots.last_name"),
+        ("created_at", "pilots.created_at"),
+        ("flights", "pilots.flights"),
+        ("points", "pilots.points"),
     ];
 }
 
@@ -278,13 +294,12 @@ pub async fn by_api_key(db: &Db, key: &str) -> Result<Option<KeyHolder>, sqlx::E
     }
     // One query: every ACARS call makes it (the slug too, which an org's
     // tracker URL is checked against).
-    let columns: Vec<String> = Pilot::COLUMNS.split(", ").map(|c| format!("p.{c}")).collect();
     let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT k.id AS key_id, p.org_id, o.slug AS org_slug, {} FROM pilot_api_keys k \
-         JOIN pilots p ON p.id = k.pilot_id AND p.org_id = k.org_id \
+        "SELECT k.id AS key_id, pilots.org_id, o.slug AS org_slug, {} FROM pilot_api_keys k \
+         JOIN pilots ON pilots.id = k.pilot_id AND pilots.org_id = k.org_id \
          JOIN orgs o ON o.id = k.org_id \
          WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
-        columns.join(", ")
+        Pilot::COLUMNS
     ))
     .bind(security::sha256_hex(key))
     .fetch_optional(db.reader())
@@ -312,9 +327,11 @@ pub async fn next_number(conn: &mut AnyConnection, airline: AirlineId) -> Result
 pub enum PilotLink {
     Hub,
     HonoraryRank,
+    /// Where the pilot is now.
+    Airport,
 }
 
-/// Sets (or clears) a pilot's hub or honorary rank.
+/// Sets (or clears) a pilot's hub, honorary rank or current airport.
 pub async fn set_link(
     conn: &mut AnyConnection,
     org: OrgId,
@@ -325,6 +342,7 @@ pub async fn set_link(
     let column = match link {
         PilotLink::Hub => "hub_id",
         PilotLink::HonoraryRank => "honorary_rank_id",
+        PilotLink::Airport => "airport_id",
     };
     let row = [(column, Value::opt_int(value)), ("updated_at", Value::now())];
     super::resource::update(conn, org, Table::Pilots, pilot, &row).await?;

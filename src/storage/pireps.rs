@@ -26,11 +26,18 @@ pub struct Pirep {
     pub route: String,
     pub flight_level: i64,
     #[sqlx(try_from = "String")]
+    #[serde(skip)]
     pub state: PirepState,
+    /// vAMSYS's status: the state, or `auto_accepted` for a flight the
+    /// org's rule accepted (`accepted` is a reviewer's decision).
+    pub status: String,
     pub source: String,
     pub phase: Option<String>,
     pub distance_nm: f64,
+    #[serde(skip)]
     pub flight_minutes: i64,
+    /// Block time in seconds, as vAMSYS counts it.
+    pub flight_length: i64,
     pub landing_rate: Option<f64>,
     pub fuel_used: Option<f64>,
     pub points: i64,
@@ -47,14 +54,30 @@ impl Resource for Pirep {
     const TABLE: Table = Table::Pireps;
     const COLUMNS: &'static str = "id, pilot_id, airline_id, schedule_id, aircraft_id, \
          flight_number, departure_airport_id, arrival_airport_id, route, flight_level, state, \
-         source, phase, distance_nm, flight_minutes, landing_rate, fuel_used, points, \
-         review_note, created_at, submitted_at, updated_at";
+         CASE WHEN auto_accepted = 1 AND state = 'accepted' THEN 'auto_accepted' ELSE state END \
+         AS status, source, phase, distance_nm, flight_minutes, flight_minutes * 60 AS \
+         flight_length, landing_rate, fuel_used, points, review_note, created_at, submitted_at, \
+         updated_at";
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
         ("pilot_id", "pilot_id", FilterKind::Int),
-        ("state", "state", FilterKind::Text),
+        ("status", STATUS, FilterKind::Text),
         ("aircraft_id", "aircraft_id", FilterKind::Int),
+        ("departure_airport_id", "departure_airport_id", FilterKind::Int),
+        ("arrival_airport_id", "arrival_airport_id", FilterKind::Int),
+    ];
+    const SORTS: &'static [(&'static str, &'static str)] = &[
+        ("created_at", "created_at"),
+        ("submitted_at", "COALESCE(submitted_at, '')"),
+        ("flight_number", "flight_number"),
+        ("flight_length", "flight_minutes"),
+        ("landing_rate", "COALESCE(landing_rate, 0)"),
+        ("points", "points"),
     ];
 }
+
+/// The status a row shows (see `Pirep::status`), as SQL.
+const STATUS: &str =
+    "(CASE WHEN auto_accepted = 1 AND state = 'accepted' THEN 'auto_accepted' ELSE state END)";
 
 pub struct NewPirep<'a> {
     pub pilot: PilotId,
@@ -545,8 +568,13 @@ async fn auto_accept(
         Err(TransitionError::Database(e)) => return Err(e),
         Err(_) => return Ok(false),
     }
+    sqlx::query("UPDATE pireps SET auto_accepted = 1 WHERE org_id = $1 AND id = $2")
+        .bind(org.0)
+        .bind(pirep.0)
+        .execute(&mut *conn)
+        .await?;
     let data = serde_json::json!({
-        "pirep_id": pirep.0, "state": "accepted", "reason": note, "by": "auto-accept",
+        "pirep_id": pirep.0, "status": "auto_accepted", "reason": note, "by": "auto-accept",
     });
     super::outbox::emit(conn, org, "flight.approved", data).await?;
     Ok(true)

@@ -18,6 +18,9 @@ pub trait Resource: for<'r> FromRow<'r, AnyRow> + Keyed + Send + Unpin {
     const ORDER: Order = Order::OldestFirst;
     /// Query parameters a list may be filtered by: (parameter, column, kind).
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[];
+    /// Keys a list may be sorted by besides `id`: (name, SQL expression
+    /// that is never NULL).
+    const SORTS: &'static [(&'static str, &'static str)] = &[];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,11 +40,17 @@ pub enum Filter {
     Before(&'static str, String),
     /// `low <= column <= high`.
     IntBetween(&'static str, i64, i64),
+    /// A column of the resource's own table (`TABLE.column = value`), for
+    /// generic code over resources whose rows are joined with others.
+    Own(&'static str, i64),
 }
 
 impl Filter {
-    fn push_to(&self, sql: &mut Sql<'_>) {
+    fn push_to(&self, sql: &mut Sql<'_>, table: super::Table) {
         match self {
+            Filter::Own(column, value) => {
+                sql.push(" AND ").push(table.name()).push(".").push(column).push(" = ").bind(*value)
+            }
             Filter::Int(column, value) => sql.push(" AND ").push(column).push(" = ").bind(*value),
             Filter::Text(column, value) => {
                 sql.push(" AND ").push(column).push(" = ").bind(value.clone())
@@ -78,9 +87,9 @@ pub async fn list<R: Resource>(
 ) -> Result<Page<R>, sqlx::Error> {
     let mut sql = select::<R>(org);
     for filter in filters {
-        filter.push_to(&mut sql);
+        filter.push_to(&mut sql, R::TABLE);
     }
-    page.push_to(&mut sql, &format!("{}.id", R::TABLE), R::ORDER);
+    page.push_to(&mut sql, &format!("{}.id", R::TABLE), R::ORDER, R::FROM);
     Ok(page.finish(sql.fetch_all(db.reader()).await?))
 }
 

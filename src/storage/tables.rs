@@ -64,6 +64,9 @@ pub enum Table {
     WebhookDeliveries,
     WebhookAttempts,
     RateLimitBuckets,
+    Routings,
+    Notams,
+    NotamReads,
 }
 
 impl Table {
@@ -130,6 +133,9 @@ impl Table {
             Table::WebhookDeliveries => "webhook_deliveries",
             Table::WebhookAttempts => "webhook_attempts",
             Table::RateLimitBuckets => "rate_limit_buckets",
+            Table::Routings => "routings",
+            Table::Notams => "notams",
+            Table::NotamReads => "notam_reads",
         }
     }
 }
@@ -207,6 +213,9 @@ impl std::str::FromStr for Table {
             "webhook_deliveries" => Table::WebhookDeliveries,
             "webhook_attempts" => Table::WebhookAttempts,
             "rate_limit_buckets" => Table::RateLimitBuckets,
+            "routings" => Table::Routings,
+            "notams" => Table::Notams,
+            "notam_reads" => Table::NotamReads,
             other => return Err(format!("no table {other}")),
         })
     }

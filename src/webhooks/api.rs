@@ -73,7 +73,7 @@ async fn list(
 ) -> Result<List<Endpoint>, ApiError> {
     staff.require_api_settings(ApiSettingsView)?;
     Ok(paging
-        .list(resource::list::<Endpoint>(&state.db, staff.org.id, &[], &paging.request).await?))
+        .list(resource::list::<Endpoint>(&state.db, staff.org.id, &[], &paging.by_id()?).await?))
 }
 
 async fn show(
@@ -247,7 +247,7 @@ async fn deliveries(
     filters.retain(|f| !matches!(f, Filter::Int("endpoint_id", _)));
     filters.push(Filter::Int("endpoint_id", id));
     Ok(paging.list(
-        resource::list::<Delivery>(&state.db, staff.org.id, &filters, &paging.request).await?,
+        resource::list::<Delivery>(&state.db, staff.org.id, &filters, &paging.by_id()?).await?,
     ))
 }
 
