@@ -29,9 +29,8 @@ impl From<TransitionError> for ApiError {
     fn from(error: TransitionError) -> Self {
         match error {
             TransitionError::NotFound => ApiError::not_found("no such PIREP"),
-            TransitionError::Illegal(illegal) => {
-                ApiError::conflict(illegal.to_string()).with("status", json!(illegal.from.as_str()))
-            }
+            TransitionError::Illegal(illegal) => ApiError::conflict(illegal.to_string())
+                .with("pirep_status", json!(illegal.from.as_str())),
             TransitionError::Database(db) => db.into(),
         }
     }

@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "acars_flights", include_str!("../../migrations/0009_acars_flights.sql")),
     (10, "session_csrf", include_str!("../../migrations/0010_session_csrf.sql")),
     (11, "public_scopes", include_str!("../../migrations/0011_public_scopes.sql")),
+    (12, "vamsys_names", include_str!("../../migrations/0012_vamsys_names.sql")),
 ];
 
 #[derive(Debug)]

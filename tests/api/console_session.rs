@@ -184,7 +184,17 @@ async fn the_console_lists_the_scopes_of_each_credential_kind() {
         assert!(names("operations").contains(&"ops:school:write".to_string()));
         assert_eq!(
             names("pilot"),
-            ["identity", "pilot.profile", "pilot.flights", "pilot.activities"]
+            [
+                "identity:basic",
+                "identity:discord",
+                "identity:networks",
+                "pilot:read",
+                "pilot:write",
+                "flights:read",
+                "flights:write",
+                "activities:read",
+                "activities:write"
+            ]
         );
         assert_eq!(names("public").len(), 12, "GA Flight's twelve");
         let school = &body["data"]["operations"][5];

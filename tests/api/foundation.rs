@@ -125,7 +125,7 @@ async fn demo_seed_is_idempotent_and_complete() {
 /// Every id of a resource an org can list.
 async fn ids_of<R: Resource>(db: &Db, org: OrgId) -> BTreeSet<i64> {
     let mut ids = BTreeSet::new();
-    let mut page = PageRequest { limit: 200, cursor: None, order: None };
+    let mut page = PageRequest { limit: 200, cursor: None, order: None, by: None };
     loop {
         let got = resource::list::<R>(db, org, &[], &page).await.unwrap();
         ids.extend(got.items.iter().map(Keyed::key));
@@ -303,7 +303,7 @@ async fn cursor_pagination_walks_1000_rows_once_each_way() {
 
         // Forward, 37 at a time (not a divisor of 1000).
         let mut seen = vec![];
-        let mut page = PageRequest { limit: 37, cursor: None, order: None };
+        let mut page = PageRequest { limit: 37, cursor: None, order: None, by: None };
         let last_page = loop {
             let got = resource::list::<airports::Airport>(db, org, &[], &page).await.unwrap();
             assert!(got.items.len() <= 37);
@@ -326,7 +326,7 @@ async fn cursor_pagination_walks_1000_rows_once_each_way() {
                 db,
                 org,
                 &[],
-                &PageRequest { limit: 37, cursor: Some(cursor), order: None },
+                &PageRequest { limit: 37, cursor: Some(cursor), order: None, by: None },
             )
             .await
             .unwrap();

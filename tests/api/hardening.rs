@@ -160,7 +160,7 @@ async fn trial_orgs_have_no_api_access_until_their_plan_changes() {
             .fetch_one(&mut *tx)
             .await
             .unwrap();
-        let pilot_scopes = Scopes::new(vec![Scope::Identity, Scope::PilotFlights]);
+        let pilot_scopes = Scopes::new(vec![Scope::IdentityBasic, Scope::FlightsRead, Scope::FlightsWrite]);
         let pilot_token = airside::storage::tokens::issue(
             &mut tx,
             trial.id,
@@ -194,7 +194,7 @@ async fn trial_orgs_have_no_api_access_until_their_plan_changes() {
         let ops = || call(&app, Method::GET, "/api/v3/operations/aircraft", Some(ops_token.expose()), None);
         refused(ops().await).await;
         refused(call(&app, Method::GET, "/api/v3/operations/aircraft", Some(legacy.expose()), None).await).await;
-        refused(call(&app, Method::GET, "/api/v3/pilot/me", Some(pilot_token.expose()), None).await).await;
+        refused(call(&app, Method::GET, "/api/v3/pilot/user", Some(pilot_token.expose()), None).await).await;
         let public = || {
             app.http
                 .get(app.url("/api/v1/public/fleet"))

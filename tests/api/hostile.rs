@@ -190,7 +190,7 @@ async fn unicode_names_round_trip_and_header_injection_is_refused() {
 
     // CR/LF in a redirect URI or a webhook URL never reaches a header.
     let client = json!({
-        "kind": "pilot", "name": "x", "scopes": ["identity"],
+        "kind": "pilot", "name": "x", "scopes": ["identity:basic"],
         "redirect_uris": ["https://app.example/cb\r\nSet-Cookie: pwned=1"],
         "privacy_policy_url": "https://app.example/privacy",
     });

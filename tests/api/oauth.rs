@@ -241,7 +241,7 @@ async fn who_may_manage_clients() {
         .await;
     }
 
-    let body = problem(owner.send(&app, Method::POST, "/console/api/clients", Some(json!({ "kind": "operations", "name": "x", "scopes": ["ops:read", "ops:everything", "identity"] }))).await, 422).await;
+    let body = problem(owner.send(&app, Method::POST, "/console/api/clients", Some(json!({ "kind": "operations", "name": "x", "scopes": ["ops:read", "ops:everything", "identity:basic"] }))).await, 422).await;
     assert_eq!(body["errors"][0]["field"], "scopes");
     assert_eq!(body["detail"], "scopes: unknown scopes: ops:everything");
     let body = problem(
@@ -250,13 +250,13 @@ async fn who_may_manage_clients() {
                 &app,
                 Method::POST,
                 "/console/api/clients",
-                Some(json!({ "kind": "operations", "name": "x", "scopes": ["identity"] })),
+                Some(json!({ "kind": "operations", "name": "x", "scopes": ["identity:basic"] })),
             )
             .await,
         422,
     )
     .await;
-    assert_eq!(body["detail"], "scopes: not Operations scopes: identity");
+    assert_eq!(body["detail"], "scopes: not Operations scopes: identity:basic");
     let body = problem(
         owner
             .send(
@@ -300,7 +300,7 @@ async fn token_endpoint_speaks_rfc_6749() {
     for (scope, error) in [
         ("ops:config:write", "invalid_scope"),
         ("ops:read nonsense", "invalid_scope"),
-        ("identity", "invalid_scope"),
+        ("identity:basic", "invalid_scope"),
     ] {
         let response = grant(&app, &limited.client_id, &limited.secret, Some(scope)).await;
         assert_eq!(response.status(), 400);

@@ -56,6 +56,9 @@ enum Cross {
     NoLeak(&'static str),
     /// Creates in their own org; nothing of the demo org is involved.
     OwnOrg,
+    /// A summary of their own org: 200 (what it counts is checked in
+    /// `statistics_count_the_orgs_own_rows`).
+    Summary,
 }
 
 struct School {
@@ -157,6 +160,44 @@ async fn fixture(app: &TestApp) -> Fixture {
         )
         .await,
     );
+    spare.insert(
+        "fleet-aircraft",
+        insert(
+            db,
+            org,
+            "aircraft",
+            &[
+                ("subfleet_id", Int(subfleet)),
+                ("registration", Text("G-NEST".into())),
+                ("name", Text("Nested".into())),
+                ("icao", Text("A320".into())),
+                ("created_at", Text(now.clone())),
+            ],
+        )
+        .await,
+    );
+    let notam = |tag: &str| {
+        vec![
+            ("title", Text("Runway".into())),
+            ("tag", Text(tag.into())),
+            ("content", Text("Runway 27 closed".into())),
+            ("notam_type", Text("info".into())),
+            ("priority", Text("low".into())),
+            ("created_at", Text(now.clone())),
+        ]
+    };
+    insert(db, org, "notams", &notam("Existing")).await;
+    spare.insert("notams", insert(db, org, "notams", &notam("Spare")).await);
+    let routing = || {
+        vec![
+            ("departure_airport_id", Int(airport)),
+            ("arrival_airport_id", Int(amsterdam)),
+            ("route", Text("DCT".into())),
+            ("created_at", Text(now.clone())),
+        ]
+    };
+    insert(db, org, "routings", &routing()).await;
+    spare.insert("routings", insert(db, org, "routings", &routing()).await);
     spare.insert(
         "hubs",
         insert(
@@ -481,6 +522,9 @@ async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) ->
         "maintenance/items" => fx.school.maintenance,
         "maintenance/work-orders" => fx.school.work_order,
         "planning/sessions" => fx.school.session,
+        "notams" => id_where(&app.db, fx.org, "notams", "tag = 'Existing'").await,
+        "routings" => id_where(&app.db, fx.org, "routings", "1 = 1").await,
+        "live-flights" | "flight-map" | "statistics" => 0,
         other => panic!("no fixture for {other}"),
     };
     let table = match resource {
@@ -490,7 +534,7 @@ async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) ->
         "focus-airports" => "focus_airports",
         "community-goals" => "community_goals",
         "compliance" => "compliance_records",
-        "flights" => "pireps",
+        "flights" | "live-flights" | "flight-map" => "pireps",
         "training/signoffs" => "signoffs",
         "maintenance/items" => "maintenance_items",
         "maintenance/work-orders" => "work_orders",
@@ -500,7 +544,35 @@ async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) ->
     let with = |id: i64| {
         template.replace("{id}", &id.to_string()).replace("{pilot_id}", &fx.pilot.to_string())
     };
+    // Nested aircraft: the aircraft's own fleet in the path.
+    let nested = |aircraft: i64| async move {
+        let fleet = id_where(
+            &app.db,
+            fx.org,
+            "subfleets",
+            &format!("id = (SELECT subfleet_id FROM aircraft WHERE id = {aircraft})"),
+        )
+        .await;
+        format!("/fleet/{fleet}/aircraft/{aircraft}")
+    };
     let (path, body, cross) = match (method.as_str(), template) {
+        ("GET", "/statistics/airline" | "/statistics/general") => {
+            (template.to_string(), None, Cross::Summary)
+        }
+        ("GET", "/fleet/{id}/aircraft/{aircraft_id}") => {
+            (nested(fx.aircraft).await, None, Cross::NotFound)
+        }
+        ("PATCH", "/fleet/{id}/aircraft/{aircraft_id}") => {
+            (nested(fx.aircraft).await, Some(json!({ "name": "Renamed" })), Cross::NotFound)
+        }
+        ("DELETE", "/fleet/{id}/aircraft/{aircraft_id}") => {
+            (nested(fx.spare["fleet-aircraft"]).await, None, Cross::NotFound)
+        }
+        ("POST", "/fleet/{id}/aircraft") => (
+            with(fx.subfleet),
+            Some(json!({ "registration": "G-NEWA", "name": "New", "icao": "A320" })),
+            Cross::NotFound,
+        ),
         ("GET", t) if !t.contains('{') => (t.to_string(), None, Cross::NoLeak(table)),
         ("GET", _) => (with(existing), None, Cross::NotFound),
         ("DELETE", "/hubs/{id}/pilots/{pilot_id}") => (with(fx.hub), None, Cross::NotFound),
@@ -509,7 +581,9 @@ async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) ->
             let body = match resource {
                 "bookings" => json!({ "aircraft_id": fx.aircraft }),
                 "pilots" => json!({ "first_name": "Renamed" }),
-                "routes" => json!({ "notes": "Renamed" }),
+                "routes" => json!({ "remarks": "Renamed" }),
+                "notams" => json!({ "title": "Renamed", "priority": "high" }),
+                "routings" => json!({ "route": "UL607 DCT" }),
                 "focus-airports" => json!({ "bonus_points": 5 }),
                 "compliance" => json!({ "status": "expiring", "valid_until": "2030-01-01" }),
                 "maintenance/work-orders" => json!({ "status": "closed" }),
@@ -521,14 +595,14 @@ async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) ->
         ("POST", "/fleet") => (
             template.into(),
             Some(
-                json!({ "airline_id": fx.airline, "type_code": "A21N", "name": "A321neo", "passengers": 220 }),
+                json!({ "airline_id": fx.airline, "code": "A21N", "name": "A321neo", "type": "pax", "max_pax": 220 }),
             ),
             Cross::Invalid,
         ),
         ("POST", "/aircraft") => (
             template.into(),
             Some(
-                json!({ "subfleet_id": fx.subfleet, "registration": "G-TEST", "name": "Test", "icao": "A320" }),
+                json!({ "fleet_id": fx.subfleet, "registration": "G-TEST", "name": "Test", "icao": "A320", "selcal": "ABCD", "hexcode": "4ca7b1" }),
             ),
             Cross::Invalid,
         ),
@@ -553,13 +627,13 @@ async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) ->
         ("POST", "/routes") => (
             template.into(),
             Some(
-                json!({ "airline_id": fx.airline, "flight_number": "AS9999", "departure_airport_id": fx.airport, "arrival_airport_id": fx.other_airport, "subfleet_ids": [fx.subfleet] }),
+                json!({ "airline_id": fx.airline, "flight_number": "AS9999", "callsign": "AS99X", "departure_id": fx.airport, "arrival_id": fx.other_airport, "fleet_ids": [fx.subfleet], "altitude": 35000, "service_days": "135" }),
             ),
             Cross::Invalid,
         ),
         ("POST", "/bookings") => (
             template.into(),
-            Some(json!({ "pilot_id": fx.pilot, "schedule_id": fx.route })),
+            Some(json!({ "pilot_id": fx.pilot, "route_id": fx.route })),
             Cross::Invalid,
         ),
         ("POST", "/events") => (
@@ -624,6 +698,20 @@ async fn sample(app: &TestApp, fx: &Fixture, method: &Method, template: &str) ->
             template.into(),
             Some(
                 json!({ "title": "Dual", "starts_at": start, "ends_at": end, "student_id": fx.pilot, "resource_type": "aircraft", "resource_id": fx.aircraft }),
+            ),
+            Cross::Invalid,
+        ),
+        ("POST", "/notams") => (
+            template.into(),
+            Some(
+                json!({ "title": "Fog", "content": "Expect delays", "type": "warning", "must_read": true }),
+            ),
+            Cross::OwnOrg,
+        ),
+        ("POST", "/routings") => (
+            template.into(),
+            Some(
+                json!({ "departure_airport_id": fx.airport, "arrival_airport_id": fx.other_airport, "route": "DCT" }),
             ),
             Cross::Invalid,
         ),
@@ -716,6 +804,9 @@ async fn every_operations_route_checks_token_org_and_scope() {
                     let demo = ids_of(&app.db, fx.org, table).await;
                     assert!(seen.is_disjoint(&demo), "{what} shows the demo org's rows");
                 }
+                Cross::Summary => {
+                    assert_eq!(response.status(), 200, "{what}");
+                }
                 Cross::OwnOrg => {
                     assert_eq!(response.status(), 201, "{what}");
                     let body: Value = response.json().await.unwrap();
@@ -774,7 +865,7 @@ async fn lists_page_over_http_and_refuse_bad_query_strings() {
         let filtered: Value = call(
             &app,
             Method::GET,
-            "/api/v3/operations/pireps?state=rejected&limit=200",
+            "/api/v3/operations/pireps?status=rejected&limit=200",
             Some(&token),
             None,
         )
@@ -782,7 +873,7 @@ async fn lists_page_over_http_and_refuse_bad_query_strings() {
         .json()
         .await
         .unwrap();
-        assert!(filtered["data"].as_array().unwrap().iter().all(|p| p["state"] == "rejected"));
+        assert!(filtered["data"].as_array().unwrap().iter().all(|p| p["status"] == "rejected"));
         assert!(!filtered["data"].as_array().unwrap().is_empty());
 
         for bad in [
@@ -838,10 +929,10 @@ async fn accepting_counts_once_emits_an_event_and_refuses_illegal_moves() {
         let accepted =
             call(&app, Method::POST, &format!("{path}/accept"), Some(&token), None).await;
         assert_eq!(accepted.status(), 200);
-        assert_eq!(accepted.json::<Value>().await.unwrap()["data"]["state"], "accepted");
+        assert_eq!(accepted.json::<Value>().await.unwrap()["data"]["status"], "accepted");
         let again = call(&app, Method::POST, &format!("{path}/accept"), Some(&token), None).await;
         let body = problem(again, 409).await;
-        assert_eq!(body["state"], "accepted");
+        assert_eq!(body["pirep_status"], "accepted");
         let flights_after = call(&app, Method::GET, &pilot_path, Some(&token), None)
             .await
             .json::<Value>()
@@ -899,7 +990,7 @@ async fn accepting_counts_once_emits_an_event_and_refuses_illegal_moves() {
             None,
         )
         .await;
-        assert_eq!(problem(response, 409).await["state"], "cancelled");
+        assert_eq!(problem(response, 409).await["pirep_status"], "cancelled");
     })
     .await;
 }
@@ -961,7 +1052,7 @@ async fn the_openapi_documents_match_the_routers() {
             airside::pilot::api::BASE,
             airside::pilot::api::build(&state).1,
             "authorizationCode",
-            4,
+            9,
         ),
         ("public", airside::public::BASE, airside::public::build(&state).1, "", 12),
     ];
@@ -1103,7 +1194,7 @@ async fn live_flights_are_the_orgs_flights_in_progress_with_their_last_position(
         let token = token(&app, &client, None).await;
         let demo = orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
         let live =
-            call(&app, Method::GET, "/api/v3/operations/flights/live", Some(&token), None).await;
+            call(&app, Method::GET, "/api/v3/operations/live-flights", Some(&token), None).await;
         assert_eq!(live.status(), 200);
         let body: Value = live.json().await.unwrap();
         let flights = body["data"].as_array().unwrap();
@@ -1134,6 +1225,127 @@ async fn live_flights_are_the_orgs_flights_in_progress_with_their_last_position(
                 }
                 None => assert!(flight["latitude"].is_null()),
             }
+        }
+
+        // The flight map: the same flights, camelCase, with names and tracks.
+        let map: Value = call(
+            &app,
+            Method::GET,
+            "/api/v3/operations/flight-map?include_posreps=true",
+            Some(&token),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let items = map["data"].as_array().unwrap();
+        let on_map: BTreeSet<i64> = items.iter().map(|f| f["id"].as_i64().unwrap()).collect();
+        assert_eq!(on_map, in_progress);
+        for item in items {
+            let id = item["id"].as_i64().unwrap();
+            let (ident, dep, arr, positions): (String, String, String, i64) = sqlx::query_as(
+                "SELECT l.ident, d.icao, a.icao, (SELECT COUNT(*) FROM pirep_positions pp \
+                 WHERE pp.pirep_id = p.id) FROM pireps p JOIN pilots l ON l.id = p.pilot_id \
+                 JOIN airports d ON d.id = p.departure_airport_id \
+                 JOIN airports a ON a.id = p.arrival_airport_id WHERE p.id = $1",
+            )
+            .bind(id)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+            assert_eq!(item["pilot"]["username"], ident.as_str());
+            assert_eq!(item["departureAirport"]["icao"], dep.as_str());
+            assert_eq!(item["arrivalAirport"]["icao"], arr.as_str());
+            assert!(
+                item["booking"]["flightNumber"].is_string()
+                    && item["booking"]["callsign"].is_string()
+            );
+            assert_eq!(item["posreps"].as_array().unwrap().len() as i64, positions);
+            let progress = &item["progress"];
+            let percentage = progress["progressPercentage"].as_f64().unwrap();
+            assert!((0.0..=100.0).contains(&percentage), "{progress}");
+            assert!(
+                progress["departureTime"].is_string() && progress.get("currentPhase").is_some()
+            );
+            if positions > 0 {
+                assert!(progress["latitude"].is_f64() && progress["distanceRemaining"].is_f64());
+            }
+        }
+        let plain: Value =
+            call(&app, Method::GET, "/api/v3/operations/flight-map", Some(&token), None)
+                .await
+                .json()
+                .await
+                .unwrap();
+        assert!(plain["data"][0].get("posreps").is_none(), "posreps only when asked");
+        for bad in ["include_posreps=maybe", "posreps=true"] {
+            let path = format!("/api/v3/operations/flight-map?{bad}");
+            problem(call(&app, Method::GET, &path, Some(&token), None).await, 400).await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn statistics_count_the_orgs_own_rows() {
+    each_backend(|app| async move {
+        let demo = orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+        for (slug, org) in [("demo", demo), ("demo-school", orgs::by_slug(&app.db, "demo-school").await.unwrap().unwrap().id)] {
+            let client = ops_client(&app, slug, &[Scope::OpsRead]).await;
+            let token = token(&app, &client, None).await;
+            let general: Value =
+                call(&app, Method::GET, "/api/v3/operations/statistics/general", Some(&token), None)
+                    .await
+                    .json()
+                    .await
+                    .unwrap();
+            let count = |sql: &'static str| {
+                let db = app.db.clone();
+                async move {
+                    sqlx::query_scalar::<_, i64>(sql).bind(org.0).fetch_one(db.reader()).await.unwrap()
+                }
+            };
+            let active = count("SELECT COUNT(*) FROM pilots WHERE org_id = $1 AND state = 'active'").await;
+            assert_eq!(general["data"]["pilots"]["current"], active, "{slug}");
+            let pireps = count("SELECT COUNT(*) FROM pireps WHERE org_id = $1").await;
+            assert_eq!(general["data"]["pireps"]["total"], pireps, "{slug}");
+            let aircraft = count("SELECT COUNT(*) FROM aircraft WHERE org_id = $1").await;
+            assert_eq!(general["data"]["aircraft"], aircraft, "{slug}");
+
+            // One day of accepted flying, by filing time.
+            let day: Option<String> = sqlx::query_scalar(
+                "SELECT MAX(substr(submitted_at, 1, 10)) FROM pireps WHERE org_id = $1 AND state = 'accepted'",
+            )
+            .bind(org.0)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+            let Some(day) = day else { continue };
+            let (flights, minutes): (i64, i64) = sqlx::query_as(
+                "SELECT COUNT(*), CAST(COALESCE(SUM(flight_minutes), 0) AS BIGINT) FROM pireps \
+                 WHERE org_id = $1 AND state = 'accepted' AND substr(submitted_at, 1, 10) = $2",
+            )
+            .bind(org.0)
+            .bind(&day)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+            let path = format!("/api/v3/operations/statistics/airline?from={day}&to={day}");
+            let airline: Value =
+                call(&app, Method::GET, &path, Some(&token), None).await.json().await.unwrap();
+            assert_eq!(airline["data"]["pireps"], flights, "{slug} {day}");
+            assert_eq!(airline["data"]["flightTime"]["minutes"], minutes);
+            assert_eq!(
+                airline["data"]["flightTime"]["formatted"],
+                format!("{:02}:{:02}", minutes / 60, minutes % 60)
+            );
+        }
+        let client = ops_client(&app, "demo", &[Scope::OpsRead]).await;
+        let token = token(&app, &client, None).await;
+        for bad in ["from=yesterday", "from=2026-02-02&to=2026-02-01", "period=2026"] {
+            let path = format!("/api/v3/operations/statistics/airline?{bad}");
+            problem(call(&app, Method::GET, &path, Some(&token), None).await, 400).await;
         }
     })
     .await;
@@ -1262,15 +1474,132 @@ async fn a_vamsys_style_bot_pages_filters_and_is_told_of_unknown_parameters() {
         }
         let want_order: Vec<i64> = want.iter().rev().copied().collect();
         assert_eq!(newest_first, want_order);
-        let unsortable = call(
+        // vAMSYS's sort keys, paged by keyset across pages as well.
+        let first = format!(
+            "/api/v3/operations/pireps?filter[pilot_id]={pilot}&sort=-created_at&page[size]=4"
+        );
+        let mut url = Some(app.url(&first));
+        let mut by_created = vec![];
+        while let Some(next) = url {
+            let page: Value =
+                app.http.get(&next).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+            by_created.extend(page["data"].as_array().unwrap().iter().map(|p| {
+                (p["created_at"].as_str().unwrap().to_string(), p["id"].as_i64().unwrap())
+            }));
+            url = page["meta"]["next_cursor_url"].as_str().map(str::to_owned);
+        }
+        let mut want_created = by_created.clone();
+        want_created.sort_by(|a, b| b.cmp(a));
+        assert_eq!(by_created, want_created, "newest first by created_at, then id");
+        assert_eq!(by_created.len(), want.len());
+        for pirep in theirs["data"].as_array().unwrap() {
+            let status = pirep["status"].as_str().unwrap();
+            assert!(
+                [
+                    "in_progress",
+                    "submitted",
+                    "accepted",
+                    "auto_accepted",
+                    "rejected",
+                    "invalidated",
+                    "cancelled"
+                ]
+                .contains(&status),
+                "{status}"
+            );
+            assert!(pirep["flight_length"].is_i64() && pirep.get("flight_minutes").is_none());
+        }
+        let airports: Value = call(
             &app,
             Method::GET,
-            "/api/v3/operations/pireps?sort=-created_at",
+            "/api/v3/operations/airports?sort=name&page[size]=100",
             Some(&token),
             None,
         )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let names: Vec<&str> = airports["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap())
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+        assert!(airports["data"].as_array().unwrap().iter().any(|a| a["base"] == true));
+        let unsortable =
+            call(&app, Method::GET, "/api/v3/operations/pireps?sort=-altitude", Some(&token), None)
+                .await;
+        assert_eq!(problem(unsortable, 400).await["unknown"], json!(["sort=altitude"]));
+
+        // A bot links a Discord member and finds the pilot by it.
+        let link = call(
+            &app,
+            Method::PATCH,
+            &format!("/api/v3/operations/pilots/{pilot}"),
+            Some(&token),
+            Some(&json!({ "discord_id": "123456789012345678" })),
+        )
         .await;
-        assert_eq!(problem(unsortable, 400).await["unknown"], json!(["sort=-created_at"]));
+        assert_eq!(link.status(), 200);
+        let found: Value = call(
+            &app,
+            Method::GET,
+            "/api/v3/operations/pilots?filter[discord_id]=123456789012345678",
+            Some(&token),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let found = found["data"].as_array().unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0]["id"], pilot);
+        assert!(found[0]["username"].is_string() && found[0]["name"].is_string());
+        let bad = call(
+            &app,
+            Method::PATCH,
+            &format!("/api/v3/operations/pilots/{pilot}"),
+            Some(&token),
+            Some(&json!({ "discord_id": "not-a-snowflake" })),
+        )
+        .await;
+        problem(bad, 422).await;
+
+        // One pilot's bookings by departure time, with vAMSYS's fields.
+        let holder: i64 =
+            sqlx::query_scalar("SELECT pilot_id FROM bookings WHERE org_id = $1 LIMIT 1")
+                .bind(demo.0)
+                .fetch_one(app.db.reader())
+                .await
+                .unwrap();
+        let path =
+            format!("/api/v3/operations/bookings?filter[pilot_id]={holder}&sort=departure_time");
+        let bookings: Value =
+            call(&app, Method::GET, &path, Some(&token), None).await.json().await.unwrap();
+        let bookings = bookings["data"].as_array().unwrap();
+        assert!(!bookings.is_empty());
+        for b in bookings {
+            assert_eq!(b["pilot_id"], holder);
+            assert!(
+                b["route_id"].is_i64()
+                    && b["callsign"].is_string()
+                    && b["flight_number"].is_string()
+            );
+            assert!(["current", "in_progress"].contains(&b["status"].as_str().unwrap()));
+            assert_eq!(b["status"] == "in_progress", b["pirep_id"].is_i64(), "{b}");
+        }
+        let times: Vec<String> = bookings
+            .iter()
+            .map(|b| b["departure_time"].as_str().unwrap_or("").to_string())
+            .collect();
+        let mut sorted = times.clone();
+        sorted.sort();
+        assert_eq!(times, sorted);
 
         let refused = call(
             &app,

@@ -32,7 +32,7 @@ pub async fn pilot_app(app: &TestApp, attest: bool) -> PilotApp {
     let owner = owner(app).await;
     let body = json!({
         "kind": "pilot", "name": "Tracker", "public": true,
-        "scopes": ["identity", "pilot.profile", "pilot.flights"],
+        "scopes": ["identity:basic", "pilot:read", "flights:read", "flights:write"],
         "redirect_uris": [REDIRECT, "http://127.0.0.1:7777/cb"],
         "privacy_policy_url": "https://tracker.example/privacy",
     });
@@ -66,7 +66,7 @@ pub fn authorize_url(client_id: &str, extra: &[(&str, &str)]) -> String {
         ("response_type", "code"),
         ("client_id", client_id),
         ("redirect_uri", REDIRECT),
-        ("scope", "identity pilot.flights"),
+        ("scope", "identity:basic flights:read flights:write"),
         ("state", "xyz-123"),
         ("code_challenge", &challenge),
         ("code_challenge_method", "S256"),
@@ -228,20 +228,19 @@ async fn a_pilot_authorises_an_app_which_calls_the_api_and_refreshes() {
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["cache-control"], "no-store");
         let granted: Value = response.json().await.unwrap();
-        assert_eq!(granted["scope"], "identity pilot.flights");
+        assert_eq!(granted["scope"], "identity:basic flights:read flights:write");
         let access = granted["access_token"].as_str().unwrap().to_string();
         let refresh = granted["refresh_token"].as_str().unwrap().to_string();
 
-        let me: Value = api(&app, &access, "/me").await.json().await.unwrap();
-        assert_eq!(me["data"]["pilot_id"], "AIR0001");
+        let me: Value = api(&app, &access, "/user").await.json().await.unwrap();
+        assert_eq!(me["data"]["pilot"]["username"], "AIR0001");
+        assert_eq!(me["data"]["email"], "air0001@demo.test");
+        assert!(me["data"].get("discord_id").is_none(), "only with identity:discord");
         assert_eq!(me["data"]["org"]["slug"], "demo");
         let bookings: Value = api(&app, &access, "/bookings").await.json().await.unwrap();
         assert_eq!(bookings["data"].as_array().unwrap().len(), 3, "AIR0001's three bookings");
-        // Not granted: pilot.profile was registered but not asked for.
-        assert_eq!(
-            problem(api(&app, &access, "/profile").await, 403).await["scope"],
-            "pilot.profile"
-        );
+        // Not granted: pilot:read was registered but not asked for.
+        assert_eq!(problem(api(&app, &access, "/profile").await, 403).await["scope"], "pilot:read");
 
         // The second visit skips the consent page: it is remembered.
         let again =
@@ -255,14 +254,14 @@ async fn a_pilot_authorises_an_app_which_calls_the_api_and_refreshes() {
         let new_access = rotated["access_token"].as_str().unwrap().to_string();
         let new_refresh = rotated["refresh_token"].as_str().unwrap().to_string();
         assert_ne!(new_refresh, refresh);
-        assert_eq!(api(&app, &new_access, "/me").await.status(), 200);
+        assert_eq!(api(&app, &new_access, "/user").await.status(), 200);
 
         // Reuse of the spent one: refused, and the whole family ends.
         let reused = refresh_grant(&app, &pilot_app.client_id, &refresh).await;
         assert_eq!(reused.status(), 400);
         assert_eq!(reused.json::<Value>().await.unwrap()["error"], "invalid_grant");
-        assert_eq!(api(&app, &new_access, "/me").await.status(), 401);
-        assert_eq!(api(&app, &access, "/me").await.status(), 401);
+        assert_eq!(api(&app, &new_access, "/user").await.status(), 401);
+        assert_eq!(api(&app, &access, "/user").await.status(), 401);
         let after = refresh_grant(&app, &pilot_app.client_id, &new_refresh).await;
         assert_eq!(after.json::<Value>().await.unwrap()["error"], "invalid_grant");
     })
@@ -296,7 +295,7 @@ async fn a_real_oauth_library_exchanges_the_code_and_refreshes() {
         .request_async(&http)
         .await
         .expect("the oauth2 crate accepts our code exchange");
-    assert_eq!(api(&app, tokens.access_token().secret(), "/me").await.status(), 200);
+    assert_eq!(api(&app, tokens.access_token().secret(), "/user").await.status(), 200);
     let refreshed = client
         .exchange_refresh_token(&RefreshToken::new(
             tokens.refresh_token().unwrap().secret().clone(),
@@ -304,7 +303,7 @@ async fn a_real_oauth_library_exchanges_the_code_and_refreshes() {
         .request_async(&http)
         .await
         .expect("and our refresh");
-    assert_eq!(api(&app, refreshed.access_token().secret(), "/me").await.status(), 200);
+    assert_eq!(api(&app, refreshed.access_token().secret(), "/user").await.status(), 200);
 }
 
 #[tokio::test]
@@ -373,7 +372,7 @@ async fn registering_http_or_fragment_redirects_is_refused() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
     let owner = owner(&app).await;
     let body = json!({
-        "kind": "pilot", "name": "Bad", "scopes": ["identity"],
+        "kind": "pilot", "name": "Bad", "scopes": ["identity:basic"],
         "redirect_uris": ["http://tracker.example/cb", "https://tracker.example/cb#x"],
         "privacy_policy_url": "http://tracker.example/privacy",
     });
@@ -423,11 +422,11 @@ async fn a_replayed_code_is_refused_and_revokes_what_it_gave() {
     each_backend(|app| async move {
         let pilot_app = pilot_app(&app, true).await;
         let (access, refresh, code) = tokens_for_air0001(&app, &pilot_app).await;
-        assert_eq!(api(&app, &access, "/me").await.status(), 200);
+        assert_eq!(api(&app, &access, "/user").await.status(), 200);
         let replay = exchange(&app, &pilot_app.client_id, &code, &verifier()).await;
         assert_eq!(replay.status(), 400);
         assert_eq!(replay.json::<Value>().await.unwrap()["error"], "invalid_grant");
-        assert_eq!(api(&app, &access, "/me").await.status(), 401);
+        assert_eq!(api(&app, &access, "/user").await.status(), 401);
         let refreshed = refresh_grant(&app, &pilot_app.client_id, &refresh).await;
         assert_eq!(refreshed.json::<Value>().await.unwrap()["error"], "invalid_grant");
     })
@@ -459,7 +458,7 @@ async fn an_expired_code_is_refused() {
 async fn asking_for_more_scopes_than_registered_is_refused() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
     let pilot_app = pilot_app(&app, true).await;
-    for scope in ["identity pilot.activities", "ops:read", "identity nonsense"] {
+    for scope in ["identity:basic activities:read", "ops:read", "identity:basic nonsense"] {
         let response = app.get(&authorize_url(&pilot_app.client_id, &[("scope", scope)])).await;
         assert_eq!(response.status(), 303, "{scope}");
         assert_eq!(
@@ -475,7 +474,7 @@ async fn asking_for_more_scopes_than_registered_is_refused() {
             ("grant_type", "refresh_token"),
             ("refresh_token", &refresh),
             ("client_id", &pilot_app.client_id),
-            ("scope", "identity pilot.flights pilot.profile"),
+            ("scope", "identity:basic flights:read flights:write pilot:read"),
         ],
     )
     .await;
@@ -524,7 +523,7 @@ async fn a_banned_pilot_cannot_sign_in_and_their_tokens_stop() {
             .execute(app.db.writer())
             .await
             .unwrap();
-        assert_eq!(api(&app, &access, "/me").await.status(), 401);
+        assert_eq!(api(&app, &access, "/user").await.status(), 401);
         let refreshed = refresh_grant(&app, &pilot_app.client_id, &refresh).await;
         assert_eq!(refreshed.json::<Value>().await.unwrap()["error"], "invalid_grant");
     })
@@ -591,7 +590,10 @@ async fn withdrawing_consent_and_revoking_the_app_stop_its_tokens() {
             .text()
             .await
             .unwrap();
-        assert!(page.contains("Tracker") && page.contains("identity pilot.flights"), "{page}");
+        assert!(
+            page.contains("Tracker") && page.contains("identity:basic flights:read flights:write"),
+            "{page}"
+        );
         let csrf = field(&page, "csrf_token");
         let withdrawn = app
             .http
@@ -602,7 +604,7 @@ async fn withdrawing_consent_and_revoking_the_app_stop_its_tokens() {
             .await
             .unwrap();
         assert_eq!(withdrawn.status(), 303);
-        assert_eq!(api(&app, &access, "/me").await.status(), 401);
+        assert_eq!(api(&app, &access, "/user").await.status(), 401);
         let page = app
             .http
             .get(app.url("/account/apps"))
@@ -620,7 +622,7 @@ async fn withdrawing_consent_and_revoking_the_app_stop_its_tokens() {
         let granted: Value =
             exchange(&app, &pilot_app.client_id, &code, &verifier()).await.json().await.unwrap();
         let access = granted["access_token"].as_str().unwrap().to_string();
-        assert_eq!(api(&app, &access, "/me").await.status(), 200);
+        assert_eq!(api(&app, &access, "/user").await.status(), 200);
         let owner = owner(&app).await;
         console(
             &app,
@@ -630,7 +632,7 @@ async fn withdrawing_consent_and_revoking_the_app_stop_its_tokens() {
             json!({}),
         )
         .await;
-        assert_eq!(api(&app, &access, "/me").await.status(), 401);
+        assert_eq!(api(&app, &access, "/user").await.status(), 401);
     })
     .await;
 }
@@ -640,7 +642,7 @@ async fn activities_show_the_pilots_tour_progress() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
     let owner = owner(&app).await;
     let body = json!({
-        "kind": "pilot", "name": "Activities", "public": true, "scopes": ["pilot.activities"],
+        "kind": "pilot", "name": "Activities", "public": true, "scopes": ["activities:read"],
         "redirect_uris": [REDIRECT], "privacy_policy_url": "https://tracker.example/privacy",
     });
     let created: Value = console(&app, &owner, Method::POST, "/console/api/clients", body)
@@ -658,7 +660,7 @@ async fn activities_show_the_pilots_tour_progress() {
     )
     .await;
     let client_id = created["data"]["client_id"].as_str().unwrap();
-    let authorize = authorize_url(client_id, &[("scope", "pilot.activities")]);
+    let authorize = authorize_url(client_id, &[("scope", "activities:read")]);
     let cookie = sign_in_pilot(&app, &authorize, "AIR0001").await.unwrap();
     let code = query_of(&consent(&app, &authorize, &cookie, "allow").await)["code"].clone();
     let granted: Value = exchange(&app, client_id, &code, &verifier()).await.json().await.unwrap();
@@ -691,7 +693,7 @@ async fn activities_show_the_pilots_tour_progress() {
         let list: Value = api(&app, token, path).await.json().await.unwrap();
         assert_eq!(list["data"].as_array().unwrap().len(), 1, "{path}");
     }
-    assert_eq!(problem(api(&app, token, "/me").await, 403).await["scope"], "identity");
+    assert_eq!(problem(api(&app, token, "/user").await, 403).await["scope"], "identity:basic");
 }
 
 #[tokio::test]
@@ -722,7 +724,7 @@ async fn a_non_owner_changing_an_attested_app_sends_it_back_for_attestation() {
     .unwrap();
     assert_eq!(changed["data"]["revoked"], true);
     assert_eq!(changed["data"]["attested_at"], Value::Null);
-    assert_eq!(api(&app, &access, "/me").await.status(), 401);
+    assert_eq!(api(&app, &access, "/user").await.status(), 401);
 
     let owner = owner(&app).await;
     console(
@@ -734,7 +736,7 @@ async fn a_non_owner_changing_an_attested_app_sends_it_back_for_attestation() {
     )
     .await;
     let by_owner: Value =
-        console(&app, &owner, Method::PATCH, &path, json!({ "scopes": ["identity"] }))
+        console(&app, &owner, Method::PATCH, &path, json!({ "scopes": ["identity:basic"] }))
             .await
             .json()
             .await
@@ -747,7 +749,7 @@ async fn a_confidential_app_must_prove_its_secret() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
     let owner = owner(&app).await;
     let body = json!({
-        "kind": "pilot", "name": "Web tracker", "scopes": ["identity"],
+        "kind": "pilot", "name": "Web tracker", "scopes": ["identity:basic"],
         "redirect_uris": [REDIRECT], "privacy_policy_url": "https://tracker.example/privacy",
     });
     let created: Value = console(&app, &owner, Method::POST, "/console/api/clients", body)
@@ -770,7 +772,7 @@ async fn a_confidential_app_must_prove_its_secret() {
     )
     .await;
 
-    let authorize = authorize_url(&client_id, &[("scope", "identity")]);
+    let authorize = authorize_url(&client_id, &[("scope", "identity:basic")]);
     let cookie = sign_in_pilot(&app, &authorize, "AIR0001").await.unwrap();
     let code = query_of(&consent(&app, &authorize, &cookie, "allow").await)["code"].clone();
     let without = exchange(&app, &client_id, &code, &verifier()).await;
@@ -796,7 +798,7 @@ async fn a_confidential_app_must_prove_its_secret() {
         .unwrap();
     assert_eq!(with.status(), 200);
     let token = with.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string();
-    assert_eq!(api(&app, &token, "/me").await.status(), 200);
+    assert_eq!(api(&app, &token, "/user").await.status(), 200);
 }
 
 /// The Pilot API's lists take the same syntax as the Operations API's, and
@@ -811,19 +813,19 @@ async fn pilot_lists_filter_sort_and_refuse_unknown_parameters() {
             async move { app.http.get(app.url(path)).bearer_auth(token).send().await.unwrap() }
         };
         let accepted: serde_json::Value =
-            get("/api/v3/pilot/pireps?filter[state]=accepted&sort=-id&page[size]=300")
+            get("/api/v3/pilot/pireps?filter[status]=accepted&sort=-id&page[size]=300")
                 .await
                 .json()
                 .await
                 .unwrap();
         let rows = accepted["data"].as_array().unwrap();
-        assert!(!rows.is_empty() && rows.iter().all(|p| p["state"] == "accepted"));
+        assert!(!rows.is_empty() && rows.iter().all(|p| p["status"] == "accepted"));
         let ids: Vec<i64> = rows.iter().map(|p| p["id"].as_i64().unwrap()).collect();
         assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
         for bad in [
             "/api/v3/pilot/pireps?filter[bogus]=1",
-            "/api/v3/pilot/pireps?sort=landing_rate",
-            "/api/v3/pilot/bookings?status=open",
+            "/api/v3/pilot/pireps?sort=altitude",
+            "/api/v3/pilot/bookings?filter[schedule_id]=1",
         ] {
             crate::harness::problem(get(bad).await, 400).await;
         }
@@ -841,7 +843,7 @@ async fn native_apps_may_register_localhost_redirects() {
             let (app, owner) = (&app, owner.clone());
             async move {
                 let body = serde_json::json!({
-                    "kind": "pilot", "name": "Desktop tracker", "scopes": ["identity"],
+                    "kind": "pilot", "name": "Desktop tracker", "scopes": ["identity:basic"],
                     "redirect_uris": [uri], "privacy_policy_url": "https://tracker.example/privacy",
                 });
                 crate::console_session::console(
@@ -858,6 +860,162 @@ async fn native_apps_may_register_localhost_redirects() {
         assert_eq!(register("http://localhost:8765/callback").await, 201);
         assert_eq!(register("http://app.localhost:8765/callback").await, 422);
         assert_eq!(register("http://tracker.example/callback").await, 422);
+    })
+    .await;
+}
+
+/// A vAMSYS Pilot app: it asks for vAMSYS's scope names, reads `/user` with
+/// Discord, one booking, sets the pilot's airport and marks a NOTAM read.
+/// Airside's first scope names still work, meaning the scopes they grew into.
+#[tokio::test]
+async fn a_vamsys_pilot_app_uses_vamsys_scopes_user_bookings_location_and_notams() {
+    each_backend(|app| async move {
+        let owner = owner(&app).await;
+        let all = "identity:basic identity:discord identity:networks pilot:read pilot:write \
+                   flights:read flights:write activities:read activities:write";
+        let body = json!({
+            "kind": "pilot", "name": "Crew portal", "public": true,
+            "scopes": all.split_whitespace().collect::<Vec<_>>(),
+            "redirect_uris": [REDIRECT], "privacy_policy_url": "https://tracker.example/privacy",
+        });
+        let created: Value = console(&app, &owner, Method::POST, "/console/api/clients", body)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let id = created["data"]["id"].as_i64().unwrap();
+        let attest = format!("/console/api/clients/{id}/attest");
+        console(&app, &owner, Method::POST, &attest, json!({ "privacy_policy_reviewed": true }))
+            .await;
+        let client_id = created["data"]["client_id"].as_str().unwrap().to_string();
+        let grant = |scope: &'static str| {
+            let (app, client_id) = (&app, client_id.clone());
+            async move {
+                let authorize = authorize_url(&client_id, &[("scope", scope)]);
+                let cookie = sign_in_pilot(app, &authorize, "AIR0001").await.unwrap();
+                let code =
+                    query_of(&consent(app, &authorize, &cookie, "allow").await)["code"].clone();
+                let granted: Value =
+                    exchange(app, &client_id, &code, &verifier()).await.json().await.unwrap();
+                granted
+            }
+        };
+
+        // Airside's first names are aliases of the vAMSYS scopes.
+        let legacy = grant("identity pilot.flights").await;
+        assert_eq!(legacy["scope"], "identity:basic flights:read flights:write");
+
+        let granted = grant("identity:basic identity:discord identity:networks pilot:read pilot:write flights:read activities:read activities:write").await;
+        let token = granted["access_token"].as_str().unwrap().to_string();
+        let demo = airside::storage::orgs::by_slug(&app.db, "demo").await.unwrap().unwrap().id;
+        let pilot: i64 = sqlx::query_scalar("SELECT id FROM pilots WHERE ident = 'AIR0001'")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        sqlx::query("UPDATE pilots SET discord_id = '998877665544332211' WHERE id = $1")
+            .bind(pilot)
+            .execute(app.db.writer())
+            .await
+            .unwrap();
+        let user: Value = api(&app, &token, "/user").await.json().await.unwrap();
+        assert_eq!(user["data"]["id"], pilot);
+        assert_eq!(user["data"]["discord_id"], "998877665544332211");
+        assert_eq!(user["data"]["networks"], json!({}));
+        assert_eq!(user["data"]["pilot"]["banned"], false);
+        assert_eq!(user["data"]["pilot"]["frozen"], false);
+
+        // One booking of the pilot's own; another pilot's is not found.
+        let mine: i64 = sqlx::query_scalar("SELECT MIN(id) FROM bookings WHERE pilot_id = $1")
+            .bind(pilot)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        let booking: Value =
+            api(&app, &token, &format!("/bookings/{mine}")).await.json().await.unwrap();
+        assert_eq!(booking["data"]["id"], mine);
+        assert!(booking["data"]["route_id"].is_i64() && booking["data"]["callsign"].is_string());
+        let theirs: i64 = sqlx::query_scalar(
+            "SELECT MIN(id) FROM bookings WHERE org_id = $1 AND pilot_id <> $2",
+        )
+        .bind(demo.0)
+        .bind(pilot)
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+        problem(api(&app, &token, &format!("/bookings/{theirs}")).await, 404).await;
+        let current: Value =
+            api(&app, &token, "/bookings?filter[status]=current").await.json().await.unwrap();
+        assert!(current["data"].as_array().unwrap().iter().all(|b| b["status"] == "current"));
+
+        // The current airport: set, cleared, and refused when not the org's.
+        let patch = |body: Value| {
+            let (app, token) = (&app, token.clone());
+            async move {
+                app.http
+                    .patch(app.url("/api/v3/pilot/location"))
+                    .bearer_auth(token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let airport: i64 =
+            sqlx::query_scalar("SELECT id FROM airports WHERE org_id = $1 AND icao = 'EHAM'")
+                .bind(demo.0)
+                .fetch_one(app.db.reader())
+                .await
+                .unwrap();
+        let set: Value = patch(json!({ "airport_id": airport })).await.json().await.unwrap();
+        assert_eq!(set["data"]["airport_id"], airport);
+        let stored: Option<i64> = sqlx::query_scalar("SELECT airport_id FROM pilots WHERE id = $1")
+            .bind(pilot)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(stored, Some(airport));
+        let cleared: Value = patch(json!({ "airport_id": null })).await.json().await.unwrap();
+        assert!(cleared["data"]["airport_id"].is_null());
+        let elsewhere: i64 = sqlx::query_scalar("SELECT MAX(id) FROM airports WHERE org_id <> $1")
+            .bind(demo.0)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        problem(patch(json!({ "airport_id": elsewhere })).await, 422).await;
+
+        // NOTAMs: listed, and read once however often it is marked.
+        sqlx::query(
+            "INSERT INTO notams (org_id, title, content, notam_type, priority, must_read, created_at) \
+             VALUES ($1, 'Fog at EGLL', 'Expect holding', 'warning', 'high', 1, '2026-12-01T00:00:00Z')",
+        )
+        .bind(demo.0)
+        .execute(app.db.writer())
+        .await
+        .unwrap();
+        let notams: Value = api(&app, &token, "/notams").await.json().await.unwrap();
+        let notam = notams["data"][0]["id"].as_i64().unwrap();
+        assert_eq!(notams["data"][0]["must_read"], true);
+        for _ in 0..2 {
+            let read = app
+                .http
+                .post(app.url(&format!("/api/v3/pilot/notams/{notam}/read")))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(read.json::<Value>().await.unwrap()["data"]["read_count"], 1);
+        }
+
+        // flights:write was not granted this time.
+        let book = app
+            .http
+            .post(app.url("/api/v3/pilot/bookings"))
+            .bearer_auth(&token)
+            .json(&json!({ "route_id": 1 }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(problem(book, 403).await["scope"], "flights:write");
     })
     .await;
 }

@@ -607,7 +607,7 @@ async fn a_pirep_filed_by_hand_emits_flight_submitted_and_counts_only_once_accep
         assert_eq!(filed.status(), 201);
         let pirep: Value = filed.json().await.unwrap();
         let pirep_id = pirep["data"]["id"].as_i64().unwrap();
-        assert_eq!((pirep["data"]["state"].as_str(), pirep["data"]["source"].as_str()), (Some("submitted"), Some("manual")));
+        assert_eq!((pirep["data"]["status"].as_str(), pirep["data"]["source"].as_str()), (Some("submitted"), Some("manual")));
         // The booking is used up: filing it again finds nothing.
         problem(file(json!({ "booking_id": own, "flight_minutes": 95 })).await, 404).await;
 

@@ -86,7 +86,7 @@ await page.goto(`${base}/console/settings/api`);
 await page.click("details.new summary");
 await page.fill("#client-name", "Browser pilot app");
 await page.check('input[name=kind][value=pilot]');
-await page.check('div[data-kind=pilot] input[value="pilot.profile"]');
+await page.check('div[data-kind=pilot] input[value="pilot:read"]');
 await page.fill("#redirect-uris", "https://app.example/callback");
 await page.fill("#privacy", "https://app.example/privacy");
 await page.click("#new-client button[type=submit]");
