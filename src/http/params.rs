@@ -110,19 +110,29 @@ pub fn refuse_unknown(query: &HashMap<String, String>, known: &[&str]) -> Result
 /// The filters of a generic list, refusing any parameter that is neither
 /// paging nor one of `R`'s filters: nothing is silently ignored.
 pub fn list_filters<R: Resource>(query: &HashMap<String, String>) -> Result<Vec<Filter>, ApiError> {
+    list_filters_with::<R>(query, &[])
+}
+
+/// `list_filters`, for a list that also reads the parameters `extra` itself.
+pub fn list_filters_with<R: Resource>(
+    query: &HashMap<String, String>,
+    extra: &[&str],
+) -> Result<Vec<Filter>, ApiError> {
     let known = |key: &str| {
         let name = key.strip_prefix("filter[").and_then(|k| k.strip_suffix(']')).unwrap_or(key);
         super::pagination::PAGING_PARAMS.contains(&key)
+            || extra.contains(&key)
             || R::FILTERS.iter().any(|(param, _, _)| *param == name)
     };
     let mut unknown: Vec<&str> = query.keys().map(String::as_str).filter(|k| !known(k)).collect();
     if !unknown.is_empty() {
         unknown.sort();
-        let offered: Vec<&str> = R::FILTERS.iter().map(|(param, _, _)| *param).collect();
+        let mut offered: Vec<&str> = R::FILTERS.iter().map(|(param, _, _)| *param).collect();
+        offered.extend_from_slice(extra);
         return Err(ApiError::bad_request(format!(
-            "unknown parameter {}: this list takes page[size], page[cursor] and the filters {}",
+            "unknown parameter {}: this list takes page[size], page[cursor], sort and {}",
             unknown.join(", "),
-            if offered.is_empty() { "(none)".to_string() } else { offered.join(", ") }
+            if offered.is_empty() { "no filters".to_string() } else { offered.join(", ") }
         ))
         .with("unknown", serde_json::json!(unknown)));
     }

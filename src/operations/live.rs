@@ -240,16 +240,16 @@ pub async fn flight_map(
 
 /// Minutes as vAMSYS shows a duration.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Duration {
+pub struct FlightTime {
     pub minutes: i64,
     pub seconds: i64,
     /// `HH:MM` (hours may pass 99).
     pub formatted: String,
 }
 
-impl Duration {
-    fn of_minutes(minutes: i64) -> Duration {
-        Duration {
+impl FlightTime {
+    fn of_minutes(minutes: i64) -> FlightTime {
+        FlightTime {
             minutes,
             seconds: minutes * 60,
             formatted: format!("{:02}:{:02}", minutes / 60, minutes % 60),
@@ -265,7 +265,7 @@ pub struct AirlineStatistics {
     pub to: Option<String>,
     /// Accepted flights filed in the period.
     pub pireps: i64,
-    pub flight_time: Duration,
+    pub flight_time: FlightTime,
     pub distance_nm: f64,
     /// Pilots with an accepted flight in the period.
     pub active_pilots: i64,
@@ -299,7 +299,7 @@ pub async fn airline_statistics(
             from: query.get("from").cloned(),
             to: query.get("to").cloned(),
             pireps: flown.flights,
-            flight_time: Duration::of_minutes(flown.minutes),
+            flight_time: FlightTime::of_minutes(flown.minutes),
             distance_nm: flown.distance_nm,
             active_pilots: flown.pilots,
             average_landing_rate: flown.average_landing_rate.map(|r| r.round()),
@@ -322,7 +322,7 @@ pub struct GeneralStatistics {
     /// `current`: awaiting review; `total`: every PIREP.
     pub pireps: Counted,
     pub flights_in_progress: i64,
-    pub flight_time: Duration,
+    pub flight_time: FlightTime,
     pub routes: i64,
     pub fleets: i64,
     pub aircraft: i64,
@@ -342,7 +342,7 @@ pub async fn general_statistics(
             pilots: Counted { current: c.pilots_active, total: c.pilots_total },
             pireps: Counted { current: c.pireps_pending, total: c.pireps_total },
             flights_in_progress: c.flights_in_progress,
-            flight_time: Duration::of_minutes(c.minutes_flown),
+            flight_time: FlightTime::of_minutes(c.minutes_flown),
             routes: c.routes,
             fleets: c.fleets,
             aircraft: c.aircraft,

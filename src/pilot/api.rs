@@ -431,9 +431,11 @@ async fn tours(
     State(state): State<AppState>,
     caller: PilotCaller,
     paging: Paging,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<TourProgress>, ApiError> {
+    let filters = crate::http::params::list_filters::<Tour>(&query)?;
     let page =
-        resource::list::<Tour>(&state.db, caller.org, &[], &paging.sorted::<Tour>()?).await?;
+        resource::list::<Tour>(&state.db, caller.org, &filters, &paging.sorted::<Tour>()?).await?;
     let mut out = Vec::with_capacity(page.items.len());
     let all = PageRequest::first(200);
     for tour in &page.items {

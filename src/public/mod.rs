@@ -19,7 +19,7 @@ use crate::domain::scope::Scope::{
 };
 use crate::http::extract::{Data, Path, Query};
 use crate::http::pagination::{List, Paging};
-use crate::http::params::{filters, int_param, time_param};
+use crate::http::params::{int_param, list_filters, list_filters_with, time_param};
 use crate::http::scoped::{doc, RouteRule, ScopedRouter};
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -79,7 +79,13 @@ pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
             "/training/signoffs",
             PublicSignoffs,
             signoffs,
-            doc("Signoffs (filters: student, program, period YYYY-MM)").many::<Signoff>(),
+            doc("Signoffs (filters: student, program, period YYYY-MM)").many::<Signoff>().params(
+                &[
+                    ("student", "A student's pilot id"),
+                    ("program", "A training program's id"),
+                    ("period", "A month, YYYY-MM"),
+                ],
+            ),
         )
         .action(
             get.clone(),
@@ -142,7 +148,15 @@ pub fn build(state: &AppState) -> (Router<AppState>, Vec<RouteRule>) {
             "/planning/sessions",
             PublicPlanning,
             sessions,
-            doc("Sessions (filters: from, to, aircraft, instructor)").many::<PlanningSession>(),
+            doc("Sessions (filters: from, to, aircraft, instructor, student)")
+                .many::<PlanningSession>()
+                .params(&[
+                    ("from", "Starting at or after (YYYY-MM-DD or RFC 3339)"),
+                    ("to", "Starting before (YYYY-MM-DD or RFC 3339)"),
+                    ("aircraft", "An aircraft's id"),
+                    ("instructor", "An instructor's pilot id"),
+                    ("student", "A student's pilot id"),
+                ]),
         )
         .action(
             get.clone(),
@@ -203,7 +217,7 @@ async fn pilots(
     paging: Paging,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<PublicPilot>, ApiError> {
-    let filters = filters::<Pilot>(&query)?;
+    let filters = list_filters::<Pilot>(&query)?;
     let page = resource::list::<Pilot>(&state.db, caller.org, &filters, &paging.sorted::<Pilot>()?)
         .await?;
     Ok(paging.list(page.map(|p| PublicPilot {
@@ -233,12 +247,15 @@ fn month(period: &str) -> Result<(String, String), ApiError> {
     Ok((format!("{first}T00:00:00"), format!("{next}T00:00:00")))
 }
 
+const SIGNOFF_PARAMS: [&str; 3] = ["student", "program", "period"];
+
 async fn signoffs(
     State(state): State<AppState>,
     caller: PublicCaller,
     paging: Paging,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<Signoff>, ApiError> {
+    list_filters_with::<Signoff>(&query, &SIGNOFF_PARAMS)?;
     let mut filters = vec![];
     if let Some(student) = int_param(&query, "student")? {
         filters.push(Filter::Int("signoffs.student_id", student));
@@ -300,7 +317,9 @@ async fn maintenance_due(
     State(state): State<AppState>,
     caller: PublicCaller,
     paging: Paging,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<AircraftDue>, ApiError> {
+    crate::http::params::refuse_unknown(&query, &crate::http::pagination::PAGING_PARAMS)?;
     let today = chrono::Utc::now().date_naive();
     let page =
         resource::list::<Aircraft>(&state.db, caller.org, &[], &paging.sorted::<Aircraft>()?)
@@ -376,7 +395,7 @@ async fn sessions(
     paging: Paging,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<PlanningSession>, ApiError> {
-    let mut filters = filters::<PlanningRow>(&query)?;
+    let mut filters = list_filters_with::<PlanningRow>(&query, &["from", "to", "aircraft"])?;
     if let Some(from) = time_param(&query, "from")? {
         filters.push(Filter::AtLeast("starts_at", from));
     }
@@ -421,7 +440,7 @@ async fn events(
     paging: Paging,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<Event>, ApiError> {
-    let filters = filters::<EventRow>(&query)?;
+    let filters = list_filters::<EventRow>(&query)?;
     let page =
         resource::list::<EventRow>(&state.db, caller.org, &filters, &paging.sorted::<EventRow>()?)
             .await?;

@@ -174,6 +174,17 @@ async fn filters_and_pages_return_exactly_the_right_rows() {
         assert!(!want.is_empty());
         assert_eq!(ids(&get(format!("/training/signoffs?period={month}&limit=200")).await), want);
         problem(read(&app, "/training/signoffs?period=2026-13", Some(&key), Some(&org)).await, 400).await;
+        // Hand-written lists ignore nothing either: an unknown parameter is named.
+        for (path, name) in [
+            ("/training/signoffs?studnet=1", "studnet"),
+            ("/planning/sessions?aircraft_id=1", "aircraft_id"),
+            ("/maintenance/due?status=overdue", "status"),
+            ("/events?since=2026-01-01", "since"),
+            ("/pilots?filter[callsign]=X", "filter[callsign]"),
+        ] {
+            let body = problem(read(&app, path, Some(&key), Some(&org)).await, 400).await;
+            assert_eq!(body["unknown"], json!([name]), "{path}");
+        }
 
         // Work orders by status.
         let want = expected(&app.db, "SELECT id FROM work_orders WHERE CAST(org_id AS TEXT) = $1 AND status = 'closed' ORDER BY id DESC", &[&school]).await;
