@@ -18,7 +18,7 @@ const DESCRIPTION: &str = "The Stratos Core API contract (module 0.3.6) and its 
     so the Stratos desktop client flies against Airside: sign in, read bookings, start, report \
     positions, complete or cancel, read the logbook. Authenticate with \
     `Authorization: Bearer <pilot API key>` (or a Pilot API access token holding \
-    `pilot.flights`). Every route is also served under an org's own tracker URL, \
+    `flights:write`). Every route is also served under an org's own tracker URL, \
     `/o/<org slug>/api/stratos/…`, where sign-in names are looked up in that org and only its \
     credentials pass. Errors keep the module's bodies: `{\"error\"}`, `{\"message\"}`, or \
     phpVMS's problem; the request id is in the `x-request-id` header. Where Airside is stricter \

@@ -79,7 +79,7 @@ pub fn check_pilot(r: &Registration) -> Result<Checked, Problems> {
     if scopes.is_empty() && !problems.iter().any(|(f, _)| f == "scopes") {
         problems.push((
             "scopes".into(),
-            "name at least one of identity, pilot.profile, pilot.flights, pilot.activities".into(),
+            format!("name at least one of {}", super::scope::PILOT.map(|s| s.as_str()).join(", ")),
         ));
     }
     if r.redirect_uris.is_empty() || r.redirect_uris.len() > 10 {
@@ -118,7 +118,7 @@ mod tests {
     fn pilot_app() -> Registration {
         Registration {
             name: "Tracker".into(),
-            scopes: vec!["identity".into(), "pilot.flights".into()],
+            scopes: vec!["identity:basic".into(), "flights:read".into()],
             redirect_uris: vec!["myapp://callback".into(), "http://127.0.0.1:9000/cb".into()],
             privacy_policy_url: Some("https://tracker.example/privacy".into()),
         }
@@ -127,7 +127,7 @@ mod tests {
     #[test]
     fn a_good_pilot_client_passes() {
         let checked = check_pilot(&pilot_app()).unwrap();
-        assert_eq!(checked.scopes.to_text(), "identity pilot.flights");
+        assert_eq!(checked.scopes.to_text(), "identity:basic flights:read");
     }
 
     #[test]
@@ -145,10 +145,10 @@ mod tests {
     fn operations_clients_take_only_ops_scopes() {
         let r = Registration {
             name: "Bot".into(),
-            scopes: vec!["identity".into()],
+            scopes: vec!["identity:basic".into()],
             ..Default::default()
         };
-        assert_eq!(check_operations(&r).unwrap_err()[0].1, "not Operations scopes: identity");
+        assert_eq!(check_operations(&r).unwrap_err()[0].1, "not Operations scopes: identity:basic");
         let r = Registration { name: "Bot".into(), ..Default::default() };
         assert!(check_operations(&r).unwrap().scopes.is_empty());
     }
