@@ -18,6 +18,26 @@ macro_rules! last {
     };
 }
 
+/// The last reported position of the PIREP in the outer query, as columns.
+macro_rules! last_position {
+    () => {
+        concat!(
+            last!("latitude"),
+            " AS latitude, ",
+            last!("longitude"),
+            " AS longitude, ",
+            last!("altitude"),
+            " AS altitude, ",
+            last!("heading"),
+            " AS heading, ",
+            last!("ground_speed"),
+            " AS ground_speed, ",
+            last!("recorded_at"),
+            " AS last_report_at"
+        )
+    };
+}
+
 /// A flight in progress with its last reported position (none before the
 /// first report).
 #[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -45,18 +65,8 @@ impl Resource for LiveFlight {
     const COLUMNS: &'static str = concat!(
         "pireps.id, pireps.pilot_id, pireps.flight_number, pireps.aircraft_id, ",
         "pireps.departure_airport_id, pireps.arrival_airport_id, pireps.phase, ",
-        last!("latitude"),
-        " AS latitude, ",
-        last!("longitude"),
-        " AS longitude, ",
-        last!("altitude"),
-        " AS altitude, ",
-        last!("heading"),
-        " AS heading, ",
-        last!("ground_speed"),
-        " AS ground_speed, ",
-        last!("recorded_at"),
-        " AS last_report_at, pireps.created_at AS started_at"
+        last_position!(),
+        ", pireps.created_at AS started_at"
     );
     const FILTERS: &'static [(&'static str, &'static str, super::resource::FilterKind)] =
         &[("pilot_id", "pireps.pilot_id", super::resource::FilterKind::Int)];
@@ -123,18 +133,7 @@ impl Resource for MapFlight {
         "COALESCE(craft.icao, fleet.type_code) AS aircraft_type, ",
         "craft.registration AS aircraft_registration, pireps.phase, ",
         "pireps.created_at AS started_at, ",
-        last!("latitude"),
-        " AS latitude, ",
-        last!("longitude"),
-        " AS longitude, ",
-        last!("altitude"),
-        " AS altitude, ",
-        last!("heading"),
-        " AS heading, ",
-        last!("ground_speed"),
-        " AS ground_speed, ",
-        last!("recorded_at"),
-        " AS last_report_at"
+        last_position!()
     );
 }
 
