@@ -1601,6 +1601,24 @@ async fn a_vamsys_style_bot_pages_filters_and_is_told_of_unknown_parameters() {
         sorted.sort();
         assert_eq!(times, sorted);
 
+        // The flight map a bot posts to Discord: every flight in progress.
+        let map: Value =
+            call(&app, Method::GET, "/api/v3/operations/flight-map", Some(&token), None)
+                .await
+                .json()
+                .await
+                .unwrap();
+        let flying: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pireps WHERE org_id = $1 AND state = 'in_progress'",
+        )
+        .bind(demo.0)
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+        assert!(flying > 0);
+        assert_eq!(map["data"].as_array().unwrap().len() as i64, flying);
+        assert!(map["data"][0]["progress"]["progressPercentage"].is_number());
+
         let refused = call(
             &app,
             Method::GET,
