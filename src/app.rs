@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pilot_api)
         .merge(public_api)
         .merge(acars)
+        .merge(crate::acars::smartcars::build())
         .route_layer(middleware::from_fn(request_log::note_route));
     Router::new()
         .route("/healthz", get(live))

@@ -51,6 +51,17 @@ impl AcarsError {
         self
     }
 
+    /// The same refusal as `{"message": text}` only (smartCARS's one error
+    /// shape), keeping the status and any `Retry-After`.
+    pub fn into_message(self) -> AcarsError {
+        let text = ["message", "error"]
+            .iter()
+            .find_map(|key| self.body.get(*key).and_then(Value::as_str))
+            .unwrap_or("Something went wrong")
+            .to_string();
+        AcarsError { body: Map::from_iter([("message".to_string(), Value::String(text))]), ..self }
+    }
+
     /// The module's auth middleware refusal.
     pub fn unauthenticated() -> AcarsError {
         AcarsError::new(StatusCode::UNAUTHORIZED, "Invalid Token").with("success", false)

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::input::{self, Input};
 use super::{AcarsError, AcarsPilot};
-use crate::flights::lifecycle::{self, NotOwn};
+use crate::flights::lifecycle::{self, BookingChange, Flyer, NotOwn};
 use crate::state::AppState;
 use crate::storage::tracker::{self, EligibleAircraft, ScheduleSearch, ScheduledFlight};
 
@@ -307,26 +307,29 @@ pub async fn change_aircraft(
         ));
     };
     let bid = input::as_number(bid).filter(|n| n.fract() == 0.0).ok_or_else(bid_not_found)?;
-    let mut booking = own_booking(&state, &caller, bid as i64).await?;
-    if booking.in_progress > 0 {
-        return Err(AcarsError::message(
-            StatusCode::CONFLICT,
-            "Cannot change aircraft after the flight has started",
-        ));
-    }
-    let eligible = eligible(&state, &caller, booking.schedule_id).await?;
+    let not_available = || {
+        AcarsError::message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "This aircraft isn't available for this flight",
+        )
+    };
     let aircraft = input::as_number(aircraft)
         .filter(|n| n.fract() == 0.0)
         .map(|n| n as i64)
-        .filter(|id| eligible.iter().any(|a| a.id == *id))
-        .ok_or_else(|| {
-            AcarsError::message(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "This aircraft isn't available for this flight",
-            )
-        })?;
-    tracker::pin_aircraft(&state.db, caller.org, booking.id, aircraft).await?;
-    booking.aircraft_id = Some(aircraft);
+        .ok_or_else(not_available)?;
+    let flyer = flyer(&caller);
+    let booking = match lifecycle::pin_aircraft(&state.db, flyer, bid as i64, aircraft).await {
+        Ok(booking) => booking,
+        Err(BookingChange::NotFound) => return Err(bid_not_found()),
+        Err(BookingChange::Started) => {
+            return Err(AcarsError::message(
+                StatusCode::CONFLICT,
+                "Cannot change aircraft after the flight has started",
+            ))
+        }
+        Err(BookingChange::NotEligible) => return Err(not_available()),
+        Err(BookingChange::Database(e)) => return Err(e.into()),
+    };
     Ok(Json(booking.into()))
 }
 
@@ -334,6 +337,10 @@ pub async fn change_aircraft(
 #[allow(dead_code)]
 pub struct Unbook {
     bid_id: i64,
+}
+
+fn flyer(caller: &AcarsPilot) -> Flyer {
+    Flyer { org: caller.org, pilot: caller.pilot.id, rank: caller.pilot.rank_id }
 }
 
 /// `POST /flights/unbook`: drops one of the pilot's bookings, but not
@@ -346,16 +353,16 @@ pub async fn unbook(
     let bid = input::id(&fields, "bid_id").ok_or_else(bid_not_found)?;
     // Another pilot's booking is not found here either (the module looks it
     // up by the caller).
-    let booking = lifecycle::own_booking(&state.db, caller.org, caller.pilot.id, bid)
-        .await?
-        .map_err(|_| bid_not_found())?;
-    if booking.in_progress > 0 {
-        return Err(AcarsError::message(
-            StatusCode::CONFLICT,
-            "Cannot unbook after the flight has started",
-        ));
+    match lifecycle::unbook(&state.db, flyer(&caller), bid).await {
+        Ok(()) => {}
+        Err(BookingChange::NotFound | BookingChange::NotEligible) => return Err(bid_not_found()),
+        Err(BookingChange::Started) => {
+            return Err(AcarsError::message(
+                StatusCode::CONFLICT,
+                "Cannot unbook after the flight has started",
+            ))
+        }
+        Err(BookingChange::Database(e)) => return Err(e.into()),
     }
-    let mut conn = state.db.writer().acquire().await?;
-    crate::storage::bookings::cancel(&mut conn, caller.org, caller.pilot.id, bid).await?;
     Ok(Json(serde_json::json!({ "status": 200 })))
 }

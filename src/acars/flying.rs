@@ -17,7 +17,7 @@ use crate::domain::flight::status_for_phase;
 use crate::domain::pirep::{flight_level_of, FlightFacts, PirepState};
 use crate::domain::{PirepId, Timestamp};
 use crate::flights::filing::{self, FilingError, TrackedFiling};
-use crate::flights::lifecycle::{self, Cancelled, Flyer, StartError};
+use crate::flights::lifecycle::{self, Cancelled, Flyer, StartError, TrackingStyle};
 use crate::state::AppState;
 use crate::storage::pireps::{self, FlightReport, NewPosition, Reported};
 use crate::storage::tracker::{self, TrackedFlight};
@@ -130,7 +130,7 @@ pub async fn start(
     };
     let flyer = Flyer { org: caller.org, pilot: caller.pilot.id, rank: caller.pilot.rank_id };
     let message = AcarsError::message;
-    match lifecycle::start(&state.db, flyer, bid, pireps::SOURCE_ACARS).await {
+    match lifecycle::start(&state.db, flyer, bid, pireps::SOURCE_ACARS, TrackingStyle::Uuid).await {
         Ok(tracking) => Ok(started(tracking)),
         Err(StartError::NoBooking) => Err(bid_not_found()),
         Err(StartError::NotYours) => {
@@ -152,7 +152,7 @@ pub async fn start(
 /// One position report as the client sends it, checked field by field.
 /// Numbers may come as numeric text; speeds and the distance remaining may
 /// be negative (simulators report that); a heading is taken modulo 360.
-fn position(
+pub(super) fn position(
     report: &Map<String, Value>,
     at: Option<Timestamp>,
     name: &dyn Fn(&str) -> String,
@@ -193,7 +193,7 @@ fn position(
 
 /// A time as clients send it: RFC 3339, a date and time without a zone
 /// (UTC, as the module's Carbon reads it), or Unix seconds.
-fn parse_time(value: &Value) -> Option<Timestamp> {
+pub(super) fn parse_time(value: &Value) -> Option<Timestamp> {
     let unix = |seconds: f64| {
         let micros = Some(seconds).filter(|s| s.is_finite() && *s >= 0.0)? * 1e6;
         chrono::DateTime::from_timestamp_micros(micros as i64).map(Timestamp)
@@ -216,7 +216,7 @@ fn parse_time(value: &Value) -> Option<Timestamp> {
 
 /// What identifies a single report sent without a time, so a re-send of it
 /// is stored once.
-fn digest(p: &NewPosition) -> String {
+pub(super) fn digest(p: &NewPosition) -> String {
     let text = format!(
         "{}|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
         p.phase,

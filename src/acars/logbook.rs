@@ -179,7 +179,8 @@ pub async fn pireps(
             _ => &[],
         };
     errors.into_result()?;
-    let request = LogbookQuery { states, text, sort, descending, limit, offset };
+    let request =
+        LogbookQuery { states, text, sort, descending, limit, offset, ..LogbookQuery::default() };
     let (entries, total) =
         tracker::logbook(&state.db, caller.org, caller.pilot.id, &request).await?;
     Ok(Json(LogbookPage {

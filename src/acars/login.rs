@@ -68,14 +68,15 @@ pub async fn login(
         )
         .with("success", false));
     }
-    let (holder, token) = match authenticate(&state, org, &username, &password).await? {
-        Ok(found) => found,
-        Err(reason) => {
-            limit.failed(&state.rate_limits).await;
-            tracing::warn!(reason, %address, "ACARS login refused");
-            return Err(refused());
-        }
-    };
+    let (holder, token) =
+        match authenticate(&state, org, &username, &password, SIGN_IN_LABEL).await? {
+            Ok(found) => found,
+            Err(reason) => {
+                limit.failed(&state.rate_limits).await;
+                tracing::warn!(reason, %address, "ACARS login refused");
+                return Err(refused());
+            }
+        };
     let credential =
         Credential { kind: CredentialKind::PilotApiKey, id: holder.key_id, pilot: None };
     crate::http::request_log::note_caller(holder.org, credential);
@@ -83,12 +84,18 @@ pub async fn login(
     Ok(Json(LoggedIn { profile: profile(&state, &caller).await?, token }))
 }
 
-/// The key holder and the key to hand out, or why not.
-async fn authenticate(
+/// Why a sign-in was refused: the pilot exists and the password is right,
+/// but they may not sign in (pending, banned); anything else.
+pub(super) const MAY_NOT_SIGN_IN: &str = "pilot may not sign in";
+
+/// The key holder and the key to hand out (minted under `label`, the
+/// client's name), or why not.
+pub(super) async fn authenticate(
     state: &AppState,
     org: Option<OrgId>,
     username: &str,
     password: &str,
+    label: &str,
 ) -> Result<Result<(KeyHolder, String), &'static str>, AcarsError> {
     if username.is_empty() || password.is_empty() {
         return Ok(Err("empty username or password"));
@@ -102,7 +109,7 @@ async fn authenticate(
             return Ok(Err("API key of another org than the tracker URL names"));
         }
         if !holder.pilot.state.can_authenticate() {
-            return Ok(Err("pilot may not sign in"));
+            return Ok(Err(MAY_NOT_SIGN_IN));
         }
         return Ok(Ok((holder, password.to_string())));
     }
@@ -116,19 +123,13 @@ async fn authenticate(
         (Some(_), Some(_)) => return Ok(Err("the login matches several pilots")),
     };
     if !pilot.state.can_authenticate() {
-        return Ok(Err("pilot may not sign in"));
+        return Ok(Err(MAY_NOT_SIGN_IN));
     }
     let org = OrgId(org);
     let mut tx = state.db.begin().await?;
-    let key = pilots::create_api_key(&mut tx, org, pilot.id, SIGN_IN_LABEL).await?;
-    pilots::revoke_older_keys(
-        &mut tx,
-        pilot.id,
-        SIGN_IN_LABEL,
-        SIGN_IN_KEYS_KEPT,
-        Timestamp::now(),
-    )
-    .await?;
+    let key = pilots::create_api_key(&mut tx, org, pilot.id, label).await?;
+    pilots::revoke_older_keys(&mut tx, pilot.id, label, SIGN_IN_KEYS_KEPT, Timestamp::now())
+        .await?;
     tx.commit().await?;
     let token = key.expose().to_string();
     match pilots::by_api_key(&state.db, &token).await? {

@@ -16,6 +16,7 @@ mod input;
 pub mod logbook;
 pub mod login;
 pub mod pilot;
+pub mod smartcars;
 
 use axum::extract::Request;
 use axum::handler::Handler;

@@ -37,7 +37,7 @@ pub(super) async fn rank(
 }
 
 /// phpVMS's `User::gravatar()`: the MD5 of the trimmed, lower-cased email.
-fn gravatar(email: &str) -> String {
+pub(super) fn gravatar(email: &str) -> String {
     use md5::{Digest, Md5};
     let hash = Md5::digest(email.trim().to_lowercase().as_bytes());
     format!("https://www.gravatar.com/avatar/{}?d=mp", hex::encode(hash))

@@ -24,12 +24,23 @@ const SWAGGER_CSS: &str = include_str!("../../assets/vendor/swagger-ui/swagger-u
 const START_JS: &str = include_str!("../../assets/docs.js");
 
 /// The surfaces with documentation: path segment and page title.
-pub const SURFACES: [(&str, &str); 4] = [
+pub const SURFACES: [(&str, &str); 5] = [
     ("operations", "Operations API"),
     ("pilot", "Pilot API"),
     ("public", "Public API"),
     ("acars", "ACARS API (Stratos)"),
+    ("smartcars", "smartCARS 3 API"),
 ];
+
+/// The smartCARS 3 Public API as published, with its server set to where
+/// Airside serves it.
+fn smartcars_document(issuer: &str) -> serde_json::Value {
+    let mut spec: serde_json::Value =
+        serde_json::from_str(crate::acars::smartcars::SPEC).expect("the vendored spec is JSON");
+    let base = format!("{}{}", issuer.trim_end_matches('/'), crate::acars::smartcars::BASE);
+    spec["servers"] = serde_json::json!([{ "url": base }]);
+    spec
+}
 
 /// The docs routes, from each surface's own routes.
 pub fn router(
@@ -40,11 +51,13 @@ pub fn router(
     acars_routes: &[AcarsRoute],
 ) -> Router<AppState> {
     let issuer = state.config.issuer();
+    let value = |document| serde_json::to_value(document).expect("OpenAPI serialises");
     let documents = [
-        openapi::document(&openapi::OPERATIONS_API, operations, &issuer),
-        openapi::document(&openapi::PILOT_API, pilot, &issuer),
-        openapi::document(&openapi::PUBLIC_API, public, &issuer),
-        acars::document(acars_routes, &issuer),
+        value(openapi::document(&openapi::OPERATIONS_API, operations, &issuer)),
+        value(openapi::document(&openapi::PILOT_API, pilot, &issuer)),
+        value(openapi::document(&openapi::PUBLIC_API, public, &issuer)),
+        value(acars::document(acars_routes, &issuer)),
+        smartcars_document(&issuer),
     ];
     let mut router = Router::new()
         .route(

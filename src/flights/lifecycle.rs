@@ -66,6 +66,26 @@ pub fn tracking_of(flight: &TrackedFlight) -> String {
     flight.tracking_id.clone().unwrap_or_else(|| flight.id.to_string())
 }
 
+/// How a tracker names flights: Stratos a UUID, smartCARS 12 letters and
+/// digits (its spec's pattern).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackingStyle {
+    Uuid,
+    Alphanumeric12,
+}
+
+impl TrackingStyle {
+    fn new_id(self) -> String {
+        match self {
+            TrackingStyle::Uuid => uuid::Uuid::new_v4().to_string(),
+            TrackingStyle::Alphanumeric12 => {
+                use rand::distributions::{Alphanumeric, DistString};
+                Alphanumeric.sample_string(&mut rand::thread_rng(), 12)
+            }
+        }
+    }
+}
+
 /// Starts flying booking `booking` (none: the pilot's newest); the tracking
 /// id. A booking already being flown answers that flight's id (a client
 /// that restarts resumes it).
@@ -74,6 +94,7 @@ pub async fn start(
     flyer: Flyer,
     booking: Option<i64>,
     source: &str,
+    style: TrackingStyle,
 ) -> Result<String, StartError> {
     let (org, pilot) = (flyer.org, flyer.pilot);
     let booking = match booking {
@@ -98,7 +119,7 @@ pub async fn start(
         Some(_) => return Err(StartError::AircraftUnavailable),
         None => eligible.first().map(|a| a.id).ok_or(StartError::NoAircraft)?,
     };
-    let tracking = uuid::Uuid::new_v4().to_string();
+    let tracking = style.new_id();
     let new = NewFlight {
         org,
         pilot,
@@ -172,7 +193,9 @@ pub async fn book(
 ) -> Result<crate::domain::BookingId, BookError> {
     use crate::storage::{bookings, resource, Table};
     let mut tx = db.begin().await?;
-    if !resource::exists(&mut tx, org, Table::Schedules, schedule).await? {
+    if !resource::exists(&mut tx, org, Table::Schedules, schedule).await?
+        || tracker::is_others_charter(&mut tx, org, pilot, schedule).await?
+    {
         let why = format!("there is no schedule with id {schedule}");
         return Err(BookError::Unknown("route_id", why));
     }
@@ -187,4 +210,146 @@ pub async fn book(
     let id = bookings::create(&mut tx, org, pilot, schedule, aircraft).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Why a booking could not be dropped or changed.
+#[derive(Debug)]
+pub enum BookingChange {
+    /// The pilot has no booking by that id (another pilot's is not theirs).
+    NotFound,
+    /// Its flight has started.
+    Started,
+    /// The aircraft may not fly it (not one of its eligible aircraft).
+    NotEligible,
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for BookingChange {
+    fn from(error: sqlx::Error) -> BookingChange {
+        BookingChange::Database(error)
+    }
+}
+
+/// Drops a booking of the pilot, but not while it is being flown (a
+/// restarted client resumes through it). A charter the pilot made for it
+/// goes with it.
+pub async fn unbook(db: &Db, flyer: Flyer, booking: i64) -> Result<(), BookingChange> {
+    let found = own_booking(db, flyer.org, flyer.pilot, booking)
+        .await?
+        .map_err(|_| BookingChange::NotFound)?;
+    if found.in_progress > 0 {
+        return Err(BookingChange::Started);
+    }
+    let mut tx = db.begin().await?;
+    crate::storage::bookings::cancel(&mut tx, flyer.org, flyer.pilot, booking).await?;
+    tracker::remove_charter(&mut tx, flyer.org, flyer.pilot, found.schedule_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Pins one of the booking's eligible aircraft, before its flight starts.
+pub async fn pin_aircraft(
+    db: &Db,
+    flyer: Flyer,
+    booking: i64,
+    aircraft: i64,
+) -> Result<tracker::ScheduledFlight, BookingChange> {
+    let mut found = own_booking(db, flyer.org, flyer.pilot, booking)
+        .await?
+        .map_err(|_| BookingChange::NotFound)?;
+    if found.in_progress > 0 {
+        return Err(BookingChange::Started);
+    }
+    let schedules = [found.schedule_id];
+    let eligible =
+        tracker::eligible_aircraft(db, flyer.org, flyer.pilot, flyer.rank, &schedules).await?;
+    if !eligible.iter().any(|a| a.id == aircraft) {
+        return Err(BookingChange::NotEligible);
+    }
+    tracker::pin_aircraft(db, flyer.org, booking, aircraft).await?;
+    found.aircraft_id = Some(aircraft);
+    Ok(found)
+}
+
+/// A flight the pilot makes up and books at once (smartCARS's charter).
+#[derive(Debug)]
+pub struct Charter<'a> {
+    pub flight_number: &'a str,
+    pub departure_icao: &'a str,
+    pub arrival_icao: &'a str,
+    pub route: &'a str,
+    pub aircraft: i64,
+    pub flight_level: i64,
+    pub distance_nm: f64,
+    /// `P` or `C`.
+    pub flight_type: &'a str,
+    pub departure_time: Option<&'a str>,
+    pub arrival_time: Option<&'a str>,
+}
+
+#[derive(Debug)]
+pub enum CharterError {
+    /// The field that names nothing of the org, and why.
+    Unknown(&'static str, String),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for CharterError {
+    fn from(error: sqlx::Error) -> CharterError {
+        CharterError::Database(error)
+    }
+}
+
+/// Creates the pilot's charter: a hidden schedule of the airline they fly
+/// for, flown by the aircraft's subfleet, booked with that aircraft
+/// pinned. It is the pilot's own; unbooking removes it.
+pub async fn charter(
+    db: &Db,
+    flyer: Flyer,
+    airline: crate::domain::AirlineId,
+    charter: &Charter<'_>,
+) -> Result<crate::domain::BookingId, CharterError> {
+    use crate::domain::{AircraftId, ScheduleId};
+    let org = flyer.org;
+    let unknown = |field: &'static str, why: String| CharterError::Unknown(field, why);
+    let departure = tracker::airport_id(db, org, charter.departure_icao)
+        .await?
+        .ok_or_else(|| unknown("departure", format!("no airport {}", charter.departure_icao)))?;
+    let arrival = tracker::airport_id(db, org, charter.arrival_icao)
+        .await?
+        .ok_or_else(|| unknown("arrival", format!("no airport {}", charter.arrival_icao)))?;
+    let subfleet = tracker::subfleet_of(db, org, charter.aircraft)
+        .await?
+        .ok_or_else(|| unknown("aircraft", format!("no aircraft {}", charter.aircraft)))?;
+    let mut tx = db.begin().await?;
+    let subfleets = [subfleet];
+    let new = crate::storage::schedules::NewSchedule {
+        airline,
+        flight_number: charter.flight_number,
+        departure,
+        arrival,
+        route: charter.route,
+        flight_level: charter.flight_level,
+        distance_nm: charter.distance_nm,
+        departure_time: charter.departure_time,
+        arrival_time: charter.arrival_time,
+        flight_minutes: 0,
+        days_of_week: "1234567",
+        flight_type: charter.flight_type,
+        notes: "Charter",
+        subfleets: &subfleets,
+    };
+    let schedule = crate::storage::schedules::create(&mut tx, org, &new).await?;
+    tracker::own_charter(&mut tx, org, flyer.pilot, schedule).await?;
+    let aircraft = Some(AircraftId(charter.aircraft));
+    let booking = crate::storage::bookings::create(
+        &mut tx,
+        org,
+        flyer.pilot,
+        ScheduleId(schedule.0),
+        aircraft,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(booking)
 }

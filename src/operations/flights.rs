@@ -84,6 +84,7 @@ impl Writable for Pilot {
         (Table::Pireps, "pilot_id"),
         (Table::Transfers, "pilot_id"),
         (Table::Registrations, "pilot_id"),
+        (Table::Schedules, "charter_pilot_id"),
     ];
     const OWNS: &'static [(Table, &'static str)] = &[
         (Table::PilotApiKeys, "pilot_id"),
@@ -92,6 +93,7 @@ impl Writable for Pilot {
         (Table::PointAwards, "pilot_id"),
         (Table::Bookings, "pilot_id"),
         (Table::OauthTokens, "pilot_id"),
+        (Table::NotamReads, "pilot_id"),
     ];
     type Create = PilotChanges;
     type Update = PilotChanges;

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "session_csrf", include_str!("../../migrations/0010_session_csrf.sql")),
     (11, "public_scopes", include_str!("../../migrations/0011_public_scopes.sql")),
     (12, "vamsys_names", include_str!("../../migrations/0012_vamsys_names.sql")),
+    (13, "smartcars", include_str!("../../migrations/0013_smartcars.sql")),
 ];
 
 #[derive(Debug)]

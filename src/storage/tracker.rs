@@ -53,6 +53,7 @@ pub async fn airport_icao(
 #[derive(Debug, sqlx::FromRow)]
 pub struct FleetAircraft {
     pub id: i64,
+    pub subfleet_id: i64,
     pub icao: String,
     pub name: String,
     pub registration: String,
@@ -64,7 +65,7 @@ pub struct FleetAircraft {
 /// Every aircraft of the org, by name (the module lists them all).
 pub async fn fleet(db: &Db, org: OrgId) -> Result<Vec<FleetAircraft>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT a.id, a.icao, a.name, a.registration, s.passengers, s.cargo_kg, \
+        "SELECT a.id, a.subfleet_id, a.icao, a.name, a.registration, s.passengers, s.cargo_kg, \
          r.name AS minimum_rank FROM aircraft a \
          JOIN subfleets s ON s.id = a.subfleet_id LEFT JOIN ranks r ON r.id = s.min_rank_id \
          WHERE a.org_id = $1 ORDER BY a.name, a.id",
@@ -76,6 +77,7 @@ pub async fn fleet(db: &Db, org: OrgId) -> Result<Vec<FleetAircraft>, sqlx::Erro
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct Airport {
+    pub id: i64,
     pub icao: String,
     pub name: String,
     pub latitude: f64,
@@ -84,7 +86,7 @@ pub struct Airport {
 
 pub async fn airports(db: &Db, org: OrgId) -> Result<Vec<Airport>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT icao, name, latitude, longitude FROM airports WHERE org_id = $1 ORDER BY icao",
+        "SELECT id, icao, name, latitude, longitude FROM airports WHERE org_id = $1 ORDER BY icao",
     )
     .bind(org.0)
     .fetch_all(db.reader())
@@ -127,6 +129,8 @@ pub struct ScheduledFlight {
     pub flight_number: String,
     /// The airline's code (`AR`), as the module's `code` is.
     pub airline_code: String,
+    /// The airline's ICAO code (`ARV`), as smartCARS's `code` is.
+    pub airline_icao: String,
     pub departure_icao: String,
     pub arrival_icao: String,
     pub route: String,
@@ -145,6 +149,7 @@ pub struct ScheduledFlight {
 }
 
 const SCHEDULE_COLUMNS: &str = "s.id AS schedule_id, s.flight_number, l.code AS airline_code, \
+     l.icao AS airline_icao, \
      d.icao AS departure_icao, a.icao AS arrival_icao, s.route, s.flight_level, s.distance_nm, \
      s.departure_time, s.arrival_time, s.flight_minutes, s.days_of_week, s.flight_type, s.notes";
 const SCHEDULE_JOINS: &str = "JOIN airlines l ON l.id = s.airline_id \
@@ -283,6 +288,8 @@ pub async fn eligible_aircraft(
 pub struct ScheduleSearch {
     pub departure_icao: Option<String>,
     pub arrival_icao: Option<String>,
+    /// Part of the flight number or callsign, any case.
+    pub callsign: Option<String>,
     pub subfleet_id: Option<i64>,
     pub min_minutes: Option<f64>,
     pub max_minutes: Option<f64>,
@@ -300,7 +307,7 @@ pub async fn search_schedules(
     let mut sql = Sql::new(format!(
         "SELECT s.id, {SCHEDULE_COLUMNS}, CAST(NULL AS BIGINT) AS aircraft_id, \
          CAST(0 AS BIGINT) AS in_progress FROM schedules s {SCHEDULE_JOINS} \
-         WHERE s.active = 1 AND s.org_id = "
+         WHERE s.active = 1 AND s.hidden = 0 AND s.org_id = "
     ));
     sql.bind(org.0);
     if let Some(icao) = &search.departure_icao {
@@ -308,6 +315,11 @@ pub async fn search_schedules(
     }
     if let Some(icao) = &search.arrival_icao {
         sql.push(" AND a.icao = ").bind(icao.clone());
+    }
+    if let Some(callsign) = &search.callsign {
+        let like = format!("%{}%", callsign.to_ascii_uppercase());
+        sql.push(" AND (UPPER(s.flight_number) LIKE ").bind(like.clone());
+        sql.push(" OR UPPER(COALESCE(s.callsign, '')) LIKE ").bind(like).push(")");
     }
     if let Some(subfleet) = search.subfleet_id {
         sql.push(
@@ -505,9 +517,10 @@ pub struct LogbookEntry {
     pub fuel_used: Option<f64>,
     pub state: String,
     pub source: String,
+    pub route: String,
 }
 
-const LOGBOOK: &str = "SELECT p.id, p.tracking_id, p.submitted_at, p.created_at, \
+const LOGBOOK: &str = "SELECT p.id, p.tracking_id, p.submitted_at, p.created_at, p.route, \
      d.icao AS departure_icao, a.icao AS arrival_icao, l.icao AS airline_icao, p.flight_number, \
      c.icao AS aircraft_icao, c.registration, p.flight_minutes, p.distance_nm, p.landing_rate, \
      p.fuel_used, p.state, p.source FROM pireps p JOIN airlines l ON l.id = p.airline_id \
@@ -515,8 +528,9 @@ const LOGBOOK: &str = "SELECT p.id, p.tracking_id, p.submitted_at, p.created_at,
      JOIN airports a ON a.id = p.arrival_airport_id LEFT JOIN aircraft c ON c.id = p.aircraft_id";
 
 /// The order a logbook may be listed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LogbookSort {
+    #[default]
     Date,
     Route,
     Aircraft,
@@ -543,10 +557,17 @@ impl LogbookSort {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct LogbookQuery {
     /// PIREP states to list; empty: every filed one.
     pub states: &'static [&'static str],
+    pub departure_icao: Option<String>,
+    pub arrival_icao: Option<String>,
+    /// The aircraft's ICAO type.
+    pub aircraft_icao: Option<String>,
+    /// Filed at or after, and before (database times).
+    pub filed_from: Option<String>,
+    pub filed_before: Option<String>,
     /// Part of the flight number or an airport's ICAO code.
     pub text: Option<String>,
     pub sort: LogbookSort,
@@ -581,10 +602,23 @@ pub async fn logbook(
             sql.push(" OR d.icao LIKE ").bind(like.clone());
             sql.push(" OR a.icao LIKE ").bind(like).push(")");
         }
+        let exact = [
+            (" AND d.icao = ", &query.departure_icao),
+            (" AND a.icao = ", &query.arrival_icao),
+            (" AND c.icao = ", &query.aircraft_icao),
+            (" AND COALESCE(p.submitted_at, p.created_at) >= ", &query.filed_from),
+            (" AND COALESCE(p.submitted_at, p.created_at) < ", &query.filed_before),
+        ];
+        for (condition, value) in exact {
+            if let Some(value) = value {
+                sql.push(condition).bind(value.clone());
+            }
+        }
     };
     let mut count = Sql::new(
         "SELECT COUNT(*) FROM pireps p JOIN airports d ON d.id = p.departure_airport_id \
-         JOIN airports a ON a.id = p.arrival_airport_id WHERE p.org_id = ",
+         JOIN airports a ON a.id = p.arrival_airport_id \
+         LEFT JOIN aircraft c ON c.id = p.aircraft_id WHERE p.org_id = ",
     );
     filters(&mut count);
     let (total,): (i64,) = count.fetch_one(db.reader()).await?;
@@ -616,6 +650,51 @@ pub async fn logbook_entry(
     .bind(pilot.0)
     .bind(id)
     .bind(numeric)
+    .fetch_optional(db.reader())
+    .await
+}
+
+/// One filed flight of the pilot by PIREP id.
+pub async fn filed_by_id(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    id: i64,
+) -> Result<Option<LogbookEntry>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{LOGBOOK} WHERE p.org_id = $1 AND p.pilot_id = $2 AND {FILED} AND p.id = $3"
+    ))
+    .bind(org.0)
+    .bind(pilot.0)
+    .bind(id)
+    .fetch_optional(db.reader())
+    .await
+}
+
+/// The pilot's newest flight flown under booking `booking` (a booking is
+/// used up when its flight is filed; the flight keeps its id).
+pub async fn flight_of_booking(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    booking: i64,
+) -> Result<Option<TrackedFlight>, sqlx::Error> {
+    sqlx::query_as(&format!("{TRACKED} AND booking_id = $3 ORDER BY id DESC LIMIT 1"))
+        .bind(org.0)
+        .bind(pilot.0)
+        .bind(booking)
+        .fetch_optional(db.writer())
+        .await
+}
+
+/// The first active aircraft of the org of an ICAO type, by registration.
+pub async fn aircraft_of_type(db: &Db, org: OrgId, icao: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM aircraft WHERE org_id = $1 AND icao = $2 AND status = 'active' \
+         ORDER BY registration, id LIMIT 1",
+    )
+    .bind(org.0)
+    .bind(icao.to_ascii_uppercase())
     .fetch_optional(db.reader())
     .await
 }
@@ -691,4 +770,99 @@ pub async fn logbook_totals(
     .bind(format!("{year}%"))
     .fetch_one(db.reader())
     .await
+}
+
+/// The id of the org's airport with this ICAO code.
+pub async fn airport_id(
+    db: &Db,
+    org: OrgId,
+    icao: &str,
+) -> Result<Option<crate::domain::AirportId>, sqlx::Error> {
+    let id: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM airports WHERE org_id = $1 AND icao = $2")
+            .bind(org.0)
+            .bind(icao.to_ascii_uppercase())
+            .fetch_optional(db.reader())
+            .await?;
+    Ok(id.map(crate::domain::AirportId))
+}
+
+/// The subfleet of the org's aircraft `aircraft`.
+pub async fn subfleet_of(
+    db: &Db,
+    org: OrgId,
+    aircraft: i64,
+) -> Result<Option<crate::domain::SubfleetId>, sqlx::Error> {
+    let id: Option<i64> =
+        sqlx::query_scalar("SELECT subfleet_id FROM aircraft WHERE org_id = $1 AND id = $2")
+            .bind(org.0)
+            .bind(aircraft)
+            .fetch_optional(db.reader())
+            .await?;
+    Ok(id.map(crate::domain::SubfleetId))
+}
+
+/// Marks a schedule as the pilot's charter: hidden from searches, theirs.
+pub async fn own_charter(
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    pilot: PilotId,
+    schedule: crate::domain::ScheduleId,
+) -> Result<(), sqlx::Error> {
+    let row = [
+        ("charter_pilot_id", super::resource::Value::Int(pilot.0)),
+        ("hidden", super::resource::Value::Int(1)),
+    ];
+    super::resource::update(conn, org, super::Table::Schedules, schedule.0, &row).await?;
+    Ok(())
+}
+
+/// Removes the pilot's charter `schedule` once nothing uses it (no booking,
+/// no PIREP); any other schedule is left alone.
+pub async fn remove_charter(
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    pilot: PilotId,
+    schedule: i64,
+) -> Result<(), sqlx::Error> {
+    let unused = "id = $1 AND org_id = $2 AND charter_pilot_id = $3 \
+         AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.schedule_id = schedules.id) \
+         AND NOT EXISTS (SELECT 1 FROM pireps p WHERE p.schedule_id = schedules.id)";
+    let charter: Option<i64> =
+        sqlx::query_scalar(&format!("SELECT id FROM schedules WHERE {unused}"))
+            .bind(schedule)
+            .bind(org.0)
+            .bind(pilot.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if charter.is_some() {
+        sqlx::query("DELETE FROM schedule_subfleets WHERE org_id = $1 AND schedule_id = $2")
+            .bind(org.0)
+            .bind(schedule)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM schedules WHERE org_id = $1 AND id = $2")
+            .bind(org.0)
+            .bind(schedule)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Whether schedule `schedule` is a charter of another pilot than `pilot`
+/// (nobody else may book it).
+pub async fn is_others_charter(
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    pilot: PilotId,
+    schedule: i64,
+) -> Result<bool, sqlx::Error> {
+    let owner: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT charter_pilot_id FROM schedules WHERE org_id = $1 AND id = $2")
+            .bind(org.0)
+            .bind(schedule)
+            .fetch_optional(conn)
+            .await?;
+    Ok(matches!(owner, Some(Some(owner)) if owner != pilot.0))
 }

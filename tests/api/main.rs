@@ -23,4 +23,5 @@ mod rate_limits;
 mod request_log;
 mod scale_and_faults;
 mod schemathesis;
+mod smartcars;
 mod webhooks;
