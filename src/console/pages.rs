@@ -622,6 +622,9 @@ pub async fn integrations_page(State(state): State<AppState>, headers: HeaderMap
                 p class="muted" { "Pilots enter this URL in the Stratos client. Under it they sign in with their email, pilot id or pilot number, and only your pilots' keys work." }
                 p { code id="tracker-url" { (own_url) } }
                 p class="muted" { "The shared URL " code { (shared_url) } " works too where a sign-in names one pilot of all organisations (an email, a full pilot id)." }
+                h2 { "smartCARS 3" }
+                p class="muted" { "Set this as the airline's script URL in smartCARS 3 Central. Pilots sign in as they do in Stratos; the same ACARS key works in both." }
+                p { code id="smartcars-url" { (own_url.replace(crate::acars::BASE, crate::acars::smartcars::BASE)) "/" } }
             }
             section {
                 h2 { "API keys (Public API)" }

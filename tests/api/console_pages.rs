@@ -188,6 +188,12 @@ async fn integrations_show_the_orgs_tracker_url_and_its_pilots_sign_in_there_by_
             page(&app, "/console/settings/integrations", Some(&viewer)).await.text().await.unwrap();
         let url = tracker_url(&html);
         assert_eq!(url, app.url("/o/demo/api/stratos"));
+        let smartcars = format!("id=\"smartcars-url\">{}/<", app.url("/o/demo/api/smartcars"));
+        assert!(html.contains(&smartcars), "the smartCARS script URL is shown");
+        let script_url = app.url("/o/demo/api/smartcars/");
+        let hello: serde_json::Value =
+            app.http.get(&script_url).send().await.unwrap().json().await.unwrap();
+        assert_eq!(hello["apiVersion"], "1.0.2");
         let school = sign_in(&app, "owner@demo-school.test").await.0;
         let html =
             page(&app, "/console/settings/integrations", Some(&school)).await.text().await.unwrap();
