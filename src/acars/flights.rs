@@ -321,6 +321,9 @@ pub async fn change_aircraft(
     let booking = match lifecycle::pin_aircraft(&state.db, flyer, bid as i64, aircraft).await {
         Ok(booking) => booking,
         Err(BookingChange::NotFound) => return Err(bid_not_found()),
+        Err(BookingChange::NotYours) => {
+            return Err(AcarsError::new(StatusCode::FORBIDDEN, "This bid does not belong to you"))
+        }
         Err(BookingChange::Started) => {
             return Err(AcarsError::message(
                 StatusCode::CONFLICT,
@@ -355,7 +358,9 @@ pub async fn unbook(
     // up by the caller).
     match lifecycle::unbook(&state.db, flyer(&caller), bid).await {
         Ok(()) => {}
-        Err(BookingChange::NotFound | BookingChange::NotEligible) => return Err(bid_not_found()),
+        Err(BookingChange::NotFound | BookingChange::NotYours | BookingChange::NotEligible) => {
+            return Err(bid_not_found())
+        }
         Err(BookingChange::Started) => {
             return Err(AcarsError::message(
                 StatusCode::CONFLICT,

@@ -567,7 +567,10 @@ async fn book(
 
 fn booking_change(change: BookingChange) -> AcarsError {
     match change {
-        BookingChange::NotFound => fail(StatusCode::NOT_FOUND, "Bid not found"),
+        // Another pilot's booking is not found here either.
+        BookingChange::NotFound | BookingChange::NotYours => {
+            fail(StatusCode::NOT_FOUND, "Bid not found")
+        }
         BookingChange::Started => bad("The flight of this bid has started"),
         BookingChange::NotEligible => bad("This aircraft isn't available for this flight"),
         BookingChange::Database(e) => e.into(),
@@ -587,7 +590,7 @@ async fn rebook(
         .ok_or_else(|| bad("aircraft is required"))?;
     match lifecycle::pin_aircraft(&state.db, pilot.flyer(), bid, aircraft).await {
         Ok(booking) => Ok(Json(json!({ "bidID": booking.id }))),
-        Err(BookingChange::NotFound) => Err(bad("Bid not found")),
+        Err(BookingChange::NotFound | BookingChange::NotYours) => Err(bad("Bid not found")),
         Err(other) => Err(booking_change(other)),
     }
 }

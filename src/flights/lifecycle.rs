@@ -215,8 +215,10 @@ pub async fn book(
 /// Why a booking could not be dropped or changed.
 #[derive(Debug)]
 pub enum BookingChange {
-    /// The pilot has no booking by that id (another pilot's is not theirs).
+    /// The org has no booking by that id (to unbook: nor has the pilot).
     NotFound,
+    /// It is another pilot's.
+    NotYours,
     /// Its flight has started.
     Started,
     /// The aircraft may not fly it (not one of its eligible aircraft).
@@ -254,9 +256,11 @@ pub async fn pin_aircraft(
     booking: i64,
     aircraft: i64,
 ) -> Result<tracker::ScheduledFlight, BookingChange> {
-    let mut found = own_booking(db, flyer.org, flyer.pilot, booking)
-        .await?
-        .map_err(|_| BookingChange::NotFound)?;
+    let mut found =
+        own_booking(db, flyer.org, flyer.pilot, booking).await?.map_err(|why| match why {
+            NotOwn::Missing => BookingChange::NotFound,
+            NotOwn::Others => BookingChange::NotYours,
+        })?;
     if found.in_progress > 0 {
         return Err(BookingChange::Started);
     }
