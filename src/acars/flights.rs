@@ -238,21 +238,9 @@ pub async fn search(
         limit,
         ..ScheduleSearch::default()
     };
-    for (field, filter) in [
-        ("departure_airport", &mut search.departure_icao),
-        ("arrival_airport", &mut search.arrival_icao),
-    ] {
-        if let Some(icao) = input::text(&query, field).map(|t| t.to_ascii_uppercase()) {
-            if tracker::has_airport(&state.db, org, &icao).await? {
-                *filter = Some(icao);
-            }
-        }
-    }
-    if let Some(subfleet) = input::id(&query, "aircraft") {
-        if tracker::subfleet_exists(&state.db, org, subfleet).await? {
-            search.subfleet_id = Some(subfleet);
-        }
-    }
+    let departure = input::text(&query, "departure_airport");
+    let arrival = input::text(&query, "arrival_airport");
+    narrow(&state, org, &mut search, departure, arrival, input::id(&query, "aircraft")).await?;
     let found = tracker::search_schedules(&state.db, org, &search).await?;
     let schedules: Vec<i64> = found.iter().map(|f| f.schedule_id).collect();
     let pilot = &caller.pilot;
@@ -282,6 +270,33 @@ pub async fn search(
             })
             .collect(),
     ))
+}
+
+/// Narrows a schedule search by the airports and subfleet a tracker named,
+/// as the modules do: one the org does not have does not filter.
+pub(super) async fn narrow(
+    state: &AppState,
+    org: crate::domain::OrgId,
+    search: &mut ScheduleSearch,
+    departure: Option<String>,
+    arrival: Option<String>,
+    subfleet: Option<i64>,
+) -> Result<(), AcarsError> {
+    for (icao, filter) in
+        [(departure, &mut search.departure_icao), (arrival, &mut search.arrival_icao)]
+    {
+        if let Some(icao) = icao.map(|t| t.to_ascii_uppercase()) {
+            if tracker::has_airport(&state.db, org, &icao).await? {
+                *filter = Some(icao);
+            }
+        }
+    }
+    if let Some(subfleet) = subfleet {
+        if tracker::subfleet_exists(&state.db, org, subfleet).await? {
+            search.subfleet_id = Some(subfleet);
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]

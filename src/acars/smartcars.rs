@@ -511,21 +511,10 @@ async fn search(
         limit: 100,
         ..ScheduleSearch::default()
     };
-    for (field, filter) in [
-        ("departureAirport", &mut search.departure_icao),
-        ("arrivalAirport", &mut search.arrival_icao),
-    ] {
-        if let Some(icao) = input::text(&query, field).map(|t| t.to_ascii_uppercase()) {
-            if tracker::has_airport(&state.db, org, &icao).await? {
-                *filter = Some(icao);
-            }
-        }
-    }
-    if let Some(subfleet) = input::id(&query, "aircraft") {
-        if tracker::subfleet_exists(&state.db, org, subfleet).await? {
-            search.subfleet_id = Some(subfleet);
-        }
-    }
+    let departure = input::text(&query, "departureAirport");
+    let arrival = input::text(&query, "arrivalAirport");
+    let subfleet = input::id(&query, "aircraft");
+    super::flights::narrow(&state, org, &mut search, departure, arrival, subfleet).await?;
     let found = tracker::search_schedules(&state.db, org, &search).await?;
     let schedules: Vec<i64> = found.iter().map(|f| f.schedule_id).collect();
     let eligible = eligible(&state, &caller, &schedules).await?;
