@@ -1,5 +1,7 @@
 //! `ops:flights:write`: bookings, PIREP comments, points, notes, pilot data.
 
+use std::collections::HashMap;
+
 use crate::storage::Table;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -8,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::crud::{self, opt_text, patched, reference, text, Check, Col, Writable};
 use crate::auth::OpsCaller;
 use crate::domain::{PilotId, PirepId, Timestamp};
-use crate::http::extract::{Data, Json, Path};
+use crate::http::extract::{Data, Json, Path, Query};
 use crate::http::pagination::{List, Paging};
 use crate::http::patch::Patch;
 use crate::http::ApiError;
@@ -213,7 +215,9 @@ pub async fn list_comments(
     caller: OpsCaller,
     paging: Paging,
     Path(id): Path<i64>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<Comment>, ApiError> {
+    crate::http::params::refuse_unknown(&query, &crate::http::pagination::PAGING_PARAMS)?;
     crud::fetch::<Pirep>(&state, caller.org, id).await?;
     let page = resource::list::<Comment>(
         &state.db,
@@ -256,7 +260,9 @@ pub async fn list_notes(
     caller: OpsCaller,
     paging: Paging,
     Path(id): Path<i64>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<List<Note>, ApiError> {
+    crate::http::params::refuse_unknown(&query, &crate::http::pagination::PAGING_PARAMS)?;
     crud::fetch::<Pilot>(&state, caller.org, id).await?;
     let page = resource::list::<Note>(
         &state.db,

@@ -39,8 +39,8 @@ pub mod network;
 pub mod routes;
 pub mod school;
 
-pub use routes::RouteRule;
 use routes::{doc, ScopedRouter};
+pub use routes::{Answer, RouteRule};
 
 pub const BASE: &str = "/api/v3/operations";
 

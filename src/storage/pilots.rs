@@ -59,7 +59,7 @@ impl Resource for Pilot {
     ];
     const SORTS: &'static [(&'static str, &'static str)] = &[
         ("username", "pilots.ident"),
-        ("name", "pilots.last_name"),
+        ("name", "pilots.first_name || ' ' || pilots.last_name"),
         ("created_at", "pilots.created_at"),
         ("flights", "pilots.flights"),
         ("points", "pilots.points"),

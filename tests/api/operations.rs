@@ -1633,3 +1633,140 @@ async fn a_vamsys_style_bot_pages_filters_and_is_told_of_unknown_parameters() {
     })
     .await;
 }
+
+/// Every list of the Operations API takes vAMSYS's syntax the same way:
+/// `page[size]` and `page[cursor]` walk it once, `sort=-id` reverses it,
+/// each documented filter and sort key does what it says, and an unknown
+/// parameter, filter or sort key is a 400 naming it.
+#[tokio::test]
+async fn every_list_takes_each_syntax_and_refuses_unknowns() {
+    let app = TestApp::spawn(&crate::harness::Backend::Sqlite).await;
+    let state = AppState::new(app.db.clone(), Config::default());
+    let (_, rules) = airside::operations::build(&state);
+    // Hundreds of requests from one client: past the default per-minute limit.
+    sqlx::query("UPDATE orgs SET rate_limit_per_minute = 1000000")
+        .execute(app.db.writer())
+        .await
+        .unwrap();
+    let client = ops_client(&app, "demo", &[Scope::OpsRead]).await;
+    let token = token(&app, &client, None).await;
+    let fx = fixture(&app).await;
+    let get = |path: String| {
+        let (app, token) = (&app, token.clone());
+        async move { call(app, Method::GET, &path, Some(&token), None).await }
+    };
+    let mut lists = 0;
+    for rule in rules.iter().filter(|r| {
+        r.method == Method::GET && matches!(r.doc.answer, airside::operations::Answer::Many(_))
+    }) {
+        let base = format!("{}{}", airside::operations::BASE, rule.path)
+            .replace("{id}", &fx.subfleet.to_string());
+        let base = if rule.path.contains("{id}") {
+            // Lists under a row: the fleet's aircraft, a PIREP's comments, a pilot's notes.
+            let owner = match rule.path.split('/').nth(1).unwrap() {
+                "fleet" => fx.subfleet,
+                "pireps" => fx.pirep,
+                "pilots" => fx.pilot,
+                other => panic!("no owner for {other}"),
+            };
+            format!("{}{}", airside::operations::BASE, rule.path)
+                .replace("{id}", &owner.to_string())
+        } else {
+            base
+        };
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let all: Value = get(format!("{base}{sep}page[size]=300")).await.json().await.unwrap();
+        let mut ids: Vec<i64> = all["data"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{base}: {all}"))
+            .iter()
+            .filter_map(|r| r["id"].as_i64())
+            .collect();
+        let first_page = ids.len();
+        let mut cursor = all["meta"]["next_cursor"].as_str().map(str::to_owned);
+        while let Some(next) = cursor.take() {
+            let page: Value = get(format!("{base}{sep}page[size]=300&page[cursor]={next}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            ids.extend(page["data"].as_array().unwrap().iter().filter_map(|r| r["id"].as_i64()));
+            cursor = page["meta"]["next_cursor"].as_str().map(str::to_owned);
+        }
+        // page[size]=1 and page[cursor], each row once.
+        let mut seen = vec![];
+        let mut url = Some(format!("{base}{sep}page[size]=1"));
+        while let Some(next) = url.take() {
+            let page: Value = get(next.clone()).await.json().await.unwrap();
+            let rows = page["data"].as_array().unwrap_or_else(|| panic!("{next}: {page}"));
+            assert!(rows.len() <= 1, "{base}");
+            seen.extend(rows.iter().filter_map(|r| r["id"].as_i64()));
+            if let Some(cursor) = page["meta"]["next_cursor"].as_str() {
+                url = Some(format!("{base}{sep}page[size]=1&page[cursor]={cursor}"));
+            }
+            assert!(seen.len() <= ids.len() + 1, "{base} pages forever");
+        }
+        assert_eq!(seen, ids, "{base}: paged by one");
+        // sort=-id reverses.
+        let reversed: Value =
+            get(format!("{base}{sep}sort=-id&page[size]=300")).await.json().await.unwrap();
+        let back: Vec<i64> =
+            reversed["data"].as_array().unwrap().iter().filter_map(|r| r["id"].as_i64()).collect();
+        let mut want = ids.clone();
+        want.sort_unstable_by(|a, b| b.cmp(a));
+        want.truncate(300);
+        assert_eq!(back, want, "{base}: sort=-id");
+        // Each documented filter keeps only rows with that value.
+        if let Some(first) = all["data"].get(0) {
+            for (name, _, _) in rule.doc.filters {
+                let Some(value) = first.get(*name).filter(|v| v.is_i64() || v.is_string()) else {
+                    continue;
+                };
+                let text = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
+                let query =
+                    serde_urlencoded::to_string([(format!("filter[{name}]"), text)]).unwrap();
+                let filtered: Value =
+                    get(format!("{base}{sep}{query}&page[size]=300")).await.json().await.unwrap();
+                let rows = filtered["data"].as_array().unwrap();
+                assert!(
+                    !rows.is_empty() && rows.iter().all(|r| &r[*name] == value),
+                    "{base} filter[{name}]"
+                );
+            }
+            // Each sort key orders by its field where the rows show it.
+            for (key, _) in rule.doc.sorts {
+                let sorted: Value = get(format!("{base}{sep}sort={key}&page[size]=300"))
+                    .await
+                    .json()
+                    .await
+                    .unwrap();
+                let rows = sorted["data"].as_array().unwrap();
+                assert_eq!(rows.len(), first_page, "{base} sort={key}");
+                let values: Vec<&Value> = rows.iter().filter_map(|r| r.get(*key)).collect();
+                let times: Option<Vec<chrono::DateTime<chrono::FixedOffset>>> = values
+                    .iter()
+                    .map(|v| v.as_str().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()))
+                    .collect();
+                if let Some(times) = times {
+                    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{base} sort={key}");
+                } else if values.iter().all(|v| v.is_string()) {
+                    let texts: Vec<&str> = values.iter().filter_map(|v| v.as_str()).collect();
+                    assert!(texts.windows(2).all(|w| w[0] <= w[1]), "{base} sort={key}: {texts:?}");
+                } else if values.iter().all(|v| v.is_number()) {
+                    let numbers: Vec<f64> = values.iter().filter_map(|v| v.as_f64()).collect();
+                    assert!(numbers.windows(2).all(|w| w[0] <= w[1]), "{base} sort={key}");
+                }
+            }
+        }
+        for (bad, unknown) in
+            [("filter[nope]=1", "filter[nope]"), ("bogus=1", "bogus"), ("sort=nope", "sort=nope")]
+        {
+            let response = get(format!("{base}{sep}{bad}")).await;
+            assert_eq!(response.status(), 400, "{base}?{bad}");
+            let body = problem(response, 400).await;
+            assert_eq!(body["unknown"], json!([unknown]), "{base}?{bad}");
+        }
+        lists += 1;
+    }
+    assert!(lists >= 30, "{lists} lists");
+}
