@@ -1,5 +1,5 @@
 //! Who is flying: `Authorization: Bearer <key>` with a pilot's ACARS API key,
-//! or a Pilot API access token holding `pilot.flights` (OAuth mode). Only
+//! or a Pilot API access token holding `flights:write` (OAuth mode). Only
 //! active and on-leave pilots pass; a missing or empty token matches nothing
 //! (the module would look up `api_key IS NULL`). Under an org's own tracker
 //! URL (`/o/<slug>/api/stratos`) only that org's credentials pass. Each
@@ -63,7 +63,7 @@ struct Identity {
     credential: Credential,
 }
 
-/// The pilot a key or a `pilot.flights` token names, or why none.
+/// The pilot a key or a `flights:write` token names, or why none.
 async fn identify(
     state: &AppState,
     key: &str,
