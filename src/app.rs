@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .merge(public_api)
         .merge(acars)
         .merge(crate::acars::smartcars::build())
+        .merge(crate::acars::phpvms::build())
         .route_layer(middleware::from_fn(request_log::note_route));
     Router::new()
         .route("/healthz", get(live))

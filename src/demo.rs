@@ -460,6 +460,7 @@ pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result
                 ground_speed: Some(430.0),
                 indicated_airspeed: None,
                 distance_remaining: None,
+                client_ref: None,
             })
             .collect();
         let report =

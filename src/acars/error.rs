@@ -15,13 +15,24 @@ pub struct AcarsError {
     body: Map<String, Value>,
     /// Seconds for a `Retry-After` header (429).
     retry_after: Option<u64>,
+    /// Sent as `application/problem+json` (phpVMS's problems).
+    problem: bool,
 }
 
 impl AcarsError {
     fn with_key(status: StatusCode, key: &str, text: impl Into<String>) -> AcarsError {
         let mut body = Map::new();
         body.insert(key.to_string(), Value::String(text.into()));
-        AcarsError { status, body, retry_after: None }
+        AcarsError { status, body, retry_after: None, problem: false }
+    }
+
+    /// A refusal with a body of its own (an object).
+    pub fn body(status: StatusCode, body: Value) -> AcarsError {
+        let body = match body {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        AcarsError { status, body, retry_after: None, problem: false }
     }
 
     /// `{"error": text}`, the module's usual refusal.
@@ -81,7 +92,30 @@ impl AcarsError {
         }) else {
             unreachable!("a JSON object literal")
         };
-        AcarsError { status, body, retry_after: None }
+        AcarsError { status, body, retry_after: None, problem: false }
+    }
+
+    /// The same, sent as `application/problem+json` as phpVMS's core API
+    /// sends its problems.
+    pub fn problem(status: StatusCode, kind: &str, title: &str, details: &str) -> AcarsError {
+        AcarsError { problem: true, ..AcarsError::phpvms(status, kind, title, details) }
+    }
+
+    /// phpVMS's validation problem: 400 with every message and the `errors`
+    /// map by field.
+    pub fn validation(errors: &[(&str, String)]) -> AcarsError {
+        let details: Vec<&str> = errors.iter().map(|(_, m)| m.as_str()).collect();
+        let mut map = Map::new();
+        for (field, message) in errors {
+            map.insert(field.to_string(), json!([message]));
+        }
+        AcarsError::problem(
+            StatusCode::BAD_REQUEST,
+            "validation-exception",
+            "Validation Error",
+            &details.join(", "),
+        )
+        .with("errors", Value::Object(map))
     }
 }
 
@@ -111,6 +145,10 @@ impl From<sqlx::Error> for AcarsError {
 impl IntoResponse for AcarsError {
     fn into_response(self) -> Response {
         let mut response = (self.status, axum::Json(self.body)).into_response();
+        if self.problem {
+            let kind = header::HeaderValue::from_static("application/problem+json");
+            response.headers_mut().insert(header::CONTENT_TYPE, kind);
+        }
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
         }

@@ -188,6 +188,7 @@ pub(super) fn position(
         ground_speed: number("ground_speed")?,
         indicated_airspeed: number("indicated_airspeed")?,
         distance_remaining: number("distance_remaining")?,
+        client_ref: None,
     })
 }
 

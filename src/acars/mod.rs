@@ -15,6 +15,7 @@ pub mod flying;
 mod input;
 pub mod logbook;
 pub mod login;
+pub mod phpvms;
 pub mod pilot;
 pub mod smartcars;
 

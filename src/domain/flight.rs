@@ -35,6 +35,49 @@ pub fn status_for_phase(phase: &str) -> &'static str {
     }
 }
 
+/// phpVMS's three-letter `PirepStatus` code of an Airside flight status.
+pub fn phpvms_status(status: &str) -> &'static str {
+    match status {
+        "initiated" => "INI",
+        "boarding" => "BST",
+        "pushback" => "PBT",
+        "taxi" => "TXI",
+        "takeoff" => "TOF",
+        "initial_climb" => "ICL",
+        "enroute" => "ENR",
+        "approach" => "TEN",
+        "landing" => "LDG",
+        "landed" => "LAN",
+        "on_block" => "ONB",
+        "arrived" => "ARR",
+        "diverted" => "DV",
+        "paused" => "PSD",
+        "cancelled" => "DX",
+        _ => "ENR",
+    }
+}
+
+/// The Airside status a phpVMS `PirepStatus` code (or a phase word) means.
+pub fn status_of_phpvms(code: &str) -> &'static str {
+    match code.trim().to_ascii_uppercase().as_str() {
+        "INI" | "SCH" => "initiated",
+        "BST" | "RDT" => "boarding",
+        "PBT" | "OFB" | "DIR" | "DIC" | "GRT" => "pushback",
+        "TXI" => "taxi",
+        "TOF" => "takeoff",
+        "ICL" | "TKO" => "initial_climb",
+        "ENR" | "EMG" => "enroute",
+        "TEN" | "APR" => "approach",
+        "FIN" | "LDG" => "landing",
+        "LAN" => "landed",
+        "ONB" => "on_block",
+        "ARR" => "arrived",
+        "DV" => "diverted",
+        "PSD" => "paused",
+        _ => status_for_phase(code),
+    }
+}
+
 /// A paused flight may stay silent longer before the stale sweep cancels it.
 pub const PAUSED: &str = "paused";
 
@@ -46,6 +89,30 @@ pub fn track_distance_nm(points: &[(f64, f64)]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phpvms_codes_round_trip() {
+        for status in [
+            "initiated",
+            "boarding",
+            "pushback",
+            "taxi",
+            "takeoff",
+            "initial_climb",
+            "enroute",
+            "approach",
+            "landing",
+            "landed",
+            "on_block",
+            "arrived",
+            "diverted",
+            "paused",
+        ] {
+            assert_eq!(status_of_phpvms(phpvms_status(status)), status);
+        }
+        assert_eq!(status_of_phpvms("tko"), "initial_climb");
+        assert_eq!(status_of_phpvms("cruise"), "enroute");
+    }
 
     #[test]
     fn phases_map_like_the_module_and_unknown_is_enroute() {

@@ -357,3 +357,114 @@ pub async fn charter(
     tx.commit().await?;
     Ok(booking)
 }
+
+/// A flight a tracker declares without a booking (phpVMS's prefile).
+#[derive(Debug)]
+pub struct Prefile<'a> {
+    pub airline: i64,
+    pub aircraft: i64,
+    pub flight_number: &'a str,
+    pub departure_icao: &'a str,
+    pub arrival_icao: &'a str,
+    pub route: &'a str,
+    pub flight_level: i64,
+    /// The schedule flown, if the tracker names one.
+    pub schedule: Option<i64>,
+    pub source: &'a str,
+}
+
+#[derive(Debug)]
+pub enum PrefileError {
+    /// An airport the org does not have: the ICAO code.
+    AirportNotFound(String),
+    /// Not an aircraft (or airline, schedule) of the org: the field.
+    Unknown(&'static str),
+    /// The pilot may not fly this aircraft (rank), or it is being flown.
+    AircraftNotAvailable,
+    /// Another flight of the pilot is in progress.
+    OtherFlightInProgress,
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for PrefileError {
+    fn from(error: sqlx::Error) -> PrefileError {
+        PrefileError::Database(error)
+    }
+}
+
+/// Declares a flight in progress. The same flight declared again (same
+/// airline, number and airports, not cancelled) while it is in progress is
+/// that flight: a tracker that retries gets the same PIREP.
+pub async fn prefile(
+    db: &Db,
+    flyer: Flyer,
+    flight: &Prefile<'_>,
+    style: TrackingStyle,
+) -> Result<PirepId, PrefileError> {
+    let org = flyer.org;
+    let airport = |icao: &str| {
+        let icao = icao.to_string();
+        async move {
+            tracker::airport_id(db, org, &icao)
+                .await?
+                .ok_or(PrefileError::AirportNotFound(icao.to_ascii_uppercase()))
+        }
+    };
+    let departure = airport(flight.departure_icao).await?;
+    let arrival = airport(flight.arrival_icao).await?;
+    if !tracker::airline_exists(db, org, flight.airline).await? {
+        return Err(PrefileError::Unknown("airline_id"));
+    }
+    let Some(subfleet) = tracker::subfleet_of(db, org, flight.aircraft).await? else {
+        return Err(PrefileError::Unknown("aircraft_id"));
+    };
+    if let Some(schedule) = flight.schedule {
+        if !tracker::schedule_exists(db, org, schedule).await? {
+            return Err(PrefileError::Unknown("flight_id"));
+        }
+    }
+    if let Some(current) = tracker::flight_in_progress(db, org, flyer.pilot).await? {
+        let same = tracker::is_same_flight(
+            db,
+            org,
+            PirepId(current.id),
+            flight.airline,
+            flight.flight_number,
+            departure,
+            arrival,
+        )
+        .await?;
+        return if same {
+            Ok(PirepId(current.id))
+        } else {
+            Err(PrefileError::OtherFlightInProgress)
+        };
+    }
+    if !tracker::may_fly(db, org, flyer.pilot, flyer.rank, subfleet, flight.aircraft).await? {
+        return Err(PrefileError::AircraftNotAvailable);
+    }
+    let tracking = style.new_id();
+    let new = tracker::NewPrefiled {
+        org,
+        pilot: flyer.pilot,
+        airline: flight.airline,
+        schedule: flight.schedule,
+        aircraft: flight.aircraft,
+        flight_number: flight.flight_number,
+        departure,
+        arrival,
+        route: flight.route,
+        flight_level: flight.flight_level,
+        tracking: &tracking,
+        source: flight.source,
+        now: Timestamp::now(),
+    };
+    match tracker::prefile_flight(db, &new).await {
+        Ok(id) => Ok(id),
+        // A concurrent start of this pilot or this aircraft won.
+        Err(e) if crate::storage::is_unique_violation(&e) => {
+            Err(PrefileError::AircraftNotAvailable)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

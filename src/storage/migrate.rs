@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "public_scopes", include_str!("../../migrations/0011_public_scopes.sql")),
     (12, "vamsys_names", include_str!("../../migrations/0012_vamsys_names.sql")),
     (13, "smartcars", include_str!("../../migrations/0013_smartcars.sql")),
+    (14, "phpvms", include_str!("../../migrations/0014_phpvms.sql")),
 ];
 
 #[derive(Debug)]

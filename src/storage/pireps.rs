@@ -311,6 +311,9 @@ pub struct NewPosition {
     pub ground_speed: Option<f64>,
     pub indicated_airspeed: Option<f64>,
     pub distance_remaining: Option<f64>,
+    /// The name the client gave the report (phpVMS's `id`): sent again, it is
+    /// stored once.
+    pub client_ref: Option<String>,
 }
 
 /// What an ACARS report did.
@@ -376,7 +379,7 @@ async fn report_one(conn: &mut AnyConnection, r: &FlightReport) -> Result<Report
     let mut sql = super::Sql::new(
         "INSERT INTO pirep_positions (org_id, pirep_id, recorded_at, phase, latitude, longitude, \
          heading, altitude, altitude_agl, vertical_speed, ground_speed, indicated_airspeed, \
-         distance_remaining) VALUES ",
+         distance_remaining, client_ref) VALUES ",
     );
     for (n, p) in r.positions.iter().enumerate() {
         sql.push(if n == 0 { "(" } else { ", (" });
@@ -392,9 +395,10 @@ async fn report_one(conn: &mut AnyConnection, r: &FlightReport) -> Result<Report
         ] {
             sql.push(", ").bind(super::NullableFloat(value));
         }
-        sql.push(")");
+        sql.push(", ").bind(p.client_ref.clone()).push(")");
     }
-    sql.push(" ON CONFLICT (pirep_id, recorded_at) DO NOTHING");
+    // The same time, or the same client name: a re-send (either unique index).
+    sql.push(" ON CONFLICT DO NOTHING");
     Ok(Reported::Stored(sql.execute(conn).await?))
 }
 

@@ -866,3 +866,294 @@ pub async fn is_others_charter(
             .await?;
     Ok(matches!(owner, Some(Some(owner)) if owner != pilot.0))
 }
+
+pub async fn airline_exists(db: &Db, org: OrgId, id: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM airlines WHERE org_id = $1 AND id = $2")
+            .bind(org.0)
+            .bind(id)
+            .fetch_optional(db.reader())
+            .await?;
+    Ok(found.is_some())
+}
+
+pub async fn schedule_exists(db: &Db, org: OrgId, id: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM schedules WHERE org_id = $1 AND id = $2")
+            .bind(org.0)
+            .bind(id)
+            .fetch_optional(db.reader())
+            .await?;
+    Ok(found.is_some())
+}
+
+/// Whether PIREP `id` is this flight: airline, number and airports.
+pub async fn is_same_flight(
+    db: &Db,
+    org: OrgId,
+    id: PirepId,
+    airline: i64,
+    flight_number: &str,
+    departure: crate::domain::AirportId,
+    arrival: crate::domain::AirportId,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM pireps WHERE org_id = $1 AND id = $2 AND airline_id = $3 \
+         AND flight_number = $4 AND departure_airport_id = $5 AND arrival_airport_id = $6",
+    )
+    .bind(org.0)
+    .bind(id.0)
+    .bind(airline)
+    .bind(flight_number)
+    .bind(departure.0)
+    .bind(arrival.0)
+    .fetch_optional(db.writer())
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Whether the pilot may fly the aircraft now: active, of a subfleet their
+/// rank allows, and not flown by anyone else.
+pub async fn may_fly(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    rank: Option<RankId>,
+    subfleet: crate::domain::SubfleetId,
+    aircraft: i64,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT a.id FROM aircraft a JOIN subfleets f ON f.id = a.subfleet_id \
+         LEFT JOIN ranks needed ON needed.id = f.min_rank_id \
+         WHERE a.org_id = $1 AND a.id = $2 AND f.id = $3 AND a.status = 'active' \
+         AND (needed.id IS NULL OR needed.sort_order <= COALESCE( \
+         (SELECT r.sort_order FROM ranks r WHERE r.id = $4), -1)) \
+         AND NOT EXISTS (SELECT 1 FROM pireps p WHERE p.aircraft_id = a.id \
+         AND p.state = 'in_progress' AND p.pilot_id <> $5)",
+    )
+    .bind(org.0)
+    .bind(aircraft)
+    .bind(subfleet.0)
+    .bind(rank.map(|r| r.0))
+    .bind(pilot.0)
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(found.is_some())
+}
+
+/// A flight declared without a booking.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPrefiled<'a> {
+    pub org: OrgId,
+    pub pilot: PilotId,
+    pub airline: i64,
+    pub schedule: Option<i64>,
+    pub aircraft: i64,
+    pub flight_number: &'a str,
+    pub departure: crate::domain::AirportId,
+    pub arrival: crate::domain::AirportId,
+    pub route: &'a str,
+    pub flight_level: i64,
+    pub tracking: &'a str,
+    pub source: &'a str,
+    pub now: crate::domain::Timestamp,
+}
+
+/// Stores a declared flight in progress. A unique violation means another
+/// flight of the pilot or the aircraft is in progress.
+pub async fn prefile_flight(db: &Db, f: &NewPrefiled<'_>) -> Result<PirepId, sqlx::Error> {
+    let now = f.now.to_db();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO pireps (org_id, pilot_id, airline_id, schedule_id, aircraft_id, flight_number, \
+         departure_airport_id, arrival_airport_id, route, flight_level, state, source, phase, \
+         tracking_id, created_at, updated_at, last_report_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'in_progress', $11, 'initiated', $12, \
+         $13, $13, $13) RETURNING id",
+    )
+    .bind(f.org.0)
+    .bind(f.pilot.0)
+    .bind(f.airline)
+    .bind(f.schedule)
+    .bind(f.aircraft)
+    .bind(f.flight_number)
+    .bind(f.departure.0)
+    .bind(f.arrival.0)
+    .bind(f.route)
+    .bind(f.flight_level)
+    .bind(f.source)
+    .bind(f.tracking)
+    .bind(&now)
+    .fetch_one(db.writer())
+    .await?;
+    Ok(PirepId(id))
+}
+
+/// A flight as phpVMS's PIREP resource shows it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct PirepView {
+    pub id: i64,
+    pub tracking_id: Option<String>,
+    pub pilot_id: i64,
+    pub airline_id: i64,
+    pub airline_code: String,
+    pub airline_icao: String,
+    pub airline_name: String,
+    pub schedule_id: Option<i64>,
+    pub aircraft_id: Option<i64>,
+    pub aircraft_name: Option<String>,
+    pub aircraft_icao: Option<String>,
+    pub registration: Option<String>,
+    pub flight_number: String,
+    pub departure_icao: String,
+    pub departure_name: String,
+    pub arrival_icao: String,
+    pub arrival_name: String,
+    pub route: String,
+    pub flight_level: i64,
+    pub state: String,
+    pub phase: Option<String>,
+    pub source: String,
+    pub distance_nm: f64,
+    pub planned_distance_nm: Option<f64>,
+    pub flight_minutes: i64,
+    pub landing_rate: Option<f64>,
+    pub fuel_used: Option<f64>,
+    pub created_at: String,
+    pub submitted_at: Option<String>,
+    pub updated_at: String,
+}
+
+/// The pilot's flight by tracking id, or by PIREP id when it has none.
+pub async fn pirep_view(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    id: &str,
+) -> Result<Option<PirepView>, sqlx::Error> {
+    let numeric: i64 = id.parse().unwrap_or(-1);
+    sqlx::query_as(
+        "SELECT p.id, p.tracking_id, p.pilot_id, p.airline_id, l.code AS airline_code, \
+         l.icao AS airline_icao, l.name AS airline_name, p.schedule_id, p.aircraft_id, \
+         c.name AS aircraft_name, c.icao AS aircraft_icao, c.registration, p.flight_number, \
+         d.icao AS departure_icao, d.name AS departure_name, a.icao AS arrival_icao, \
+         a.name AS arrival_name, p.route, p.flight_level, p.state, p.phase, p.source, \
+         p.distance_nm, s.distance_nm AS planned_distance_nm, p.flight_minutes, p.landing_rate, \
+         p.fuel_used, p.created_at, p.submitted_at, p.updated_at FROM pireps p \
+         JOIN airlines l ON l.id = p.airline_id JOIN airports d ON d.id = p.departure_airport_id \
+         JOIN airports a ON a.id = p.arrival_airport_id LEFT JOIN aircraft c ON c.id = p.aircraft_id \
+         LEFT JOIN schedules s ON s.id = p.schedule_id \
+         WHERE p.org_id = $1 AND p.pilot_id = $2 \
+         AND (p.tracking_id = $3 OR (p.tracking_id IS NULL AND p.id = $4))",
+    )
+    .bind(org.0)
+    .bind(pilot.0)
+    .bind(id)
+    .bind(numeric)
+    .fetch_optional(db.writer())
+    .await
+}
+
+/// A PIREP's custom fields, by name.
+pub async fn fields(
+    db: &Db,
+    org: OrgId,
+    pirep: PirepId,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT name, value FROM pirep_fields WHERE org_id = $1 AND pirep_id = $2 ORDER BY name",
+    )
+    .bind(org.0)
+    .bind(pirep.0)
+    .fetch_all(db.writer())
+    .await
+}
+
+/// A reported position as phpVMS lists it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct PositionRow {
+    pub id: i64,
+    pub client_ref: Option<String>,
+    pub recorded_at: String,
+    pub phase: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub heading: f64,
+    pub altitude: f64,
+    pub altitude_agl: Option<f64>,
+    pub vertical_speed: Option<f64>,
+    pub ground_speed: Option<f64>,
+    pub indicated_airspeed: Option<f64>,
+}
+
+pub async fn positions(
+    db: &Db,
+    org: OrgId,
+    pirep: PirepId,
+) -> Result<Vec<PositionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, client_ref, recorded_at, phase, latitude, longitude, heading, altitude, \
+         altitude_agl, vertical_speed, ground_speed, indicated_airspeed FROM pirep_positions \
+         WHERE org_id = $1 AND pirep_id = $2 ORDER BY recorded_at, id",
+    )
+    .bind(org.0)
+    .bind(pirep.0)
+    .fetch_all(db.writer())
+    .await
+}
+
+/// A PIREP's comments, oldest first: (id, author, body, created_at).
+pub async fn comments(
+    db: &Db,
+    org: OrgId,
+    pirep: PirepId,
+) -> Result<Vec<(i64, String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, author, body, created_at FROM pirep_comments WHERE org_id = $1 \
+         AND pirep_id = $2 ORDER BY id",
+    )
+    .bind(org.0)
+    .bind(pirep.0)
+    .fetch_all(db.writer())
+    .await
+}
+
+/// What a tracker may change on a flight in progress; none leaves it.
+#[derive(Debug, Default)]
+pub struct FlightChanges<'a> {
+    pub phase: Option<&'static str>,
+    pub flight_minutes: Option<i64>,
+    pub distance_nm: Option<f64>,
+    pub fuel_used: Option<f64>,
+    pub landing_rate: Option<f64>,
+    pub route: Option<&'a str>,
+    pub flight_level: Option<i64>,
+}
+
+/// Applies `changes` to a flight still in progress; false when it is not.
+pub async fn change_flight(
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    pirep: PirepId,
+    changes: &FlightChanges<'_>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE pireps SET phase = COALESCE($1, phase), flight_minutes = COALESCE($2, flight_minutes), \
+         distance_nm = COALESCE($3, distance_nm), fuel_used = COALESCE($4, fuel_used), \
+         landing_rate = COALESCE($5, landing_rate), route = COALESCE($6, route), \
+         flight_level = COALESCE($7, flight_level), updated_at = $8 \
+         WHERE org_id = $9 AND id = $10 AND state = 'in_progress'",
+    )
+    .bind(changes.phase)
+    .bind(changes.flight_minutes)
+    .bind(super::NullableFloat(changes.distance_nm))
+    .bind(super::NullableFloat(changes.fuel_used))
+    .bind(super::NullableFloat(changes.landing_rate))
+    .bind(changes.route)
+    .bind(changes.flight_level)
+    .bind(crate::domain::Timestamp::now().to_db())
+    .bind(org.0)
+    .bind(pirep.0)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -17,6 +17,7 @@ mod hostile;
 mod oauth;
 mod operations;
 mod ops_helpers;
+mod phpvms;
 mod pilot_flow;
 mod public_api;
 mod rate_limits;

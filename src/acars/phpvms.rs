@@ -1,0 +1,1046 @@
+//! The phpVMS 7 core API that ACARS trackers speak (`phpvms/phpvms` 7.0.x,
+//! `/api`): `X-API-Key` (or the raw `Authorization` value, or `Bearer`),
+//! `{data}` envelopes, problem+json errors with phpVMS's types, imperial
+//! units and minutes, string PIREP ids. The key is the pilot's ACARS key,
+//! admitted as on the Stratos surface. Everything goes through the flight
+//! core; `docs/phpvms.md` lists where Airside is stricter. Served under each
+//! org's tracker URL (`/o/<slug>/api`) as well.
+
+use axum::extract::{FromRequestParts, RawPathParams, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::routing::{get, post, MethodRouter};
+use axum::{Json, Router};
+use serde_json::{json, Map, Value};
+
+use super::input::{self, Input};
+use super::{AcarsError, AcarsPilot};
+use crate::domain::flight::{phpvms_status, status_of_phpvms};
+use crate::domain::pirep::{FlightFacts, PirepState};
+use crate::domain::{PirepId, Timestamp};
+use crate::flights::filing::{self, FilingError, TrackedFiling};
+use crate::flights::lifecycle::{self, Cancelled, Flyer, Prefile, PrefileError, TrackingStyle};
+use crate::state::AppState;
+use crate::storage::pireps::{self, FlightReport, NewPosition, Reported};
+use crate::storage::tracker::{self, FlightChanges, PirepView};
+
+pub const BASE: &str = "/api";
+pub const ORG_BASE: &str = "/o/{org}/api";
+const SOURCE: &str = "phpvms";
+/// Reports in one positions batch at most.
+const MAX_BATCH: usize = 500;
+
+/// The pilot calling, found as phpVMS's `ApiAuth` finds a user: the
+/// `X-API-Key` header, else the raw `Authorization` value (`Bearer ` is
+/// taken off for newer clients); then admitted as every tracker surface
+/// admits (active or on leave, the org's tracker URL, rate limits).
+pub struct PhpvmsPilot(AcarsPilot);
+
+fn unauthorized(why: &str) -> AcarsError {
+    AcarsError::body(
+        StatusCode::UNAUTHORIZED,
+        json!({ "error": {
+            "code": "401",
+            "http_code": "Unauthorized",
+            "message": format!("Invalid or missing API key ({why})"),
+        }}),
+    )
+}
+
+impl FromRequestParts<AppState> for PhpvmsPilot {
+    type Rejection = AcarsError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AcarsError> {
+        let text = |name: header::HeaderName| {
+            parts.headers.get(name).and_then(|v| v.to_str().ok()).map(|v| v.trim().to_string())
+        };
+        let raw = text(header::HeaderName::from_static("x-api-key"))
+            .or_else(|| text(header::AUTHORIZATION))
+            .filter(|k| !k.is_empty());
+        let Some(raw) = raw else { return Err(unauthorized("X-API-KEY header missing")) };
+        let key = match raw.split_once(' ') {
+            Some((scheme, key)) if scheme.eq_ignore_ascii_case("bearer") => key.trim().to_string(),
+            _ => raw,
+        };
+        // The key is never echoed (phpVMS puts it in the message).
+        let bearer = HeaderValue::from_str(&format!("Bearer {key}"))
+            .map_err(|_| unauthorized("User not found with key"))?;
+        parts.headers.insert(header::AUTHORIZATION, bearer);
+        match AcarsPilot::from_request_parts(parts, state).await {
+            Ok(pilot) => Ok(PhpvmsPilot(pilot)),
+            Err(refused) if refused.status == StatusCode::UNAUTHORIZED => {
+                Err(unauthorized("User not found with key, or the user is not ACTIVE"))
+            }
+            Err(other) => Err(other),
+        }
+    }
+}
+
+impl PhpvmsPilot {
+    fn flyer(&self) -> Flyer {
+        Flyer { org: self.0.org, pilot: self.0.pilot.id, rank: self.0.pilot.rank_id }
+    }
+}
+
+fn not_found() -> AcarsError {
+    AcarsError::problem(StatusCode::NOT_FOUND, "not-found", "Not found", "Not found")
+}
+
+fn pirep_not_found(id: &str) -> AcarsError {
+    let title = format!("PIREP {id} not found");
+    AcarsError::problem(StatusCode::NOT_FOUND, "pirep-not-found", &title, &title)
+        .with("pirep_id", id.to_string())
+}
+
+fn pirep_cancelled() -> AcarsError {
+    let title = "PIREP has been cancelled, updates are not allowed";
+    AcarsError::problem(StatusCode::BAD_REQUEST, "pirep-cancelled", title, title)
+}
+
+fn pirep_error(text: &str) -> AcarsError {
+    AcarsError::problem(StatusCode::BAD_REQUEST, "pirep-error", text, text)
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> AcarsError {
+    AcarsError::validation(&[(field, message.into())])
+}
+
+/// Every route under both bases.
+pub fn build() -> Router<AppState> {
+    let routes: [(&str, MethodRouter<AppState>); 16] = [
+        ("/status", get(status)),
+        ("/version", get(status)),
+        ("/user", get(user)),
+        ("/user/bids", get(bids).put(add_bid).post(add_bid).delete(remove_bid)),
+        ("/airlines", get(airlines)),
+        ("/airports/{icao}", get(airport)),
+        ("/pireps/prefile", post(prefile)),
+        ("/pireps/{id}", get(pirep).post(update).put(update).patch(update)),
+        ("/pireps/{id}/update", post(update).put(update)),
+        ("/pireps/{id}/file", post(file)),
+        ("/pireps/{id}/cancel", axum::routing::put(cancel).delete(cancel)),
+        ("/pireps/{id}/acars/position", get(positions).post(add_positions)),
+        ("/pireps/{id}/acars/positions", post(add_positions)),
+        ("/pireps/{id}/acars/logs", post(add_logs)),
+        ("/pireps/{id}/acars/events", post(add_events)),
+        ("/pireps/{id}/fields", get(fields).post(set_fields)),
+    ];
+    let mut router = Router::new();
+    for (path, handler) in routes {
+        for base in [BASE, ORG_BASE] {
+            router = router.route(&format!("{base}{path}"), handler.clone());
+        }
+    }
+    router
+        .route(&format!("{BASE}/pireps/{{id}}/comments"), get(comments).post(add_comment))
+        .route(&format!("{ORG_BASE}/pireps/{{id}}/comments"), get(comments).post(add_comment))
+}
+
+/// `GET /api/status`: what answers.
+async fn status() -> Json<Value> {
+    Json(
+        json!({ "name": "Airside", "version": env!("CARGO_PKG_VERSION"), "php": "none (Airside)" }),
+    )
+}
+
+/// phpVMS's `UserState` number of a pilot state.
+fn user_state(state: crate::domain::pilot::PilotState) -> i64 {
+    use crate::domain::pilot::PilotState::*;
+    match state {
+        Active => 1,
+        OnLeave => 3,
+        Inactive => 0,
+        Banned => 4,
+    }
+}
+
+/// `GET /api/user`: the key's pilot, as phpVMS's `User` resource.
+async fn user(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+) -> Result<Json<Value>, AcarsError> {
+    let p = &caller.pilot;
+    let rank = super::pilot::rank(&state, &caller).await?;
+    let airline = crate::storage::resource::get::<crate::storage::airlines::Airline>(
+        &state.db,
+        caller.org,
+        p.airline_id.0,
+    )
+    .await?;
+    let location = tracker::airport_icao(&state.db, caller.org, p.airport_id).await?;
+    Ok(Json(json!({ "data": {
+        "id": p.id.0,
+        "pilot_id": p.number,
+        "ident": p.ident,
+        "name": format!("{} {}", p.first_name, p.last_name),
+        "name_private": format!("{} {}.", p.first_name, p.last_name.chars().next().unwrap_or(' ')),
+        "email": p.email,
+        "avatar": super::pilot::gravatar(&p.email),
+        "airline_id": p.airline_id.0,
+        "rank_id": p.rank_id.map(|r| r.0),
+        "curr_airport": location,
+        "flights": p.flights,
+        "flight_time": p.flight_minutes,
+        "state": user_state(p.state),
+        "airline": airline.map(|a| json!({ "id": a.id.0, "icao": a.icao, "iata": a.code, "name": a.name })),
+        "rank": rank.map(|r| json!({ "name": r.name, "image_url": r.image_url })),
+    }})))
+}
+
+/// Distance as phpVMS answers it: every unit.
+fn distance(nmi: f64) -> Value {
+    let round = |v: f64| (v * 100.0).round() / 100.0;
+    json!({ "m": round(nmi * 1852.0), "km": round(nmi * 1.852), "mi": round(nmi * 1.150_779), "nmi": round(nmi) })
+}
+
+/// Fuel as phpVMS answers it (stored in pounds).
+fn fuel(lbs: f64) -> Value {
+    let round = |v: f64| (v * 100.0).round() / 100.0;
+    json!({ "kg": round(lbs * 0.453_592), "lbs": round(lbs) })
+}
+
+fn zulu(text: &str) -> String {
+    Timestamp::try_from(text.to_string())
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_else(|_| text.to_string())
+}
+
+/// The PIREP id a tracker uses: the tracking id, else the number.
+fn pirep_id_of(view: &PirepView) -> String {
+    view.tracking_id.clone().unwrap_or_else(|| view.id.to_string())
+}
+
+fn state_of(view: &PirepView) -> PirepState {
+    view.state.parse().unwrap_or(PirepState::Cancelled)
+}
+
+/// phpVMS's `Pirep` resource.
+async fn pirep_resource(
+    state: &AppState,
+    caller: &AcarsPilot,
+    view: &PirepView,
+) -> Result<Value, AcarsError> {
+    let fields = tracker::fields(&state.db, caller.org, PirepId(view.id)).await?;
+    let pirep_state = state_of(view);
+    let status = match pirep_state {
+        PirepState::Cancelled => "DX",
+        PirepState::InProgress => phpvms_status(view.phase.as_deref().unwrap_or("initiated")),
+        _ => "ARR",
+    };
+    let submitted = view.submitted_at.as_deref().map(zulu);
+    let fields: Map<String, Value> =
+        fields.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+    let number =
+        super::flights::FlightNumber::of(&view.flight_number, &view.airline_code).to_string();
+    let mut resource = json!({
+        "id": pirep_id_of(view),
+        "user_id": view.pilot_id,
+        "airline_id": view.airline_id,
+        "aircraft_id": view.aircraft_id,
+        "flight_id": view.schedule_id.map(|s| s.to_string()),
+        "flight_number": number,
+        "route_code": null,
+        "route_leg": null,
+        "flight_type": "J",
+        "dpt_airport_id": view.departure_icao,
+        "arr_airport_id": view.arrival_icao,
+        "alt_airport_id": null,
+        "level": view.flight_level * 100,
+        "flight_time": view.flight_minutes,
+        "planned_flight_time": null,
+        "landing_rate": view.landing_rate.unwrap_or(0.0),
+        "score": 0,
+        "route": view.route,
+        "source": if view.source == "manual" { 0 } else { 1 },
+        "source_name": view.source,
+        "state": pirep_state.phpvms_code(),
+        "status": status,
+        "phase": status,
+        "ident": format!("{}{}", view.airline_code, number),
+    });
+    let more = [
+        ("distance", distance(view.distance_nm)),
+        ("planned_distance", distance(view.planned_distance_nm.unwrap_or(0.0))),
+        ("block_fuel", fuel(0.0)),
+        ("fuel_used", fuel(view.fuel_used.unwrap_or(0.0))),
+        ("submitted_at", json!(submitted)),
+        ("block_off_time", json!(zulu(&view.created_at))),
+        ("block_on_time", json!(submitted)),
+        ("created_at", json!(zulu(&view.created_at))),
+        ("updated_at", json!(zulu(&view.updated_at))),
+        (
+            "airline",
+            json!({ "id": view.airline_id, "icao": view.airline_icao, "iata": view.airline_code, "name": view.airline_name }),
+        ),
+        (
+            "dpt_airport",
+            json!({ "id": view.departure_icao, "icao": view.departure_icao, "name": view.departure_name }),
+        ),
+        (
+            "arr_airport",
+            json!({ "id": view.arrival_icao, "icao": view.arrival_icao, "name": view.arrival_name }),
+        ),
+        (
+            "aircraft",
+            json!(view.aircraft_id.map(|id| json!({
+                "id": id, "name": view.aircraft_name, "icao": view.aircraft_icao,
+                "registration": view.registration,
+            }))),
+        ),
+        ("fields", Value::Object(fields)),
+    ];
+    for (key, value) in more {
+        resource[key] = value;
+    }
+    Ok(resource)
+}
+
+/// The caller's PIREP named in the path (another pilot's is not found).
+async fn own(
+    state: &AppState,
+    caller: &AcarsPilot,
+    params: &RawPathParams,
+) -> Result<(String, PirepView), AcarsError> {
+    let id = super::path_param(params, "id").unwrap_or_default().to_string();
+    let view = tracker::pirep_view(&state.db, caller.org, caller.pilot.id, &id)
+        .await?
+        .ok_or_else(|| pirep_not_found(&id))?;
+    Ok((id, view))
+}
+
+async fn data(
+    state: &AppState,
+    caller: &AcarsPilot,
+    view: &PirepView,
+) -> Result<Json<Value>, AcarsError> {
+    Ok(Json(json!({ "data": pirep_resource(state, caller, view).await? })))
+}
+
+/// `GET /api/pireps/{id}`: one of the pilot's PIREPs (phpVMS shows any
+/// PIREP to anyone; Airside only the pilot's own).
+async fn pirep(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let (_, view) = own(&state, &caller, &params).await?;
+    data(&state, &caller, &view).await
+}
+
+/// A number a Laravel request takes: a number or numeric text.
+fn number(body: &Map<String, Value>, field: &'static str) -> Result<Option<f64>, AcarsError> {
+    match input::present(body, field) {
+        None => Ok(None),
+        Some(value) => input::as_number(value).map(Some).ok_or_else(|| {
+            invalid(field, format!("The {} must be a number.", field.replace('_', " ")))
+        }),
+    }
+}
+
+fn integer(body: &Map<String, Value>, field: &'static str) -> Result<Option<i64>, AcarsError> {
+    match number(body, field)? {
+        Some(n) if n.fract() == 0.0 && n.abs() < 1e12 => Ok(Some(n as i64)),
+        Some(_) => {
+            Err(invalid(field, format!("The {} must be an integer.", field.replace('_', " "))))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Upserts the `fields` map a body carries.
+async fn store_fields(
+    state: &AppState,
+    caller: &AcarsPilot,
+    pirep: PirepId,
+    body: &Map<String, Value>,
+) -> Result<(), AcarsError> {
+    let Some(Value::Object(fields)) = input::present(body, "fields") else { return Ok(()) };
+    if fields.len() > 100 {
+        return Err(invalid("fields", "At most 100 fields."));
+    }
+    let mut tx = state.db.begin().await?;
+    for (name, value) in fields {
+        let Some(value) = input::as_text(value) else { continue };
+        if name.trim().is_empty() || name.len() > 100 || value.len() > 2_000 {
+            return Err(invalid(
+                "fields",
+                "Field names are 1-100 characters, values at most 2,000.",
+            ));
+        }
+        pireps::set_field(&mut tx, caller.org, pirep, name.trim(), &value).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `POST /api/pireps/prefile`: declares a flight in progress, as phpVMS's
+/// `PrefileRequest` validates it (airline, aircraft, flight number,
+/// airports, source name).
+async fn prefile(
+    State(state): State<AppState>,
+    pilot: PhpvmsPilot,
+    Input(body): Input,
+) -> Result<Json<Value>, AcarsError> {
+    let text = |field: &str| input::text(&body, field);
+    let mut errors: Vec<(&str, String)> = vec![];
+    for (field, message) in [
+        ("airline_id", "The airline id field is required."),
+        ("aircraft_id", "The aircraft id field is required."),
+        ("flight_number", "The flight number field is required."),
+        ("dpt_airport_id", "A departure airport is required"),
+        ("arr_airport_id", "An arrival airport is required"),
+        ("source_name", "The source name field is required."),
+    ] {
+        if text(field).is_none() {
+            errors.push((field, message.to_string()));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AcarsError::validation(&errors));
+    }
+    let id_of = |field: &'static str| {
+        integer(&body, field)?.ok_or_else(|| {
+            invalid(field, format!("The selected {} is invalid.", field.replace('_', " ")))
+        })
+    };
+    let (airline, aircraft) = (id_of("airline_id")?, id_of("aircraft_id")?);
+    let schedule = integer(&body, "flight_id")?;
+    // phpVMS takes the level in feet; Airside keeps flight levels.
+    let level = number(&body, "level")?.unwrap_or(0.0);
+    let flight_number = text("flight_number").unwrap_or_default();
+    if flight_number.len() > 10 {
+        return Err(invalid(
+            "flight_number",
+            "The flight number may not be greater than 10 characters.",
+        ));
+    }
+    let (departure, arrival) =
+        (text("dpt_airport_id").unwrap_or_default(), text("arr_airport_id").unwrap_or_default());
+    let route = text("route").unwrap_or_default();
+    let flight = Prefile {
+        airline,
+        aircraft,
+        flight_number: &flight_number,
+        departure_icao: &departure,
+        arrival_icao: &arrival,
+        route: &route,
+        flight_level: crate::domain::pirep::flight_level_of(level),
+        schedule,
+        source: SOURCE,
+    };
+    let caller = &pilot.0;
+    let id =
+        match lifecycle::prefile(&state.db, pilot.flyer(), &flight, TrackingStyle::Alphanumeric12)
+            .await
+        {
+            Ok(id) => id,
+            Err(PrefileError::AirportNotFound(icao)) => {
+                let title = format!("Airport {icao} not found");
+                return Err(AcarsError::problem(
+                    StatusCode::NOT_FOUND,
+                    "airport-not-found",
+                    &title,
+                    &title,
+                )
+                .with("icao", icao));
+            }
+            Err(PrefileError::Unknown(field)) => {
+                return Err(invalid(
+                    field,
+                    format!("The selected {} is invalid.", field.replace('_', " ")),
+                ))
+            }
+            Err(PrefileError::AircraftNotAvailable) => {
+                let title = "The aircraft is not available for flight";
+                return Err(AcarsError::problem(
+                    StatusCode::BAD_REQUEST,
+                    "aircraft-not-available",
+                    title,
+                    title,
+                ));
+            }
+            Err(PrefileError::OtherFlightInProgress) => {
+                return Err(pirep_error("Another flight of yours is in progress"))
+            }
+            Err(PrefileError::Database(e)) => return Err(e.into()),
+        };
+    let view = tracker::flight_by_id(&state.db, caller.org, caller.pilot.id, id)
+        .await?
+        .map(|f| lifecycle::tracking_of(&f))
+        .unwrap_or_else(|| id.0.to_string());
+    let view = tracker::pirep_view(&state.db, caller.org, caller.pilot.id, &view)
+        .await?
+        .ok_or_else(|| pirep_not_found(&id.0.to_string()))?;
+    store_fields(&state, caller, id, &body).await?;
+    data(&state, caller, &view).await
+}
+
+/// A flight that may still change: in progress; a cancelled one is
+/// `pirep-cancelled`, a filed one read-only.
+fn changeable(view: &PirepView) -> Result<(), AcarsError> {
+    match state_of(view) {
+        PirepState::InProgress => Ok(()),
+        PirepState::Cancelled => Err(pirep_cancelled()),
+        _ => Err(pirep_error("PIREP is read-only")),
+    }
+}
+
+/// `POST|PUT /api/pireps/{id}/update` (and `/api/pireps/{id}`): the phase
+/// (`status`), times, distance, fuel, route, level and fields.
+async fn update(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+    Input(body): Input,
+) -> Result<Json<Value>, AcarsError> {
+    let (_, view) = own(&state, &caller, &params).await?;
+    changeable(&view)?;
+    for (field, message) in [
+        ("dpt_airport_id", "A departure airport is required"),
+        ("arr_airport_id", "An arrival airport is required"),
+        ("flight_number", "The flight number field is required."),
+    ] {
+        if input::present(&body, field).is_none() && body.contains_key(field) {
+            return Err(invalid(field, message));
+        }
+    }
+    let route = input::text(&body, "route");
+    let phase = input::text(&body, "status").map(|s| status_of_phpvms(&s));
+    let changes = FlightChanges {
+        phase,
+        flight_minutes: integer(&body, "flight_time")?,
+        distance_nm: number(&body, "distance")?,
+        fuel_used: number(&body, "fuel_used")?,
+        landing_rate: number(&body, "landing_rate")?,
+        route: route.as_deref(),
+        flight_level: number(&body, "level")?.map(crate::domain::pirep::flight_level_of),
+    };
+    let mut tx = state.db.begin().await?;
+    if !tracker::change_flight(&mut tx, caller.org, PirepId(view.id), &changes).await? {
+        return Err(pirep_error("PIREP is read-only"));
+    }
+    tx.commit().await?;
+    store_fields(&state, &caller, PirepId(view.id), &body).await?;
+    let (_, view) = own(&state, &caller, &params).await?;
+    data(&state, &caller, &view).await
+}
+
+/// `POST /api/pireps/{id}/file`: files the flight (`distance` and
+/// `flight_time` in minutes required, as phpVMS's `FileRequest`).
+async fn file(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+    Input(body): Input,
+) -> Result<Json<Value>, AcarsError> {
+    let (id, view) = own(&state, &caller, &params).await?;
+    let mut errors: Vec<(&str, String)> = vec![];
+    let distance = number(&body, "distance");
+    let minutes = integer(&body, "flight_time");
+    match &distance {
+        Ok(None) => errors.push(("distance", "The distance field is required.".into())),
+        Err(_) => errors.push(("distance", "The distance must be a number.".into())),
+        Ok(Some(_)) => {}
+    }
+    match &minutes {
+        Ok(None) => errors.push(("flight_time", "The flight time field is required.".into())),
+        Err(_) => errors.push(("flight_time", "The flight time must be an integer.".into())),
+        Ok(Some(_)) => {}
+    }
+    if !errors.is_empty() {
+        return Err(AcarsError::validation(&errors));
+    }
+    match state_of(&view) {
+        PirepState::InProgress => {}
+        PirepState::Cancelled => return Err(pirep_cancelled()),
+        _ => return Err(pirep_error("PIREP has already been submitted")),
+    }
+    let route = input::text(&body, "route");
+    let fields = [(
+        "Filed by".to_string(),
+        input::text(&body, "source_name").unwrap_or_else(|| "phpVMS API".into()),
+    )];
+    let tracked = TrackedFiling {
+        facts: FlightFacts {
+            flight_minutes: minutes.ok().flatten().unwrap_or(0),
+            landing_rate: number(&body, "landing_rate")?,
+            fuel_used: number(&body, "fuel_used")?,
+            flight_level: number(&body, "level")?.map(crate::domain::pirep::flight_level_of),
+            route: route.as_deref(),
+        },
+        log: &[],
+        fields: &fields,
+        comments: &[],
+        author: &caller.pilot.ident,
+    };
+    match filing::file_tracked(&state.db, caller.org, PirepId(view.id), &tracked).await {
+        Ok(()) => {}
+        Err(FilingError::NotInProgress(PirepState::Cancelled)) => return Err(pirep_cancelled()),
+        Err(FilingError::NotInProgress(_)) => {
+            return Err(pirep_error("PIREP has already been submitted"))
+        }
+        Err(FilingError::Invalid(fact)) => {
+            let field = if fact.field == "flight_minutes" { "flight_time" } else { fact.field };
+            return Err(AcarsError::validation(&[(
+                field,
+                format!("The {} {}", field.replace('_', " "), fact.message),
+            )]));
+        }
+        Err(FilingError::NotFound | FilingError::Aircraft(_)) => return Err(pirep_not_found(&id)),
+        Err(FilingError::Database(e)) => return Err(e.into()),
+    }
+    let (_, view) = own(&state, &caller, &params).await?;
+    data(&state, &caller, &view).await
+}
+
+/// `PUT|DELETE /api/pireps/{id}/cancel`.
+async fn cancel(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let (id, view) = own(&state, &caller, &params).await?;
+    match lifecycle::cancel(&state.db, caller.org, PirepId(view.id)).await? {
+        Cancelled::Done => {
+            Ok(Json(json!({ "message": format!("PIREP {id} cancelled"), "attrs": [] })))
+        }
+        Cancelled::Filed(now) => {
+            let title = "This PIREP can't be cancelled";
+            Err(AcarsError::problem(
+                StatusCode::BAD_REQUEST,
+                "pirep-cancel-not-allowed",
+                title,
+                title,
+            )
+            .with("pirep_id", id)
+            .with("state", now.phpvms_code()))
+        }
+    }
+}
+
+/// The items of a batch field (`positions`, `logs`, `events`), required.
+fn items<'a>(
+    body: &'a Map<String, Value>,
+    field: &'static str,
+) -> Result<Vec<&'a Map<String, Value>>, AcarsError> {
+    match body.get(field) {
+        Some(Value::Array(list)) if list.len() <= MAX_BATCH => list
+            .iter()
+            .map(|item| {
+                item.as_object().ok_or_else(|| {
+                    invalid(field, format!("The {field} must be a list of objects."))
+                })
+            })
+            .collect(),
+        Some(Value::Array(_)) => {
+            Err(invalid(field, format!("At most {MAX_BATCH} {field} at once.")))
+        }
+        _ => Err(invalid(field, format!("The {field} field is required."))),
+    }
+}
+
+fn time_of(item: &Map<String, Value>) -> Option<Timestamp> {
+    ["sim_time", "created_at"]
+        .iter()
+        .find_map(|k| input::present(item, k).and_then(super::flying::parse_time))
+}
+
+/// `POST /api/pireps/{id}/acars/position`: a batch of positions (phpVMS's
+/// `PositionRequest`); an item's `id` names it, so a re-sent batch stores
+/// nothing twice. A position's `log` joins the flight's log.
+async fn add_positions(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+    Input(body): Input,
+) -> Result<Json<Value>, AcarsError> {
+    let (_, view) = own(&state, &caller, &params).await?;
+    let list = items(&body, "positions")?;
+    match state_of(&view) {
+        PirepState::Cancelled => return Err(pirep_cancelled()),
+        PirepState::InProgress => {}
+        _ => return Err(pirep_error("PIREP is read-only")),
+    }
+    let now = chrono::Utc::now();
+    // The flight's phase, unless an item names its own.
+    let current = view.phase.as_deref().map(status_of_phpvms).unwrap_or("enroute");
+    let mut positions = Vec::with_capacity(list.len());
+    let mut logs = vec![];
+    for (n, item) in list.iter().enumerate() {
+        let name = |field: &str| format!("positions.{n}.{field}");
+        let value = |field: &str| {
+            input::present(item, field)
+                .map(|v| {
+                    input::as_number(v).ok_or_else(|| {
+                        invalid("positions", format!("The {} must be a number.", name(field)))
+                    })
+                })
+                .transpose()
+        };
+        let (Some(lat), Some(lon)) = (value("lat")?, value("lon")?) else {
+            return Err(invalid(
+                "positions",
+                format!("The {} and {} fields are required.", name("lat"), name("lon")),
+            ));
+        };
+        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+            return Err(invalid(
+                "positions",
+                format!("{} is not a position on Earth.", name("lat")),
+            ));
+        }
+        let altitude = value("altitude_msl")?.or(value("altitude")?).unwrap_or(0.0);
+        // Without a time, each item one microsecond after the last: a batch
+        // sent at once keeps its order and every row.
+        let at = time_of(item).unwrap_or(Timestamp(now + chrono::Duration::microseconds(n as i64)));
+        if let Some(log) =
+            input::present(item, "log").and_then(input::as_text).filter(|l| !l.trim().is_empty())
+        {
+            logs.push((at, log));
+        }
+        positions.push(NewPosition {
+            recorded_at: at,
+            phase: input::text(item, "status").map(|s| status_of_phpvms(&s)).unwrap_or(current),
+            latitude: lat,
+            longitude: lon,
+            heading: value("heading")?.unwrap_or(0.0).rem_euclid(360.0),
+            altitude,
+            altitude_agl: value("altitude_agl")?.or(value("altitude")?),
+            vertical_speed: value("vs")?,
+            ground_speed: value("gs")?,
+            indicated_airspeed: value("ias")?,
+            distance_remaining: None,
+            client_ref: input::present(item, "id")
+                .and_then(input::as_text)
+                .filter(|r| r.len() <= 100),
+        });
+    }
+    let count = positions.len();
+    let phase = view.phase.as_deref().map(status_of_phpvms).unwrap_or("enroute");
+    let report =
+        FlightReport { org: caller.org, pirep: PirepId(view.id), phase, positions, digest: None };
+    let stored = match state.reports.store(report).await? {
+        Reported::Stored(stored) => stored,
+        Reported::NotInProgress => return Err(pirep_cancelled()),
+    };
+    // A batch sent again stores nothing, and its logs are not repeated.
+    if !logs.is_empty() && stored > 0 {
+        store_log(&state, &caller, PirepId(view.id), &logs).await?;
+    }
+    Ok(Json(json!({ "message": format!("{count} positions added"), "count": count })))
+}
+
+async fn store_log(
+    state: &AppState,
+    caller: &AcarsPilot,
+    pirep: PirepId,
+    lines: &[(Timestamp, String)],
+) -> Result<(), AcarsError> {
+    let mut tx = state.db.begin().await?;
+    for (at, line) in lines {
+        pireps::add_log_line(&mut tx, caller.org, pirep, *at, line).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `logs` (`log`) and `events` (`event`): lines of the flight's log.
+async fn add_lines(
+    state: &AppState,
+    caller: &AcarsPilot,
+    params: &RawPathParams,
+    body: &Map<String, Value>,
+    field: &'static str,
+    key: &'static str,
+) -> Result<Json<Value>, AcarsError> {
+    let (_, view) = own(state, caller, params).await?;
+    let list = items(body, field)?;
+    if state_of(&view) == PirepState::Cancelled {
+        return Err(pirep_cancelled());
+    }
+    let mut lines = Vec::with_capacity(list.len());
+    for (n, item) in list.iter().enumerate() {
+        let text =
+            input::present(item, key).and_then(input::as_text).filter(|t| !t.trim().is_empty());
+        let Some(text) = text else {
+            return Err(invalid(field, format!("The {field}.{n}.{key} field is required.")));
+        };
+        if text.len() > 1_000 {
+            return Err(invalid(
+                field,
+                format!("The {field}.{n}.{key} may not be greater than 1000 characters."),
+            ));
+        }
+        lines.push((time_of(item).unwrap_or_else(Timestamp::now), text));
+    }
+    store_log(state, caller, PirepId(view.id), &lines).await?;
+    Ok(Json(json!({ "message": format!("{} {field} added", lines.len()), "count": lines.len() })))
+}
+
+async fn add_logs(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+    Input(body): Input,
+) -> Result<Json<Value>, AcarsError> {
+    add_lines(&state, &caller, &params, &body, "logs", "log").await
+}
+
+async fn add_events(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+    Input(body): Input,
+) -> Result<Json<Value>, AcarsError> {
+    add_lines(&state, &caller, &params, &body, "events", "event").await
+}
+
+/// `GET /api/pireps/{id}/acars/position`: the flown track, in time order.
+async fn positions(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let (id, view) = own(&state, &caller, &params).await?;
+    let rows = tracker::positions(&state.db, caller.org, PirepId(view.id)).await?;
+    let list: Vec<Value> = rows
+        .into_iter()
+        .map(|p| {
+            json!({
+                "id": p.client_ref.unwrap_or_else(|| p.id.to_string()),
+                "pirep_id": id,
+                "type": 0,
+                "status": phpvms_status(&p.phase),
+                "lat": p.latitude,
+                "lon": p.longitude,
+                "heading": p.heading,
+                "altitude": p.altitude,
+                "altitude_agl": p.altitude_agl.unwrap_or(p.altitude),
+                "altitude_msl": p.altitude,
+                "vs": p.vertical_speed,
+                "gs": p.ground_speed,
+                "ias": p.indicated_airspeed,
+                "sim_time": zulu(&p.recorded_at),
+                "created_at": zulu(&p.recorded_at),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "data": list })))
+}
+
+async fn fields_answer(
+    state: &AppState,
+    caller: &AcarsPilot,
+    pirep: PirepId,
+) -> Result<Json<Value>, AcarsError> {
+    let fields: Map<String, Value> = tracker::fields(&state.db, caller.org, pirep)
+        .await?
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    Ok(Json(json!({ "data": fields })))
+}
+
+async fn fields(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let (_, view) = own(&state, &caller, &params).await?;
+    fields_answer(&state, &caller, PirepId(view.id)).await
+}
+
+/// `POST /api/pireps/{id}/fields {fields: {name: value}}`.
+async fn set_fields(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+    Input(body): Input,
+) -> Result<Json<Value>, AcarsError> {
+    let (_, view) = own(&state, &caller, &params).await?;
+    if !matches!(body.get("fields"), Some(Value::Object(_))) {
+        return Err(invalid("fields", "The fields field is required."));
+    }
+    changeable(&view)?;
+    store_fields(&state, &caller, PirepId(view.id), &body).await?;
+    fields_answer(&state, &caller, PirepId(view.id)).await
+}
+
+fn comment_json(id: i64, author: &str, body: &str, at: &str) -> Value {
+    json!({ "id": id, "comment": body, "created_at": zulu(at), "user": { "ident": author } })
+}
+
+async fn comments(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let (_, view) = own(&state, &caller, &params).await?;
+    let list: Vec<Value> = tracker::comments(&state.db, caller.org, PirepId(view.id))
+        .await?
+        .iter()
+        .map(|(id, a, b, t)| comment_json(*id, a, b, t))
+        .collect();
+    Ok(Json(json!({ "data": list })))
+}
+
+/// `POST /api/pireps/{id}/comments {comment}`: 201 with the comment.
+async fn add_comment(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+    Input(body): Input,
+) -> Result<(StatusCode, Json<Value>), AcarsError> {
+    let (_, view) = own(&state, &caller, &params).await?;
+    let text = input::text(&body, "comment")
+        .ok_or_else(|| invalid("comment", "The comment field is required."))?;
+    if text.len() > 2_000 {
+        return Err(invalid("comment", "The comment may not be greater than 2000 characters."));
+    }
+    let mut tx = state.db.begin().await?;
+    pireps::add_comment(&mut tx, caller.org, PirepId(view.id), &caller.pilot.ident, &text).await?;
+    tx.commit().await?;
+    let list = tracker::comments(&state.db, caller.org, PirepId(view.id)).await?;
+    let (id, a, b, t) = list.last().ok_or_else(not_found)?;
+    Ok((StatusCode::CREATED, Json(json!({ "data": comment_json(*id, a, b, t) }))))
+}
+
+/// A bid (booking) as phpVMS's `Bid` resource, with its flight.
+fn bid_json(b: &tracker::ScheduledFlight, pilot: i64) -> Value {
+    let number = super::flights::FlightNumber::of(&b.flight_number, &b.airline_code).to_string();
+    json!({
+        "id": b.id,
+        "user_id": pilot,
+        "flight_id": b.schedule_id.to_string(),
+        "aircraft_id": b.aircraft_id,
+        "flight": {
+            "id": b.schedule_id.to_string(),
+            "ident": format!("{}{}", b.airline_code, number),
+            "flight_number": number,
+            "dpt_airport_id": b.departure_icao,
+            "arr_airport_id": b.arrival_icao,
+            "route": b.route,
+            "level": b.flight_level * 100,
+            "distance": distance(b.distance_nm),
+            "flight_time": b.flight_minutes,
+            "dpt_time": b.departure_time,
+            "arr_time": b.arrival_time,
+            "flight_type": if b.flight_type == "C" { "F" } else { "J" },
+            "notes": b.notes,
+        },
+    })
+}
+
+async fn bid_list(state: &AppState, caller: &AcarsPilot) -> Result<Vec<Value>, AcarsError> {
+    let found = tracker::bookings(&state.db, caller.org, caller.pilot.id).await?;
+    Ok(found.iter().map(|b| bid_json(b, caller.pilot.id.0)).collect())
+}
+
+/// `GET /api/user/bids`.
+async fn bids(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+) -> Result<Json<Value>, AcarsError> {
+    Ok(Json(json!({ "data": bid_list(&state, &caller).await? })))
+}
+
+/// `PUT|POST /api/user/bids {flight_id[, aircraft_id]}`: books a flight.
+async fn add_bid(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    Input(body): Input,
+) -> Result<Json<Value>, AcarsError> {
+    let flight = integer(&body, "flight_id")?
+        .ok_or_else(|| invalid("flight_id", "The flight id field is required."))?;
+    let aircraft = integer(&body, "aircraft_id")?;
+    let booking =
+        match lifecycle::book(&state.db, caller.org, caller.pilot.id, flight, aircraft).await {
+            Ok(booking) => booking,
+            Err(lifecycle::BookError::Unknown(_, _)) => return Err(not_found()),
+            Err(lifecycle::BookError::Database(e)) => return Err(e.into()),
+        };
+    let found = tracker::booking(&state.db, caller.org, caller.pilot.id, booking.0)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(Json(json!({ "data": bid_json(&found, caller.pilot.id.0) })))
+}
+
+/// `DELETE /api/user/bids {flight_id | bid_id}`: drops the booking; the
+/// pilot's remaining bids.
+async fn remove_bid(
+    State(state): State<AppState>,
+    pilot: PhpvmsPilot,
+    Input(body): Input,
+) -> Result<Json<Value>, AcarsError> {
+    let caller = &pilot.0;
+    let bid = match integer(&body, "bid_id")? {
+        Some(bid) => Some(bid),
+        None => {
+            let flight = integer(&body, "flight_id")?
+                .ok_or_else(|| invalid("flight_id", "The flight id field is required."))?;
+            let found = tracker::bookings(&state.db, caller.org, caller.pilot.id).await?;
+            // The newest, should the pilot hold the flight twice.
+            found.iter().filter(|b| b.schedule_id == flight).map(|b| b.id).max()
+        }
+    };
+    let bid = bid.ok_or_else(not_found)?;
+    match lifecycle::unbook(&state.db, pilot.flyer(), bid).await {
+        Ok(()) => {}
+        Err(lifecycle::BookingChange::Started) => {
+            return Err(pirep_error("The flight of this bid is in progress"))
+        }
+        Err(lifecycle::BookingChange::Database(e)) => return Err(e.into()),
+        Err(_) => return Err(not_found()),
+    }
+    Ok(Json(json!({ "data": bid_list(&state, caller).await? })))
+}
+
+/// `GET /api/airlines`: the org's airlines, one page.
+async fn airlines(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+) -> Result<Json<Value>, AcarsError> {
+    let all = crate::storage::page::PageRequest::first(crate::storage::page::MAX_LIMIT);
+    let page = crate::storage::resource::list::<crate::storage::airlines::Airline>(
+        &state.db,
+        caller.org,
+        &[],
+        &all,
+    )
+    .await?;
+    let list: Vec<Value> = page
+        .items
+        .iter()
+        .map(|a| json!({ "id": a.id.0, "icao": a.icao, "iata": a.code, "name": a.name, "active": true }))
+        .collect();
+    let total = list.len();
+    Ok(Json(json!({
+        "data": list,
+        "links": { "first": null, "last": null, "prev": null, "next": null },
+        "meta": { "current_page": 1, "last_page": 1, "per_page": total.max(1), "total": total, "from": 1, "to": total },
+    })))
+}
+
+/// `GET /api/airports/{icao}`.
+async fn airport(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let icao = super::path_param(&params, "icao").unwrap_or_default().to_ascii_uppercase();
+    let found =
+        tracker::airports(&state.db, caller.org).await?.into_iter().find(|a| a.icao == icao);
+    let Some(a) = found else {
+        let title = format!("Airport {icao} not found");
+        return Err(AcarsError::problem(
+            StatusCode::NOT_FOUND,
+            "airport-not-found",
+            &title,
+            &title,
+        )
+        .with("icao", icao));
+    };
+    Ok(Json(
+        json!({ "data": { "id": a.icao, "icao": a.icao, "name": a.name, "lat": a.latitude, "lon": a.longitude } }),
+    ))
+}

@@ -1,0 +1,300 @@
+//! The phpVMS 7 core API (`/api`) as ACARS trackers use it: the scenarios
+//! of phpVMS's own `tests/ApiTest.php` and `tests/AcarsTest.php`, over HTTP.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::harness::{each_backend, TestApp};
+
+struct Tracker<'a> {
+    app: &'a TestApp,
+    key: String,
+}
+
+impl Tracker<'_> {
+    async fn send(&self, method: Method, path: &str, body: Option<Value>) -> reqwest::Response {
+        let mut request = self
+            .app
+            .http
+            .request(method, self.app.url(&format!("/api{path}")))
+            .header("X-API-Key", &self.key);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn ok(&self, method: Method, path: &str, body: Option<Value>) -> Value {
+        let response = self.send(method.clone(), path, body).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(status.is_success(), "{method} {path}: {status} {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// A phpVMS problem: status, problem+json, the type's slug; the body.
+    async fn problem(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        status: u16,
+        kind: &str,
+    ) -> Value {
+        let response = self.send(method.clone(), path, body).await;
+        assert_eq!(response.status(), status, "{method} {path}");
+        assert_eq!(response.headers()["content-type"], "application/problem+json", "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["type"], format!("https://phpvms.net/errors/{kind}"), "{path}: {body}");
+        assert_eq!(body["error"]["status"], status);
+        body
+    }
+}
+
+/// A pilot of the demo airline with no flight in progress, their key, and
+/// an aircraft they may fly.
+async fn tracker(app: &TestApp) -> (Tracker<'_>, i64, i64, i64, String) {
+    let (ident, airline): (String, i64) = sqlx::query_as(
+        "SELECT p.ident, p.airline_id FROM pilots p JOIN orgs o ON o.id = p.org_id WHERE o.slug = 'demo' \
+         AND p.state = 'active' AND NOT EXISTS (SELECT 1 FROM pireps r WHERE r.pilot_id = p.id \
+         AND r.state = 'in_progress') ORDER BY p.id LIMIT 1",
+    )
+    .fetch_one(app.db.reader())
+    .await
+    .unwrap();
+    let aircraft: i64 = sqlx::query_scalar(
+        "SELECT a.id FROM aircraft a JOIN subfleets f ON f.id = a.subfleet_id JOIN orgs o ON o.id = a.org_id \
+         LEFT JOIN ranks needed ON needed.id = f.min_rank_id \
+         WHERE o.slug = 'demo' AND a.status = 'active' AND (needed.id IS NULL OR needed.sort_order <= \
+         COALESCE((SELECT r.sort_order FROM pilots p JOIN ranks r ON r.id = p.rank_id WHERE p.ident = $1), -1)) \
+         AND NOT EXISTS (SELECT 1 FROM pireps r WHERE r.aircraft_id = a.id AND r.state = 'in_progress') \
+         ORDER BY a.id LIMIT 1",
+    )
+    .bind(&ident)
+    .fetch_one(app.db.reader())
+    .await
+    .unwrap();
+    let pilot: i64 = sqlx::query_scalar("SELECT id FROM pilots WHERE ident = $1")
+        .bind(&ident)
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    let key = crate::acars::key_for(app, "demo", &ident, None).await;
+    (Tracker { app, key }, pilot, airline, aircraft, ident)
+}
+
+fn prefile_body(airline: i64, aircraft: i64) -> Value {
+    json!({
+        "airline_id": airline, "aircraft_id": aircraft, "dpt_airport_id": "EGLL", "arr_airport_id": "EHAM",
+        "flight_number": "6000", "level": 38000, "planned_distance": 400, "planned_flight_time": 120,
+        "route": "POINTA POINTB", "source_name": "UnitTest",
+    })
+}
+
+#[tokio::test]
+async fn the_key_is_read_as_api_auth_reads_it() {
+    each_backend(|app| async move {
+        let (t, pilot, _, _, _) = tracker(&app).await;
+        let anonymous = app.http.get(app.url("/api/user")).send().await.unwrap();
+        assert_eq!(anonymous.status(), 401);
+        let body: Value = anonymous.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "401");
+        assert!(body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Invalid or missing API key"));
+        for (name, value) in [
+            ("Authorization", t.key.clone()),
+            ("authorization", format!("Bearer {}", t.key)),
+            ("x-api-key", t.key.clone()),
+            ("X-API-KEY", t.key.clone()),
+        ] {
+            let response =
+                app.http.get(app.url("/api/user")).header(name, value).send().await.unwrap();
+            assert_eq!(response.status(), 200, "{name}");
+            assert_eq!(response.json::<Value>().await.unwrap()["data"]["id"], pilot);
+        }
+        for bad in ["invalidKey", ""] {
+            let response = app
+                .http
+                .get(app.url("/api/user"))
+                .header("Authorization", bad)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 401, "{bad:?}");
+            let text = response.text().await.unwrap();
+            assert!(!text.contains("invalidKey"), "the key is not echoed");
+        }
+        // An inactive pilot is refused; the status needs no key.
+        let pending = crate::acars::key_for(&app, "demo", "AIR0005", Some("inactive")).await;
+        let response =
+            app.http.get(app.url("/api/user")).header("X-API-Key", pending).send().await.unwrap();
+        assert_eq!(response.status(), 401);
+        let status: Value = app.get("/api/status").await.json().await.unwrap();
+        assert!(
+            !status["version"].as_str().unwrap().is_empty()
+                && !status["php"].as_str().unwrap().is_empty()
+        );
+        let user = t.ok(Method::GET, "/user", None).await;
+        assert!(user["data"]["avatar"].as_str().unwrap().starts_with("https://"));
+        assert_eq!(user["data"]["state"], 1);
+        let airlines = t.ok(Method::GET, "/airlines", None).await;
+        assert!(
+            airlines["data"].is_array()
+                && airlines["links"].is_object()
+                && airlines["meta"].is_object()
+        );
+        assert_eq!(t.ok(Method::GET, "/airports/EGLL", None).await["data"]["icao"], "EGLL");
+        t.problem(Method::GET, "/airports/UNK", None, 404, "airport-not-found").await;
+    })
+    .await;
+}
+
+/// `testAcarsUpdates`, `testFilePirepApi`, duplicate prefile, cancel then
+/// post, and reads after cancel.
+#[tokio::test]
+async fn a_tracker_prefiles_reports_files_and_cancels_as_acars_test_does() {
+    each_backend(|app| async move {
+        let (t, pilot, airline, aircraft, _) = tracker(&app).await;
+        // Validation: a missing airline, blank airports.
+        let mut missing = prefile_body(airline, aircraft);
+        missing.as_object_mut().unwrap().remove("airline_id");
+        let body = t.problem(Method::POST, "/pireps/prefile", Some(missing), 400, "validation-exception").await;
+        assert!(body["errors"]["airline_id"].is_array());
+        let mut blank = prefile_body(airline, aircraft);
+        blank["dpt_airport_id"] = Value::Null;
+        blank["arr_airport_id"] = Value::Null;
+        let body = t.problem(Method::POST, "/pireps/prefile", Some(blank), 400, "validation-exception").await;
+        assert_eq!(body["details"], "A departure airport is required, An arrival airport is required");
+        let mut unknown = prefile_body(airline, aircraft);
+        unknown["arr_airport_id"] = json!("ZZZZ");
+        t.problem(Method::POST, "/pireps/prefile", Some(unknown), 404, "airport-not-found").await;
+
+        // Prefile with a status and fields: the status is INI whatever is sent.
+        let mut first = prefile_body(airline, aircraft);
+        first["status"] = json!("BST");
+        first["fields"] = json!({ "custom_field": "custom_value" });
+        let pirep = t.ok(Method::POST, "/pireps/prefile", Some(first.clone())).await;
+        let id = pirep["data"]["id"].as_str().expect("a string id").to_string();
+        for key in ["airline", "arr_airport", "dpt_airport"] {
+            assert!(pirep["data"][key].is_object(), "{key}");
+        }
+        assert_eq!(pirep["data"]["user_id"], pilot);
+        let again = t.ok(Method::POST, "/pireps/prefile", Some(first)).await;
+        assert_eq!(again["data"]["id"], id.as_str(), "the same prefile is the same PIREP");
+        let read = t.ok(Method::GET, &format!("/pireps/{id}"), None).await;
+        assert_eq!((read["data"]["state"].as_i64(), read["data"]["status"].as_str()), (Some(0), Some("INI")));
+        assert_eq!(read["data"]["fields"]["custom_field"], "custom_value");
+        assert!(read["data"]["planned_distance"]["nmi"].is_number() && read["data"]["distance"]["mi"].is_number());
+        assert!(read["data"]["created_at"].as_str().unwrap().ends_with('Z'));
+
+        // Update: phase, time, distance, fields; a blank airport is refused.
+        let update = json!({ "flight_time": 60, "distance": 20, "status": "TKO", "fields": { "custom_field": "custom_value_changed" } });
+        t.ok(Method::POST, &format!("/pireps/{id}/update"), Some(update)).await;
+        let read = t.ok(Method::GET, &format!("/pireps/{id}"), None).await;
+        assert_eq!(read["data"]["fields"]["custom_field"], "custom_value_changed");
+        let body = t.problem(Method::POST, &format!("/pireps/{id}/update"), Some(json!({ "dpt_airport_id": "" })), 400, "validation-exception").await;
+        assert_eq!(body["details"], "A departure airport is required");
+
+        // Positions: the wrapper is required; a batch with client ids is stored once.
+        t.problem(Method::POST, &format!("/pireps/{id}/acars/position"), Some(json!({})), 400, "validation-exception").await;
+        let batch: Vec<Value> = (0..6)
+            .map(|n| json!({ "id": format!("pos-{n}"), "lat": 51.47 + n as f64 * 0.1, "lon": -0.45 + n as f64 * 0.2,
+                "heading": 90, "altitude": 1000 + n * 1000, "gs": 250, "log": if n == 0 { "Takeoff" } else { "" } }))
+            .collect();
+        for _ in 0..2 {
+            let added = t.ok(Method::POST, &format!("/pireps/{id}/acars/position"), Some(json!({ "positions": batch }))).await;
+            assert_eq!(added["count"], 6);
+        }
+        let track = t.ok(Method::GET, &format!("/pireps/{id}/acars/position"), None).await;
+        let track = track["data"].as_array().unwrap();
+        assert_eq!(track.len(), 6, "a re-sent batch is stored once");
+        assert_eq!((track[0]["lat"].as_f64(), track[0]["altitude_agl"].as_f64()), (Some(51.47), Some(1000.0)));
+        let read = t.ok(Method::GET, &format!("/pireps/{id}"), None).await;
+        assert_eq!((read["data"]["state"].as_i64(), read["data"]["status"].as_str()), (Some(0), Some("ICL")), "positions leave the phase");
+
+        // Logs, events, fields.
+        let logs = t.ok(Method::POST, &format!("/pireps/{id}/acars/logs"), Some(json!({ "logs": [{ "log": "Gear up" }] }))).await;
+        assert_eq!(logs["count"], 1);
+        let events = t.ok(Method::POST, &format!("/pireps/{id}/acars/events"), Some(json!({ "events": [{ "event": "Flaps 0" }] }))).await;
+        assert_eq!(events["count"], 1);
+        let fields = t.ok(Method::POST, &format!("/pireps/{id}/fields"), Some(json!({ "fields": { "Departure Gate": "G26" } }))).await;
+        assert_eq!(fields["data"]["Departure Gate"], "G26");
+        let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pirep_log_lines l JOIN pireps p ON p.id = l.pirep_id WHERE p.tracking_id = $1")
+            .bind(&id)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(lines, 3, "the position's log, the log and the event");
+
+        // File: distance and minutes required; filed once.
+        t.problem(Method::POST, &format!("/pireps/{id}/file"), Some(json!({})), 400, "validation-exception").await;
+        t.problem(Method::POST, &format!("/pireps/{id}/file"), Some(json!({ "flight_time": "1:30", "distance": 400 })), 400, "validation-exception").await;
+        let filed = t.ok(Method::POST, &format!("/pireps/{id}/file"), Some(json!({ "flight_time": 130, "fuel_used": 8000.19, "distance": 400 }))).await;
+        assert!([1, 2].contains(&filed["data"]["state"].as_i64().unwrap()), "pending, or accepted by the org's rule");
+        assert!(filed["data"]["block_on_time"].is_string() && filed["data"]["block_off_time"].is_string());
+        assert_eq!(filed["data"]["flight_time"], 130);
+        t.problem(Method::POST, &format!("/pireps/{id}/file"), Some(json!({ "flight_time": 130, "distance": 400 })), 400, "pirep-error").await;
+        t.problem(Method::PUT, &format!("/pireps/{id}/cancel"), None, 400, "pirep-cancel-not-allowed").await;
+        let comment = t.send(Method::POST, &format!("/pireps/{id}/comments"), Some(json!({ "comment": "A comment" }))).await;
+        assert_eq!(comment.status(), 201);
+        let comments = t.ok(Method::GET, &format!("/pireps/{id}/comments"), None).await;
+        assert_eq!(comments["data"].as_array().unwrap().len(), 1);
+
+        // Cancel then post; reads after cancel.
+        let second = t.ok(Method::POST, "/pireps/prefile", Some(prefile_body(airline, aircraft))).await;
+        let second = second["data"]["id"].as_str().unwrap().to_string();
+        assert_ne!(second, id);
+        t.ok(Method::POST, &format!("/pireps/{second}/acars/position"), Some(json!({ "positions": [{ "lat": 51.0, "lon": 0.0 }] }))).await;
+        let cancelled = t.ok(Method::DELETE, &format!("/pireps/{second}/cancel"), None).await;
+        assert_eq!(cancelled["message"], format!("PIREP {second} cancelled"));
+        t.problem(Method::POST, &format!("/pireps/{second}/acars/position"), Some(json!({ "positions": [{ "lat": 51.0, "lon": 0.0 }] })), 400, "pirep-cancelled").await;
+        t.problem(Method::POST, &format!("/pireps/{second}/update"), Some(json!({ "status": "ENR" })), 400, "pirep-cancelled").await;
+        let read = t.ok(Method::GET, &format!("/pireps/{second}"), None).await;
+        assert_eq!((read["data"]["state"].as_i64(), read["data"]["status"].as_str()), (Some(3), Some("DX")));
+        assert_eq!(t.ok(Method::GET, &format!("/pireps/{second}/acars/position"), None).await["data"].as_array().unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn pireps_and_bids_are_the_pilots_own() {
+    each_backend(|app| async move {
+        let (t, _, airline, aircraft, ident) = tracker(&app).await;
+        let pirep = t.ok(Method::POST, "/pireps/prefile", Some(prefile_body(airline, aircraft))).await;
+        let id = pirep["data"]["id"].as_str().unwrap().to_string();
+        // Another pilot: phpVMS shows any PIREP to anyone and lets anyone cancel it.
+        let someone = if ident == "AIR0001" { "AIR0002" } else { "AIR0001" };
+        let other = Tracker { app: &app, key: crate::acars::key_for(&app, "demo", someone, None).await };
+        other.problem(Method::GET, &format!("/pireps/{id}"), None, 404, "pirep-not-found").await;
+        other.problem(Method::PUT, &format!("/pireps/{id}/cancel"), None, 404, "pirep-not-found").await;
+        other.problem(Method::POST, &format!("/pireps/{id}/acars/position"), Some(json!({ "positions": [{ "lat": 1, "lon": 1 }] })), 404, "pirep-not-found").await;
+        other.problem(Method::GET, "/pireps/DOESNTEXIST", None, 404, "pirep-not-found").await;
+        // One flight at a time.
+        let mut another = prefile_body(airline, aircraft);
+        another["flight_number"] = json!("6001");
+        t.problem(Method::POST, "/pireps/prefile", Some(another), 400, "pirep-error").await;
+
+        // Bids: add, list, remove; another pilot's are not theirs.
+        let schedule: i64 = sqlx::query_scalar("SELECT MIN(id) FROM schedules WHERE org_id = (SELECT id FROM orgs WHERE slug = 'demo') AND hidden = 0")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        let added = t.ok(Method::PUT, "/user/bids", Some(json!({ "flight_id": schedule }))).await;
+        assert_eq!(added["data"]["flight_id"], schedule.to_string());
+        assert!(added["data"]["flight"]["flight_number"].is_string());
+        let bid = added["data"]["id"].as_i64().unwrap();
+        let listed = t.ok(Method::GET, "/user/bids", None).await;
+        assert!(listed["data"].as_array().unwrap().iter().any(|b| b["id"] == bid));
+        other.problem(Method::DELETE, "/user/bids", Some(json!({ "bid_id": bid })), 404, "not-found").await;
+        let left = t.ok(Method::DELETE, "/user/bids", Some(json!({ "flight_id": schedule }))).await;
+        assert!(!left["data"].as_array().unwrap().iter().any(|b| b["id"] == bid));
+        // Under another org's tracker URL the key does not pass.
+        let elsewhere = app.http.get(app.url("/o/demo-school/api/user")).header("X-API-Key", &t.key).send().await.unwrap();
+        assert_eq!(elsewhere.status(), 401);
+        let own = app.http.get(app.url("/o/demo/api/user")).header("X-API-Key", &t.key).send().await.unwrap();
+        assert_eq!(own.status(), 200);
+    })
+    .await;
+}
