@@ -107,9 +107,21 @@ fn invalid(field: &'static str, message: impl Into<String>) -> AcarsError {
 
 /// Every route under both bases.
 pub fn build() -> Router<AppState> {
-    let routes: [(&str, MethodRouter<AppState>); 16] = [
+    let routes: [(&str, MethodRouter<AppState>); 28] = [
         ("/status", get(status)),
         ("/version", get(status)),
+        ("/news", get(news)),
+        ("/acars", get(acars_live)),
+        ("/acars/geojson", get(acars_geojson)),
+        ("/vmsacars/config", get(vmsacars_config)),
+        ("/fleet", get(fleet)),
+        ("/subfleet", get(fleet)),
+        ("/fleet/aircraft/{id}", get(fleet_aircraft)),
+        ("/flights", get(flights)),
+        ("/flights/search", get(flights)),
+        ("/flights/{id}", get(flight)),
+        ("/user/fleet", get(user_fleet)),
+        ("/user/pireps", get(user_pireps)),
         ("/user", get(user)),
         ("/user/bids", get(bids).put(add_bid).post(add_bid).delete(remove_bid)),
         ("/airlines", get(airlines)),
@@ -1043,4 +1055,308 @@ async fn airport(
     Ok(Json(
         json!({ "data": { "id": a.icao, "icao": a.icao, "name": a.name, "lat": a.latitude, "lon": a.longitude } }),
     ))
+}
+
+/// phpVMS's page-number pagination (`limit`, `page`; page 0 is page 1) of
+/// a whole list: `{data, links, meta}`.
+fn paginate(items: Vec<Value>, query: &Map<String, Value>, path: &str) -> Value {
+    let positive =
+        |name: &str| input::present(query, name).and_then(input::as_number).filter(|n| *n >= 0.0);
+    let per_page = positive("limit").map(|n| (n as usize).clamp(1, 1000)).unwrap_or(20);
+    let page = positive("page").map(|n| (n as usize).max(1)).unwrap_or(1);
+    let total = items.len();
+    let last_page = total.div_ceil(per_page).max(1);
+    let from = (page - 1) * per_page;
+    let data: Vec<Value> = items.into_iter().skip(from).take(per_page).collect();
+    let link = |n: usize| Value::String(format!("{path}?page={n}"));
+    json!({
+        "data": data.clone(),
+        "links": {
+            "first": link(1),
+            "last": link(last_page),
+            "prev": if page > 1 { link(page - 1) } else { Value::Null },
+            "next": if page < last_page { link(page + 1) } else { Value::Null },
+        },
+        "meta": {
+            "current_page": page,
+            "from": if data.is_empty() { Value::Null } else { json!(from + 1) },
+            "last_page": last_page,
+            "path": path,
+            "per_page": per_page,
+            "to": if data.is_empty() { Value::Null } else { json!(from + data.len()) },
+            "total": total,
+        },
+    })
+}
+
+/// phpVMS's aircraft status letter.
+fn aircraft_status(status: &str) -> &'static str {
+    match status {
+        "active" => "A",
+        "maintenance" => "M",
+        "retired" => "R",
+        _ => "S",
+    }
+}
+
+fn aircraft_json(a: &crate::storage::fleet::Aircraft) -> Value {
+    json!({
+        "id": a.id.0,
+        "subfleet_id": a.subfleet_id.0,
+        "icao": a.icao,
+        "name": a.name,
+        "registration": a.registration,
+        "ident": a.registration,
+        "status": aircraft_status(&a.status),
+        "flight_time": (a.airframe_hours * 60.0).round() as i64,
+    })
+}
+
+/// The org's subfleets with their aircraft, as phpVMS's `Subfleet`.
+async fn subfleets_json(
+    state: &AppState,
+    caller: &AcarsPilot,
+    only: Option<&[i64]>,
+) -> Result<Vec<Value>, AcarsError> {
+    use crate::storage::fleet::{Aircraft, Subfleet};
+    use crate::storage::resource;
+    let all = crate::storage::page::PageRequest::first(crate::storage::page::MAX_LIMIT);
+    let subfleets = resource::list::<Subfleet>(&state.db, caller.org, &[], &all).await?.items;
+    let aircraft = resource::list::<Aircraft>(&state.db, caller.org, &[], &all).await?.items;
+    Ok(subfleets
+        .iter()
+        .filter(|s| only.is_none_or(|ids| ids.contains(&s.id.0)))
+        .map(|s| {
+            let planes: Vec<Value> =
+                aircraft.iter().filter(|a| a.subfleet_id == s.id).map(aircraft_json).collect();
+            json!({
+                "id": s.id.0, "airline_id": s.airline_id.0, "type": s.type_code, "name": s.name,
+                "aircraft": planes,
+            })
+        })
+        .collect())
+}
+
+/// `GET /api/fleet` (and `/api/subfleet`): subfleets with their aircraft.
+async fn fleet(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    Input(query): Input,
+) -> Result<Json<Value>, AcarsError> {
+    let list = subfleets_json(&state, &caller, None).await?;
+    Ok(Json(paginate(list, &query, "/api/fleet")))
+}
+
+/// `GET /api/fleet/aircraft/{id}`.
+async fn fleet_aircraft(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let id = super::path_param(&params, "id")
+        .and_then(|id| id.parse::<i64>().ok())
+        .ok_or_else(not_found)?;
+    let found =
+        crate::storage::resource::get::<crate::storage::fleet::Aircraft>(&state.db, caller.org, id)
+            .await?
+            .ok_or_else(not_found)?;
+    Ok(Json(json!({ "data": aircraft_json(&found) })))
+}
+
+/// `GET /api/user/fleet`: the subfleets the pilot's rank allows.
+async fn user_fleet(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+) -> Result<Json<Value>, AcarsError> {
+    let allowed = tracker::subfleets_for_rank(&state.db, caller.org, caller.pilot.rank_id).await?;
+    Ok(Json(json!({ "data": subfleets_json(&state, &caller, Some(&allowed)).await? })))
+}
+
+/// `GET /api/user/pireps` (`?state=` a phpVMS state number): the pilot's
+/// PIREPs, newest first; cancelled ones only when asked for.
+async fn user_pireps(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    Input(query): Input,
+) -> Result<Json<Value>, AcarsError> {
+    let states: &[&str] =
+        match input::present(&query, "state").and_then(input::as_number).map(|n| n as i64) {
+            None => &[],
+            Some(0) => &["in_progress"],
+            Some(1) => &["submitted"],
+            Some(2) => &["accepted"],
+            Some(3) => &["cancelled"],
+            Some(6) => &["rejected", "invalidated"],
+            Some(_) => &["none"],
+        };
+    let views = tracker::pirep_views(&state.db, caller.org, caller.pilot.id, states, 1_000).await?;
+    let mut list = Vec::with_capacity(views.len());
+    for view in &views {
+        list.push(pirep_resource(&state, &caller, view).await?);
+    }
+    Ok(Json(paginate(list, &query, "/api/user/pireps")))
+}
+
+/// phpVMS's `Flight` resource of a schedule.
+fn flight_json(f: &tracker::ScheduledFlight) -> Value {
+    let number = super::flights::FlightNumber::of(&f.flight_number, &f.airline_code).to_string();
+    json!({
+        "id": f.schedule_id.to_string(),
+        "ident": format!("{}{}", f.airline_code, number),
+        "airline": { "icao": f.airline_icao, "iata": f.airline_code },
+        "flight_number": number,
+        "dpt_airport_id": f.departure_icao,
+        "arr_airport_id": f.arrival_icao,
+        "route": f.route,
+        "level": f.flight_level * 100,
+        "distance": distance(f.distance_nm),
+        "flight_time": f.flight_minutes,
+        "dpt_time": f.departure_time,
+        "arr_time": f.arrival_time,
+        "flight_type": if f.flight_type == "C" { "F" } else { "J" },
+        "notes": f.notes,
+        "active": true,
+        "visible": true,
+    })
+}
+
+/// `GET /api/flights` and `/api/flights/search`: the org's active, visible
+/// schedules, narrowed by `dpt_airport_id`/`dep_icao`, `arr_airport_id`/
+/// `arr_icao`, `flight_number` and `subfleet_id` (one the org does not have
+/// does not filter).
+async fn flights(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    Input(query): Input,
+) -> Result<Json<Value>, AcarsError> {
+    let text = |names: [&str; 2]| names.iter().find_map(|n| input::text(&query, n));
+    let mut search = tracker::ScheduleSearch {
+        callsign: input::text(&query, "flight_number").filter(|n| n.len() <= 20),
+        limit: 10_000,
+        ..tracker::ScheduleSearch::default()
+    };
+    let departure = text(["dpt_airport_id", "dep_icao"]);
+    let arrival = text(["arr_airport_id", "arr_icao"]);
+    let subfleet = input::id(&query, "subfleet_id");
+    super::flights::narrow(&state, caller.org, &mut search, departure, arrival, subfleet).await?;
+    let found = tracker::search_schedules(&state.db, caller.org, &search).await?;
+    Ok(Json(paginate(found.iter().map(flight_json).collect(), &query, "/api/flights")))
+}
+
+/// `GET /api/flights/{id}`.
+async fn flight(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let id = super::path_param(&params, "id")
+        .and_then(|id| id.parse::<i64>().ok())
+        .ok_or_else(not_found)?;
+    let found = tracker::schedule_flight(&state.db, caller.org, id).await?.ok_or_else(not_found)?;
+    Ok(Json(json!({ "data": flight_json(&found) })))
+}
+
+/// The org a public route answers for: the tracker URL's, else none (the
+/// shared URL names no org, and nothing of one org is shown to all).
+async fn public_org(
+    state: &AppState,
+    params: &RawPathParams,
+) -> Result<Option<crate::domain::OrgId>, AcarsError> {
+    match super::path_param(params, "org") {
+        Some(slug) => Ok(Some(
+            crate::storage::orgs::by_slug(&state.db, slug).await?.ok_or_else(not_found)?.id,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// `GET /api/news`: the org's announcements, newest first.
+async fn news(
+    State(state): State<AppState>,
+    params: RawPathParams,
+    Input(query): Input,
+) -> Result<Json<Value>, AcarsError> {
+    let list = match public_org(&state, &params).await? {
+        Some(org) => tracker::announcements(&state.db, org, 100).await?,
+        None => vec![],
+    };
+    let items: Vec<Value> = list
+        .iter()
+        .map(|a| json!({ "id": a.id, "subject": a.title, "body": a.body, "created_at": zulu(&a.published_at), "user": { "name": "Staff" } }))
+        .collect();
+    Ok(Json(paginate(items, &query, "/api/news")))
+}
+
+/// The org's flights in progress with their last position.
+async fn live(
+    state: &AppState,
+    params: &RawPathParams,
+) -> Result<Vec<crate::storage::live::MapFlight>, AcarsError> {
+    let Some(org) = public_org(state, params).await? else { return Ok(vec![]) };
+    let in_progress =
+        [crate::storage::resource::Filter::Text("pireps.state", "in_progress".into())];
+    let all = crate::storage::page::PageRequest::first(crate::storage::page::MAX_LIMIT);
+    Ok(crate::storage::resource::list::<crate::storage::live::MapFlight>(
+        &state.db,
+        org,
+        &in_progress,
+        &all,
+    )
+    .await?
+    .items)
+}
+
+/// `GET /api/acars`: the live feed a VA's map reads.
+async fn acars_live(
+    State(state): State<AppState>,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let flights = live(&state, &params).await?;
+    let list: Vec<Value> = flights
+        .iter()
+        .map(|f| json!({
+            "id": f.id.to_string(),
+            "flight_number": f.flight_number,
+            "status": phpvms_status(f.phase.as_deref().unwrap_or("initiated")),
+            "user": { "id": f.pilot_id, "ident": f.pilot_username, "name": f.pilot_name },
+            "dpt_airport": { "icao": f.departure_icao, "name": f.departure_name },
+            "arr_airport": { "icao": f.arrival_icao, "name": f.arrival_name },
+            "aircraft": { "name": f.aircraft_name, "icao": f.aircraft_type, "registration": f.aircraft_registration },
+            "position": f.latitude.map(|lat| json!({
+                "lat": lat, "lon": f.longitude, "altitude": f.altitude, "heading": f.heading, "gs": f.ground_speed,
+                "sim_time": f.last_report_at.as_deref().map(zulu),
+            })),
+        }))
+        .collect();
+    Ok(Json(json!({ "data": list })))
+}
+
+/// `GET /api/acars/geojson`: the same flights as GeoJSON points.
+async fn acars_geojson(
+    State(state): State<AppState>,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let flights = live(&state, &params).await?;
+    let features: Vec<Value> = flights
+        .iter()
+        .filter_map(|f| Some((f, f.latitude?, f.longitude?)))
+        .map(|(f, lat, lon)| json!({
+            "type": "Feature",
+            "geometry": { "type": "Point", "coordinates": [lon, lat] },
+            "properties": { "pirep_id": f.id.to_string(), "flight_number": f.flight_number,
+                "pilot": f.pilot_name, "heading": f.heading, "altitude": f.altitude, "gs": f.ground_speed },
+        }))
+        .collect();
+    Ok(Json(json!({ "type": "FeatureCollection", "features": features })))
+}
+
+/// `GET /api/vmsacars/config`: where vmsACARS finds its settings.
+async fn vmsacars_config(_caller: PhpvmsPilot) -> Json<Value> {
+    Json(json!({ "data": {
+        "units": { "distance": "nmi", "altitude": "ft", "speed": "knots", "weight": "lbs", "fuel": "lbs", "volume": "gallons" },
+        "fields": [],
+        "rules": [],
+        "update_intervals": { "ground": 30, "aloft": 15 },
+        "live_time": 12,
+    }}))
 }

@@ -1031,26 +1031,53 @@ pub async fn pirep_view(
     id: &str,
 ) -> Result<Option<PirepView>, sqlx::Error> {
     let numeric: i64 = id.parse().unwrap_or(-1);
-    sqlx::query_as(
-        "SELECT p.id, p.tracking_id, p.pilot_id, p.airline_id, l.code AS airline_code, \
-         l.icao AS airline_icao, l.name AS airline_name, p.schedule_id, p.aircraft_id, \
-         c.name AS aircraft_name, c.icao AS aircraft_icao, c.registration, p.flight_number, \
-         d.icao AS departure_icao, d.name AS departure_name, a.icao AS arrival_icao, \
-         a.name AS arrival_name, p.route, p.flight_level, p.state, p.phase, p.source, \
-         p.distance_nm, s.distance_nm AS planned_distance_nm, p.flight_minutes, p.landing_rate, \
-         p.fuel_used, p.created_at, p.submitted_at, p.updated_at FROM pireps p \
-         JOIN airlines l ON l.id = p.airline_id JOIN airports d ON d.id = p.departure_airport_id \
-         JOIN airports a ON a.id = p.arrival_airport_id LEFT JOIN aircraft c ON c.id = p.aircraft_id \
-         LEFT JOIN schedules s ON s.id = p.schedule_id \
-         WHERE p.org_id = $1 AND p.pilot_id = $2 \
-         AND (p.tracking_id = $3 OR (p.tracking_id IS NULL AND p.id = $4))",
-    )
+    sqlx::query_as(&format!(
+        "{PIREP_VIEW} WHERE p.org_id = $1 AND p.pilot_id = $2 \
+         AND (p.tracking_id = $3 OR (p.tracking_id IS NULL AND p.id = $4))"
+    ))
     .bind(org.0)
     .bind(pilot.0)
     .bind(id)
     .bind(numeric)
     .fetch_optional(db.writer())
     .await
+}
+
+const PIREP_VIEW: &str = "SELECT p.id, p.tracking_id, p.pilot_id, p.airline_id, \
+     l.code AS airline_code, l.icao AS airline_icao, l.name AS airline_name, p.schedule_id, \
+     p.aircraft_id, c.name AS aircraft_name, c.icao AS aircraft_icao, c.registration, \
+     p.flight_number, d.icao AS departure_icao, d.name AS departure_name, \
+     a.icao AS arrival_icao, a.name AS arrival_name, p.route, p.flight_level, p.state, p.phase, \
+     p.source, p.distance_nm, s.distance_nm AS planned_distance_nm, p.flight_minutes, \
+     p.landing_rate, p.fuel_used, p.created_at, p.submitted_at, p.updated_at FROM pireps p \
+     JOIN airlines l ON l.id = p.airline_id JOIN airports d ON d.id = p.departure_airport_id \
+     JOIN airports a ON a.id = p.arrival_airport_id LEFT JOIN aircraft c ON c.id = p.aircraft_id \
+     LEFT JOIN schedules s ON s.id = p.schedule_id";
+
+/// The pilot's PIREPs in `states` (none: all but cancelled), newest first.
+pub async fn pirep_views(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    states: &[&str],
+    limit: i64,
+) -> Result<Vec<PirepView>, sqlx::Error> {
+    let mut sql = Sql::new(format!("{PIREP_VIEW} WHERE p.org_id = "));
+    sql.bind(org.0).push(" AND p.pilot_id = ").bind(pilot.0);
+    if states.is_empty() {
+        sql.push(" AND p.state <> 'cancelled'");
+    } else {
+        sql.push(" AND p.state IN (");
+        for (n, state) in states.iter().enumerate() {
+            if n > 0 {
+                sql.push(", ");
+            }
+            sql.bind(state.to_string());
+        }
+        sql.push(")");
+    }
+    sql.push(" ORDER BY p.id DESC LIMIT ").bind(limit);
+    sql.fetch_all(db.reader()).await
 }
 
 /// A PIREP's custom fields, by name.
@@ -1156,4 +1183,38 @@ pub async fn change_flight(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// The subfleets a pilot of `rank` may fly (a pilot without a rank ranks lowest).
+pub async fn subfleets_for_rank(
+    db: &Db,
+    org: OrgId,
+    rank: Option<RankId>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT f.id FROM subfleets f LEFT JOIN ranks needed ON needed.id = f.min_rank_id \
+         WHERE f.org_id = $1 AND (needed.id IS NULL OR needed.sort_order <= COALESCE( \
+         (SELECT r.sort_order FROM ranks r WHERE r.id = $2), -1)) ORDER BY f.id",
+    )
+    .bind(org.0)
+    .bind(rank.map(|r| r.0))
+    .fetch_all(db.reader())
+    .await
+}
+
+/// One active, visible schedule of the org as trackers show it.
+pub async fn schedule_flight(
+    db: &Db,
+    org: OrgId,
+    id: i64,
+) -> Result<Option<ScheduledFlight>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT s.id, {SCHEDULE_COLUMNS}, CAST(NULL AS BIGINT) AS aircraft_id, \
+         CAST(0 AS BIGINT) AS in_progress FROM schedules s {SCHEDULE_JOINS} \
+         WHERE s.org_id = $1 AND s.id = $2 AND s.active = 1 AND s.hidden = 0"
+    ))
+    .bind(org.0)
+    .bind(id)
+    .fetch_optional(db.reader())
+    .await
 }

@@ -298,3 +298,124 @@ async fn pireps_and_bids_are_the_pilots_own() {
     })
     .await;
 }
+
+/// ApiTest's reads: fleet with page-number pagination, aircraft, the
+/// user's fleet and PIREPs, flights and their search, news and the live
+/// feed (an org's, under its tracker URL only).
+#[tokio::test]
+async fn the_reads_trackers_and_sites_make() {
+    each_backend(|app| async move {
+        let (t, pilot, airline, aircraft, _) = tracker(&app).await;
+        let page = |n: &str| {
+            let t = &t;
+            let path = format!("/fleet?limit=1&page={n}");
+            async move { t.ok(Method::GET, &path, None).await }
+        };
+        let (p0, p1, p2) = (page("0").await, page("1").await, page("2").await);
+        assert_eq!(p0["data"], p1["data"]);
+        assert_ne!(p1["data"], p2["data"]);
+        assert_eq!(p1["data"].as_array().unwrap().len(), 1);
+        assert!(p1["meta"]["total"].as_i64().unwrap() >= 2 && p1["links"]["next"].is_string());
+        let fleet = t.ok(Method::GET, "/fleet?limit=100", None).await;
+        for subfleet in fleet["data"].as_array().unwrap() {
+            let id = subfleet["id"].as_i64().unwrap();
+            let count: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM aircraft WHERE subfleet_id = $1")
+                    .bind(id)
+                    .fetch_one(app.db.reader())
+                    .await
+                    .unwrap();
+            let planes = subfleet["aircraft"].as_array().unwrap();
+            assert_eq!(planes.len() as i64, count);
+            assert!(planes.iter().all(|a| a["ident"].is_string()));
+        }
+        let one = t.ok(Method::GET, &format!("/fleet/aircraft/{aircraft}"), None).await;
+        assert_eq!(one["data"]["id"], aircraft);
+        assert!(one["data"]["name"].is_string() && one["data"]["ident"].is_string());
+        let mine = t.ok(Method::GET, "/user/fleet", None).await;
+        assert!(mine["data"].as_array().unwrap().iter().any(|s| s["aircraft"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["id"] == aircraft)));
+
+        // The user's PIREPs: not the cancelled ones unless asked.
+        let first =
+            t.ok(Method::POST, "/pireps/prefile", Some(prefile_body(airline, aircraft))).await;
+        let cancelled = first["data"]["id"].as_str().unwrap().to_string();
+        t.ok(Method::PUT, &format!("/pireps/{cancelled}/cancel"), None).await;
+        let mut second = prefile_body(airline, aircraft);
+        second["flight_number"] = json!("6002");
+        let flying = t.ok(Method::POST, "/pireps/prefile", Some(second)).await["data"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let listed = t.ok(Method::GET, "/user/pireps?limit=1000", None).await;
+        let ids: Vec<&str> =
+            listed["data"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+        assert!(ids.contains(&flying.as_str()) && !ids.contains(&cancelled.as_str()));
+        assert!(listed["data"].as_array().unwrap().iter().all(|p| p["user_id"] == pilot));
+        let in_progress = t.ok(Method::GET, "/user/pireps?state=0", None).await;
+        let ids: Vec<&str> = in_progress["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, [flying.as_str()]);
+        let only_cancelled = t.ok(Method::GET, "/user/pireps?state=3", None).await;
+        assert!(only_cancelled["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == cancelled.as_str()));
+
+        // Flights and their search.
+        let flights = t.ok(Method::GET, "/flights?limit=5", None).await;
+        assert_eq!(flights["data"].as_array().unwrap().len(), 5);
+        let first_flight = &flights["data"][0];
+        let dep = first_flight["dpt_airport_id"].as_str().unwrap().to_string();
+        let found =
+            t.ok(Method::GET, &format!("/flights/search?dep_icao={dep}&limit=1000"), None).await;
+        assert!(found["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["dpt_airport_id"] == dep.as_str()));
+        let id = first_flight["id"].as_str().unwrap();
+        assert_eq!(t.ok(Method::GET, &format!("/flights/{id}"), None).await["data"]["id"], id);
+        t.problem(Method::GET, "/flights/999999", None, 404, "not-found").await;
+
+        // News and the live feed: the org's under its tracker URL, nothing
+        // of any org under the shared one.
+        let news: Value = app.get("/o/demo/api/news").await.json().await.unwrap();
+        assert!(!news["data"].as_array().unwrap().is_empty());
+        let shared: Value = app.get("/api/news").await.json().await.unwrap();
+        assert_eq!(shared["data"], json!([]));
+        let live: Value = app.get("/o/demo/api/acars").await.json().await.unwrap();
+        let live_ids: Vec<&str> =
+            live["data"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+        let flying_pirep: i64 = sqlx::query_scalar("SELECT id FROM pireps WHERE tracking_id = $1")
+            .bind(&flying)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        assert!(live_ids.contains(&flying_pirep.to_string().as_str()));
+        let school: Value = app.get("/o/demo-school/api/acars").await.json().await.unwrap();
+        assert!(!school["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == flying_pirep.to_string().as_str()));
+        let geojson: Value = app.get("/o/demo/api/acars/geojson").await.json().await.unwrap();
+        assert_eq!(geojson["type"], "FeatureCollection");
+        assert!(geojson["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["geometry"]["type"] == "Point"));
+        let config = t.ok(Method::GET, "/vmsacars/config", None).await;
+        assert_eq!(config["data"]["units"]["distance"], "nmi");
+    })
+    .await;
+}
