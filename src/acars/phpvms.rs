@@ -105,47 +105,215 @@ fn invalid(field: &'static str, message: impl Into<String>) -> AcarsError {
     AcarsError::validation(&[(field, message.into())])
 }
 
+/// How an operation is called, for its documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// No key; an org's data only under its tracker URL.
+    Public,
+    /// A key; query parameters only.
+    Read,
+    /// A key and a JSON body.
+    Write,
+    /// A key and a JSON body; 201.
+    Create,
+}
+
+/// One operation of a path: method, summary, kind, query parameters.
+type Op = (&'static str, &'static str, Kind, &'static [&'static str]);
+
+const PAGED: &[&str] = &["limit", "page"];
+
+/// The routes and their operations, from which the router and the OpenAPI
+/// document are both made (neither can drift from the other).
+fn routes() -> Vec<(&'static str, MethodRouter<AppState>, &'static [Op])> {
+    use Kind::*;
+    vec![
+        ("/status", get(status), &[("get", "Which API this is", Public, &[])]),
+        ("/version", get(status), &[("get", "Which API this is", Public, &[])]),
+        ("/news", get(news), &[("get", "The org's announcements", Public, PAGED)]),
+        ("/acars", get(acars_live), &[("get", "Flights in progress (live feed)", Public, &[])]),
+        (
+            "/acars/geojson",
+            get(acars_geojson),
+            &[("get", "Flights in progress as GeoJSON", Public, &[])],
+        ),
+        ("/vmsacars/config", get(vmsacars_config), &[("get", "vmsACARS settings", Read, &[])]),
+        ("/fleet", get(fleet), &[("get", "Subfleets with their aircraft", Read, PAGED)]),
+        ("/subfleet", get(fleet), &[("get", "Subfleets with their aircraft", Read, PAGED)]),
+        ("/fleet/aircraft/{id}", get(fleet_aircraft), &[("get", "One aircraft", Read, &[])]),
+        ("/flights", get(flights), &[("get", "Schedules", Read, FLIGHT_SEARCH)]),
+        ("/flights/search", get(flights), &[("get", "Search schedules", Read, FLIGHT_SEARCH)]),
+        ("/flights/{id}", get(flight), &[("get", "One schedule", Read, &[])]),
+        ("/user/fleet", get(user_fleet), &[("get", "Subfleets the pilot may fly", Read, &[])]),
+        (
+            "/user/pireps",
+            get(user_pireps),
+            &[("get", "The pilot's PIREPs", Read, &["state", "limit", "page"])],
+        ),
+        ("/user", get(user), &[("get", "The key's pilot", Read, &[])]),
+        (
+            "/user/bids",
+            get(bids).put(add_bid).post(add_bid).delete(remove_bid),
+            &[
+                ("get", "The pilot's bids", Read, &[]),
+                ("put", "Bid on a flight", Write, &[]),
+                ("post", "Bid on a flight", Write, &[]),
+                ("delete", "Remove a bid", Write, &[]),
+            ],
+        ),
+        ("/airlines", get(airlines), &[("get", "The org's airlines", Read, &[])]),
+        ("/airports/{icao}", get(airport), &[("get", "One airport by ICAO code", Read, &[])]),
+        ("/pireps/prefile", post(prefile), &[("post", "Declare a flight in progress", Write, &[])]),
+        (
+            "/pireps/{id}",
+            get(pirep).post(update).put(update).patch(update),
+            &[
+                ("get", "One of the pilot's PIREPs", Read, &[]),
+                ("post", "Update a flight in progress", Write, &[]),
+                ("put", "Update a flight in progress", Write, &[]),
+                ("patch", "Update a flight in progress", Write, &[]),
+            ],
+        ),
+        (
+            "/pireps/{id}/update",
+            post(update).put(update),
+            &[
+                ("post", "Update a flight in progress", Write, &[]),
+                ("put", "Update a flight in progress", Write, &[]),
+            ],
+        ),
+        ("/pireps/{id}/file", post(file), &[("post", "File the flight", Write, &[])]),
+        (
+            "/pireps/{id}/cancel",
+            axum::routing::put(cancel).delete(cancel),
+            &[("put", "Cancel the flight", Read, &[]), ("delete", "Cancel the flight", Read, &[])],
+        ),
+        (
+            "/pireps/{id}/acars/position",
+            get(positions).post(add_positions),
+            &[("get", "The flown track", Read, &[]), ("post", "Report positions", Write, &[])],
+        ),
+        (
+            "/pireps/{id}/acars/positions",
+            post(add_positions),
+            &[("post", "Report positions", Write, &[])],
+        ),
+        ("/pireps/{id}/acars/logs", post(add_logs), &[("post", "Add log lines", Write, &[])]),
+        ("/pireps/{id}/acars/events", post(add_events), &[("post", "Add events", Write, &[])]),
+        (
+            "/pireps/{id}/fields",
+            get(fields).post(set_fields),
+            &[("get", "The flight's fields", Read, &[]), ("post", "Set fields", Write, &[])],
+        ),
+        (
+            "/pireps/{id}/route",
+            get(route).post(set_route).delete(delete_route),
+            &[
+                ("get", "The flight's filed route", Read, &[]),
+                ("post", "File the flight's route (replacing it)", Write, &[]),
+                ("delete", "Remove the flight's route", Read, &[]),
+            ],
+        ),
+        ("/airports", get(airports), &[("get", "The org's airports", Read, PAGED)]),
+        ("/airlines/{id}", get(airline), &[("get", "One airline", Read, &[])]),
+        (
+            "/pireps/{id}/comments",
+            get(comments).post(add_comment),
+            &[
+                ("get", "The flight's comments", Read, &[]),
+                ("post", "Comment on the flight", Create, &[]),
+            ],
+        ),
+    ]
+}
+
+const FLIGHT_SEARCH: &[&str] = &[
+    "dpt_airport_id",
+    "dep_icao",
+    "arr_airport_id",
+    "arr_icao",
+    "flight_number",
+    "subfleet_id",
+    "limit",
+    "page",
+];
+
 /// Every route under both bases.
 pub fn build() -> Router<AppState> {
-    let routes: [(&str, MethodRouter<AppState>); 28] = [
-        ("/status", get(status)),
-        ("/version", get(status)),
-        ("/news", get(news)),
-        ("/acars", get(acars_live)),
-        ("/acars/geojson", get(acars_geojson)),
-        ("/vmsacars/config", get(vmsacars_config)),
-        ("/fleet", get(fleet)),
-        ("/subfleet", get(fleet)),
-        ("/fleet/aircraft/{id}", get(fleet_aircraft)),
-        ("/flights", get(flights)),
-        ("/flights/search", get(flights)),
-        ("/flights/{id}", get(flight)),
-        ("/user/fleet", get(user_fleet)),
-        ("/user/pireps", get(user_pireps)),
-        ("/user", get(user)),
-        ("/user/bids", get(bids).put(add_bid).post(add_bid).delete(remove_bid)),
-        ("/airlines", get(airlines)),
-        ("/airports/{icao}", get(airport)),
-        ("/pireps/prefile", post(prefile)),
-        ("/pireps/{id}", get(pirep).post(update).put(update).patch(update)),
-        ("/pireps/{id}/update", post(update).put(update)),
-        ("/pireps/{id}/file", post(file)),
-        ("/pireps/{id}/cancel", axum::routing::put(cancel).delete(cancel)),
-        ("/pireps/{id}/acars/position", get(positions).post(add_positions)),
-        ("/pireps/{id}/acars/positions", post(add_positions)),
-        ("/pireps/{id}/acars/logs", post(add_logs)),
-        ("/pireps/{id}/acars/events", post(add_events)),
-        ("/pireps/{id}/fields", get(fields).post(set_fields)),
-    ];
     let mut router = Router::new();
-    for (path, handler) in routes {
+    for (path, handler, _) in routes() {
         for base in [BASE, ORG_BASE] {
             router = router.route(&format!("{base}{path}"), handler.clone());
         }
     }
     router
-        .route(&format!("{BASE}/pireps/{{id}}/comments"), get(comments).post(add_comment))
-        .route(&format!("{ORG_BASE}/pireps/{{id}}/comments"), get(comments).post(add_comment))
+}
+
+/// The OpenAPI document of this surface, from the same table as the router.
+pub fn document(issuer: &str) -> Value {
+    let object = || json!({ "type": "object" });
+    let problem = |what: &str| json!({ "description": what, "content": { "application/problem+json": { "schema": object() } } });
+    let mut paths = Map::new();
+    for (path, _, ops) in routes() {
+        let mut item = Map::new();
+        for (method, summary, kind, query) in ops.iter().copied() {
+            let mut parameters: Vec<Value> = path
+                .split('/')
+                .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+                .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+                .collect();
+            parameters.extend(query.iter().map(
+                |name| json!({ "name": name, "in": "query", "schema": { "type": "string" } }),
+            ));
+            let ok = if kind == Kind::Create { "201" } else { "200" };
+            let mut responses = Map::new();
+            responses.insert(ok.into(), json!({ "description": "Done", "content": { "application/json": { "schema": object() } } }));
+            responses.insert(
+                "400".into(),
+                problem("Invalid input, or not allowed in the flight's state"),
+            );
+            responses.insert("404".into(), problem("No such thing of the pilot's (or org)"));
+            let mut op = json!({
+                "operationId": format!("{method}_{}", path.trim_matches('/').replace(['/', '{', '}'], "_")),
+                "summary": summary,
+                "parameters": parameters,
+            });
+            if kind == Kind::Public {
+                op["security"] = json!([]);
+            } else {
+                responses.insert(
+                    "401".into(),
+                    json!({
+                        "description": "No valid key (phpVMS's body)",
+                        "content": { "application/json": { "schema": object() } },
+                    }),
+                );
+            }
+            if matches!(kind, Kind::Write | Kind::Create) {
+                op["requestBody"] =
+                    json!({ "content": { "application/json": { "schema": object() } } });
+            }
+            op["responses"] = Value::Object(responses);
+            item.insert(method.to_string(), op);
+        }
+        paths.insert(format!("{BASE}{path}"), Value::Object(item));
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Airside phpVMS 7 API (trackers)",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The phpVMS 7 core REST API that ACARS trackers fly with: `X-API-Key` \
+                (or the raw `Authorization` value) with the pilot's ACARS key, `{data}` envelopes, \
+                problem+json errors with phpVMS's types, imperial units and minutes. Also served \
+                under each org's tracker URL `/o/<slug>/api`. docs/phpvms.md lists where Airside \
+                is stricter.",
+        },
+        "servers": [{ "url": issuer.trim_end_matches('/') }],
+        "security": [{ "apiKey": [] }],
+        "components": { "securitySchemes": { "apiKey": { "type": "apiKey", "in": "header", "name": "X-API-Key" } } },
+        "paths": paths,
+    })
 }
 
 /// `GET /api/status`: what answers.
@@ -1359,4 +1527,122 @@ async fn vmsacars_config(_caller: PhpvmsPilot) -> Json<Value> {
         "update_intervals": { "ground": 30, "aloft": 15 },
         "live_time": 12,
     }}))
+}
+
+fn route_json(points: &[tracker::RoutePoint]) -> Value {
+    let list: Vec<Value> = points
+        .iter()
+        .map(|p| json!({ "name": p.name, "order": p.position, "nav_type": p.nav_type, "lat": p.latitude, "lon": p.longitude }))
+        .collect();
+    json!({ "data": list })
+}
+
+/// `GET /api/pireps/{id}/route`.
+async fn route(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let (_, view) = own(&state, &caller, &params).await?;
+    Ok(Json(route_json(&tracker::route_points(&state.db, caller.org, PirepId(view.id)).await?)))
+}
+
+/// `POST /api/pireps/{id}/route {route: [{name, order, lat, lon, nav_type?}]}`
+/// (phpVMS's `RouteRequest`): replaces the filed route.
+async fn set_route(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+    Input(body): Input,
+) -> Result<Json<Value>, AcarsError> {
+    let (_, view) = own(&state, &caller, &params).await?;
+    let list = items(&body, "route")?;
+    let mut points = Vec::with_capacity(list.len());
+    for (n, item) in list.iter().enumerate() {
+        let field = |name: &str| format!("route.{n}.{name}");
+        let name = input::present(item, "name")
+            .and_then(input::as_text)
+            .filter(|t| !t.trim().is_empty() && t.len() <= 100);
+        let order =
+            input::present(item, "order").and_then(input::as_number).filter(|o| o.fract() == 0.0);
+        let lat = input::present(item, "lat")
+            .and_then(input::as_number)
+            .filter(|v| (-90.0..=90.0).contains(v));
+        let lon = input::present(item, "lon")
+            .and_then(input::as_number)
+            .filter(|v| (-180.0..=180.0).contains(v));
+        let (Some(name), Some(order), Some(lat), Some(lon)) = (name, order, lat, lon) else {
+            return Err(invalid(
+                "route",
+                format!(
+                    "{}, {}, {} and {} are required, the last three numbers.",
+                    field("name"),
+                    field("order"),
+                    field("lat"),
+                    field("lon")
+                ),
+            ));
+        };
+        let nav_type =
+            input::present(item, "nav_type").and_then(input::as_number).map(|t| t as i64);
+        points.push(tracker::RoutePoint {
+            position: order as i64,
+            name: name.trim().to_string(),
+            nav_type,
+            latitude: lat,
+            longitude: lon,
+        });
+    }
+    if state_of(&view) == PirepState::Cancelled {
+        return Err(pirep_cancelled());
+    }
+    tracker::replace_route(&state.db, caller.org, PirepId(view.id), &points).await?;
+    Ok(Json(json!({ "message": format!("{} points added", points.len()), "count": points.len() })))
+}
+
+/// `DELETE /api/pireps/{id}/route`.
+async fn delete_route(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let (_, view) = own(&state, &caller, &params).await?;
+    if state_of(&view) == PirepState::Cancelled {
+        return Err(pirep_cancelled());
+    }
+    tracker::replace_route(&state.db, caller.org, PirepId(view.id), &[]).await?;
+    Ok(Json(json!({ "message": "Route deleted", "attrs": [] })))
+}
+
+fn airport_json(a: &tracker::Airport) -> Value {
+    json!({ "id": a.icao, "icao": a.icao, "name": a.name, "lat": a.latitude, "lon": a.longitude })
+}
+
+/// `GET /api/airports`: the org's airports, paged.
+async fn airports(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    Input(query): Input,
+) -> Result<Json<Value>, AcarsError> {
+    let list = tracker::airports(&state.db, caller.org).await?;
+    Ok(Json(paginate(list.iter().map(airport_json).collect(), &query, "/api/airports")))
+}
+
+/// `GET /api/airlines/{id}`.
+async fn airline(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let id = super::path_param(&params, "id")
+        .and_then(|id| id.parse::<i64>().ok())
+        .ok_or_else(not_found)?;
+    let a = crate::storage::resource::get::<crate::storage::airlines::Airline>(
+        &state.db, caller.org, id,
+    )
+    .await?
+    .ok_or_else(not_found)?;
+    Ok(Json(
+        json!({ "data": { "id": a.id.0, "icao": a.icao, "iata": a.code, "name": a.name, "active": true } }),
+    ))
 }

@@ -24,12 +24,13 @@ const SWAGGER_CSS: &str = include_str!("../../assets/vendor/swagger-ui/swagger-u
 const START_JS: &str = include_str!("../../assets/docs.js");
 
 /// The surfaces with documentation: path segment and page title.
-pub const SURFACES: [(&str, &str); 5] = [
+pub const SURFACES: [(&str, &str); 6] = [
     ("operations", "Operations API"),
     ("pilot", "Pilot API"),
     ("public", "Public API"),
     ("acars", "ACARS API (Stratos)"),
     ("smartcars", "smartCARS 3 API"),
+    ("phpvms", "phpVMS 7 API (trackers)"),
 ];
 
 /// The smartCARS 3 Public API as published, with its server set to where
@@ -58,6 +59,7 @@ pub fn router(
         value(openapi::document(&openapi::PUBLIC_API, public, &issuer)),
         value(acars::document(acars_routes, &issuer)),
         smartcars_document(&issuer),
+        crate::acars::phpvms::document(&issuer),
     ];
     let mut router = Router::new()
         .route(

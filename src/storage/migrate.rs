@@ -29,6 +29,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "vamsys_names", include_str!("../../migrations/0012_vamsys_names.sql")),
     (13, "smartcars", include_str!("../../migrations/0013_smartcars.sql")),
     (14, "phpvms", include_str!("../../migrations/0014_phpvms.sql")),
+    (15, "pirep_routes", include_str!("../../migrations/0015_pirep_routes.sql")),
 ];
 
 #[derive(Debug)]

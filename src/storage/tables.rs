@@ -67,6 +67,7 @@ pub enum Table {
     Routings,
     Notams,
     NotamReads,
+    PirepRoutePoints,
 }
 
 impl Table {
@@ -136,6 +137,7 @@ impl Table {
             Table::Routings => "routings",
             Table::Notams => "notams",
             Table::NotamReads => "notam_reads",
+            Table::PirepRoutePoints => "pirep_route_points",
         }
     }
 }
@@ -216,6 +218,7 @@ impl std::str::FromStr for Table {
             "routings" => Table::Routings,
             "notams" => Table::Notams,
             "notam_reads" => Table::NotamReads,
+            "pirep_route_points" => Table::PirepRoutePoints,
             other => return Err(format!("no table {other}")),
         })
     }

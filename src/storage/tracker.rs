@@ -1218,3 +1218,60 @@ pub async fn schedule_flight(
     .fetch_optional(db.reader())
     .await
 }
+
+/// A navpoint of a flight's filed route.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RoutePoint {
+    pub position: i64,
+    pub name: String,
+    pub nav_type: Option<i64>,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+pub async fn route_points(
+    db: &Db,
+    org: OrgId,
+    pirep: PirepId,
+) -> Result<Vec<RoutePoint>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT position, name, nav_type, latitude, longitude FROM pirep_route_points \
+         WHERE org_id = $1 AND pirep_id = $2 ORDER BY position, id",
+    )
+    .bind(org.0)
+    .bind(pirep.0)
+    .fetch_all(db.writer())
+    .await
+}
+
+/// Replaces a flight's route with `points` (none: removes it), in one
+/// transaction.
+pub async fn replace_route(
+    db: &Db,
+    org: OrgId,
+    pirep: PirepId,
+    points: &[RoutePoint],
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM pirep_route_points WHERE org_id = $1 AND pirep_id = $2")
+        .bind(org.0)
+        .bind(pirep.0)
+        .execute(&mut *tx)
+        .await?;
+    for p in points {
+        sqlx::query(
+            "INSERT INTO pirep_route_points (org_id, pirep_id, position, name, nav_type, latitude, \
+             longitude) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(org.0)
+        .bind(pirep.0)
+        .bind(p.position)
+        .bind(&p.name)
+        .bind(p.nav_type)
+        .bind(p.latitude)
+        .bind(p.longitude)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}

@@ -228,6 +228,25 @@ async fn a_tracker_prefiles_reports_files_and_cancels_as_acars_test_does() {
             .unwrap();
         assert_eq!(lines, 3, "the position's log, the log and the event");
 
+        // The filed route: replaced by each post, in order; removed.
+        let route = |n: usize| -> Vec<Value> {
+            (0..n).map(|i| json!({ "order": i + 1, "name": format!("NAV{i}"), "lat": 51.0 + i as f64, "lon": 1.0, "nav_type": 2 })).collect()
+        };
+        assert_eq!(t.ok(Method::POST, &format!("/pireps/{id}/route"), Some(json!({ "route": route(3) }))).await["count"], 3);
+        assert_eq!(t.ok(Method::POST, &format!("/pireps/{id}/route"), Some(json!({ "route": route(2) }))).await["count"], 2);
+        let filed_route = t.ok(Method::GET, &format!("/pireps/{id}/route"), None).await;
+        let names: Vec<&str> = filed_route["data"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["NAV0", "NAV1"]);
+        t.problem(Method::POST, &format!("/pireps/{id}/route"), Some(json!({ "order": 1, "name": "NAVPOINT" })), 400, "validation-exception").await;
+        let bad = json!({ "route": [{ "order": 1, "name": "X", "lat": "notanumber", "lon": 34.11 }] });
+        t.problem(Method::POST, &format!("/pireps/{id}/route"), Some(bad), 400, "validation-exception").await;
+        t.ok(Method::DELETE, &format!("/pireps/{id}/route"), None).await;
+        assert_eq!(t.ok(Method::GET, &format!("/pireps/{id}/route"), None).await["data"], json!([]));
+        let airports = t.ok(Method::GET, "/airports?limit=5", None).await;
+        assert_eq!(airports["data"].as_array().unwrap().len(), 5);
+        assert!(airports["meta"]["total"].as_i64().unwrap() > 5);
+        assert_eq!(t.ok(Method::GET, &format!("/airlines/{airline}"), None).await["data"]["id"], airline);
+
         // File: distance and minutes required; filed once.
         t.problem(Method::POST, &format!("/pireps/{id}/file"), Some(json!({})), 400, "validation-exception").await;
         t.problem(Method::POST, &format!("/pireps/{id}/file"), Some(json!({ "flight_time": "1:30", "distance": 400 })), 400, "validation-exception").await;
@@ -418,4 +437,43 @@ async fn the_reads_trackers_and_sites_make() {
         assert_eq!(config["data"]["units"]["distance"], "nmi");
     })
     .await;
+}
+
+/// The document at `/docs/phpvms` lists every route served, under the
+/// shared and an org's tracker URL.
+#[tokio::test]
+async fn every_documented_route_is_served() {
+    let app = TestApp::spawn(&crate::harness::Backend::Sqlite).await;
+    let doc: Value = app.get("/docs/phpvms/openapi.json").await.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(app.get("/docs/phpvms").await.status(), 200);
+    let key = crate::acars::key_for(&app, "demo", "AIR0001", None).await;
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let method: Method = method.to_uppercase().parse().unwrap();
+            for base in ["/api", "/o/demo/api"] {
+                let url = app.url(&format!(
+                    "{base}{}",
+                    path.trim_start_matches("/api").replace("{id}", "1").replace("{icao}", "EGLL")
+                ));
+                let response = app
+                    .http
+                    .request(method.clone(), url)
+                    .header("X-API-Key", &key)
+                    .json(&json!({}))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = response.status().as_u16();
+                let body = response.text().await.unwrap();
+                assert!(
+                    status != 405 && !body.contains("no route"),
+                    "{method} {base}{path}: {status} {body}"
+                );
+            }
+            operations += 1;
+        }
+    }
+    assert!(operations >= 40, "{operations}");
 }

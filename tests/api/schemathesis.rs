@@ -48,6 +48,7 @@ async fn generated_requests_from_the_openapi_documents_find_no_faults() {
         ("public", vec![format!("Authorization: Bearer {key}"), format!("X-Org-Id: {org}")]),
         ("acars", vec![format!("Authorization: Bearer {acars}")]),
         ("smartcars", vec![format!("Authorization: Bearer {acars}")]),
+        ("phpvms", vec![format!("X-API-Key: {acars}")]),
     ];
     let checks = "not_a_server_error,status_code_conformance,content_type_conformance,\
                   response_schema_conformance";
