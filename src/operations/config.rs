@@ -32,8 +32,11 @@ fn optional<T>(cols: &mut Vec<Col>, value: Option<T>, make: impl FnOnce(T) -> Co
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AirportInput {
-    icao: String,
+    /// The ICAO code; or send vAMSYS's `icao_iata` with it.
+    icao: Option<String>,
+    icao_iata: Option<String>,
     iata: Option<String>,
+    airline_id: Option<i64>,
     name: String,
     city: Option<String>,
     country: Option<String>,
@@ -60,6 +63,9 @@ pub struct AirportChanges {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     category: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    airline_id: Patch<i64>,
 }
 
 fn check_position(check: &mut Check, lat: Option<f64>, lon: Option<f64>) {
@@ -95,13 +101,21 @@ impl Writable for Airport {
 
     fn create(a: AirportInput) -> Result<Vec<Col>, ApiError> {
         let mut check = Check::default();
-        check.field(icao_airport(&a.icao), "icao", "must be a 4-character ICAO code");
+        // vAMSYS's `icao_iata` names the airport by either code; Airside
+        // keys airports by ICAO, so it must be the 4-letter one.
+        let icao = a.icao.clone().or_else(|| a.icao_iata.clone()).unwrap_or_default();
+        check.field(
+            icao_airport(&icao),
+            if a.icao.is_none() && a.icao_iata.is_some() { "icao_iata" } else { "icao" },
+            "must be a 4-character ICAO code",
+        );
         check.field(a.iata.as_deref().is_none_or(|i| i.len() == 3), "iata", "must be 3 characters");
         check.field(named(&a.name), "name", "must not be empty");
         check_position(&mut check, Some(a.latitude), Some(a.longitude));
         check.done()?;
         Ok(vec![
-            text("icao", a.icao.to_ascii_uppercase()),
+            text("icao", icao.to_ascii_uppercase()),
+            reference("airline_id", Table::Airlines, a.airline_id),
             opt_text("iata", a.iata.map(|i| i.to_ascii_uppercase())),
             text("name", a.name),
             opt_text("city", a.city),
@@ -126,6 +140,7 @@ impl Writable for Airport {
         optional(&mut cols, a.latitude, |v| float("latitude", v));
         optional(&mut cols, a.longitude, |v| float("longitude", v));
         patched(&mut cols, a.category, |v| opt_text("category", v));
+        patched(&mut cols, a.airline_id, |v| reference("airline_id", Table::Airlines, v));
         Ok(cols)
     }
 }
@@ -146,6 +161,10 @@ pub struct SubfleetInput {
     /// Cargo capacity in kg.
     #[serde(default)]
     max_cargo: i64,
+    #[serde(default)]
+    container_units: i64,
+    #[serde(default)]
+    hide_in_phoenix: bool,
     min_rank_id: Option<i64>,
 }
 
@@ -158,6 +177,8 @@ pub struct SubfleetChanges {
     fleet_type: Option<String>,
     max_pax: Option<i64>,
     max_cargo: Option<i64>,
+    container_units: Option<i64>,
+    hide_in_phoenix: Option<bool>,
     #[serde(default)]
     #[schema(value_type = Option<i64>)]
     min_rank_id: Patch<i64>,
@@ -191,6 +212,7 @@ impl Writable for Subfleet {
         );
         check.field(s.max_pax >= 0, "max_pax", "must not be negative");
         check.field(s.max_cargo >= 0, "max_cargo", "must not be negative");
+        check.field(s.container_units >= 0, "container_units", "must not be negative");
         check.done()?;
         Ok(vec![
             reference("airline_id", Table::Airlines, Some(s.airline_id)),
@@ -199,6 +221,8 @@ impl Writable for Subfleet {
             text("fleet_type", s.fleet_type.unwrap_or_else(|| "pax".into())),
             int("passengers", s.max_pax),
             int("cargo_kg", s.max_cargo),
+            int("container_units", s.container_units),
+            int("hide_in_phoenix", i64::from(s.hide_in_phoenix)),
             reference("min_rank_id", Table::Ranks, s.min_rank_id),
         ])
     }
@@ -218,6 +242,11 @@ impl Writable for Subfleet {
         );
         check.field(s.max_pax.is_none_or(|n| n >= 0), "max_pax", "must not be negative");
         check.field(s.max_cargo.is_none_or(|n| n >= 0), "max_cargo", "must not be negative");
+        check.field(
+            s.container_units.is_none_or(|n| n >= 0),
+            "container_units",
+            "must not be negative",
+        );
         check.done()?;
         let mut cols = vec![];
         optional(&mut cols, s.code, |v| text("type_code", v.to_ascii_uppercase()));
@@ -225,6 +254,8 @@ impl Writable for Subfleet {
         optional(&mut cols, s.fleet_type, |v| text("fleet_type", v));
         optional(&mut cols, s.max_pax, |v| int("passengers", v));
         optional(&mut cols, s.max_cargo, |v| int("cargo_kg", v));
+        optional(&mut cols, s.container_units, |v| int("container_units", v));
+        optional(&mut cols, s.hide_in_phoenix, |v| int("hide_in_phoenix", i64::from(v)));
         patched(&mut cols, s.min_rank_id, |v| reference("min_rank_id", Table::Ranks, v));
         Ok(cols)
     }

@@ -10,6 +10,8 @@ use crate::domain::{AirportId, OrgId, Timestamp};
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Airport {
     pub id: AirportId,
+    /// The airline that uses it; none: the whole organisation's.
+    pub airline_id: Option<crate::domain::AirlineId>,
     pub icao: String,
     pub iata: Option<String>,
     pub name: String,
@@ -29,7 +31,8 @@ keyed!(Airport);
 
 impl Resource for Airport {
     const TABLE: Table = Table::Airports;
-    const COLUMNS: &'static str = "id, icao, iata, name, city, country, latitude, longitude, \
+    const COLUMNS: &'static str =
+        "id, airline_id, icao, iata, name, city, country, latitude, longitude, \
          category, CASE WHEN EXISTS (SELECT 1 FROM hubs h WHERE h.airport_id = airports.id) \
          THEN 1 ELSE 0 END AS base, created_at";
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
@@ -37,6 +40,7 @@ impl Resource for Airport {
         ("iata", "iata", FilterKind::Text),
         ("category", "category", FilterKind::Text),
         ("country", "country", FilterKind::Text),
+        ("airline_id", "airline_id", FilterKind::Int),
     ];
     const SORTS: &'static [(&'static str, &'static str)] =
         &[("name", "name"), ("icao", "icao"), ("created_at", "created_at")];

@@ -24,6 +24,12 @@ pub struct Subfleet {
     /// Cargo capacity in kg.
     #[serde(rename = "max_cargo")]
     pub cargo_kg: i64,
+    /// Cargo container units it carries.
+    pub container_units: i64,
+    /// Kept off vAMSYS's dispatch screen (Phoenix); Airside stores it for
+    /// the clients that set it.
+    #[sqlx(try_from = "i64")]
+    pub hide_in_phoenix: super::Flag,
     pub min_rank_id: Option<RankId>,
     #[sqlx(try_from = "String")]
     pub created_at: Timestamp,
@@ -33,7 +39,7 @@ keyed!(Subfleet);
 impl Resource for Subfleet {
     const TABLE: Table = Table::Subfleets;
     const COLUMNS: &'static str = "id, airline_id, type_code, name, fleet_type, passengers, \
-         cargo_kg, min_rank_id, created_at";
+         cargo_kg, container_units, hide_in_phoenix, min_rank_id, created_at";
     const FILTERS: &'static [(&'static str, &'static str, FilterKind)] = &[
         ("airline_id", "airline_id", FilterKind::Int),
         ("code", "type_code", FilterKind::Text),

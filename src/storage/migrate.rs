@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "smartcars", include_str!("../../migrations/0013_smartcars.sql")),
     (14, "phpvms", include_str!("../../migrations/0014_phpvms.sql")),
     (15, "pirep_routes", include_str!("../../migrations/0015_pirep_routes.sql")),
+    (16, "vamsys_fleet_airports", include_str!("../../migrations/0016_vamsys_fleet_airports.sql")),
 ];
 
 #[derive(Debug)]

@@ -1601,6 +1601,28 @@ async fn a_vamsys_style_bot_pages_filters_and_is_told_of_unknown_parameters() {
         sorted.sort();
         assert_eq!(times, sorted);
 
+        // A spreadsheet client writes vAMSYS's own field names.
+        let airline: i64 = sqlx::query_scalar("SELECT MIN(id) FROM airlines WHERE org_id = $1")
+            .bind(demo.0)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        let airport = json!({ "icao_iata": "lowk", "name": "Klagenfurt", "latitude": 46.64, "longitude": 14.34, "airline_id": airline, "category": "seasonal" });
+        let created = call(&app, Method::POST, "/api/v3/operations/airports", Some(&token), Some(&airport)).await;
+        assert_eq!(created.status(), 201);
+        let created: Value = created.json().await.unwrap();
+        assert_eq!((created["data"]["icao"].as_str(), created["data"]["airline_id"].as_i64()), (Some("LOWK"), Some(airline)));
+        assert_eq!(created["data"]["base"], false);
+        let iata_only = json!({ "icao_iata": "KLU", "name": "Klagenfurt", "latitude": 46.64, "longitude": 14.34 });
+        let refused = call(&app, Method::POST, "/api/v3/operations/airports", Some(&token), Some(&iata_only)).await;
+        assert_eq!(problem(refused, 422).await["errors"][0]["field"], "icao_iata");
+        let fleet = json!({ "airline_id": airline, "code": "B77F", "name": "777 Freighter", "type": "cargo", "max_cargo": 100000, "container_units": 37, "hide_in_phoenix": true });
+        let created = call(&app, Method::POST, "/api/v3/operations/fleet", Some(&token), Some(&fleet)).await;
+        assert_eq!(created.status(), 201);
+        let created: Value = created.json().await.unwrap();
+        assert_eq!((created["data"]["container_units"].as_i64(), created["data"]["hide_in_phoenix"].as_bool()), (Some(37), Some(true)));
+        assert_eq!(created["data"]["type"], "cargo");
+
         // The flight map a bot posts to Discord: every flight in progress.
         let map: Value =
             call(&app, Method::GET, "/api/v3/operations/flight-map", Some(&token), None)
