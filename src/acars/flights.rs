@@ -292,7 +292,7 @@ pub(super) async fn narrow(
         }
     }
     if let Some(subfleet) = subfleet {
-        if tracker::subfleet_exists(&state.db, org, subfleet).await? {
+        if tracker::exists(&state.db, org, crate::storage::Table::Subfleets, subfleet).await? {
             search.subfleet_id = Some(subfleet);
         }
     }

@@ -644,14 +644,11 @@ async fn prefile(
             }
             Err(PrefileError::Database(e)) => return Err(e.into()),
         };
-    let view = tracker::flight_by_id(&state.db, caller.org, caller.pilot.id, id)
-        .await?
-        .map(|f| lifecycle::tracking_of(&f))
-        .unwrap_or_else(|| id.0.to_string());
-    let view = tracker::pirep_view(&state.db, caller.org, caller.pilot.id, &view)
+    // The fields first: the answer shows them.
+    store_fields(&state, caller, id, &body).await?;
+    let view = tracker::pirep_view_by_id(&state.db, caller.org, caller.pilot.id, id)
         .await?
         .ok_or_else(|| pirep_not_found(&id.0.to_string()))?;
-    store_fields(&state, caller, id, &body).await?;
     data(&state, caller, &view).await
 }
 
@@ -1236,9 +1233,10 @@ fn paginate(items: Vec<Value>, query: &Map<String, Value>, path: &str) -> Value 
     let last_page = total.div_ceil(per_page).max(1);
     let from = (page - 1) * per_page;
     let data: Vec<Value> = items.into_iter().skip(from).take(per_page).collect();
+    let shown = data.len();
     let link = |n: usize| Value::String(format!("{path}?page={n}"));
     json!({
-        "data": data.clone(),
+        "data": data,
         "links": {
             "first": link(1),
             "last": link(last_page),
@@ -1247,11 +1245,11 @@ fn paginate(items: Vec<Value>, query: &Map<String, Value>, path: &str) -> Value 
         },
         "meta": {
             "current_page": page,
-            "from": if data.is_empty() { Value::Null } else { json!(from + 1) },
+            "from": if shown == 0 { Value::Null } else { json!(from + 1) },
             "last_page": last_page,
             "path": path,
             "per_page": per_page,
-            "to": if data.is_empty() { Value::Null } else { json!(from + data.len()) },
+            "to": if shown == 0 { Value::Null } else { json!(from + shown) },
             "total": total,
         },
     })

@@ -258,11 +258,6 @@ async fn resume(
     Ok(Json(json!(pilot_of(&state, &holder, session).await?)))
 }
 
-/// Minutes as smartCARS shows time: hours, two decimals.
-fn hours(minutes: i64) -> f64 {
-    super::hours(minutes)
-}
-
 async fn statistics(
     State(state): State<AppState>,
     ScPilot(caller): ScPilot,
@@ -270,7 +265,7 @@ async fn statistics(
     let p = &caller.pilot;
     let (filed, average) = tracker::pilot_totals(&state.db, caller.org, p.id).await?;
     Ok(Json(json!({
-        "hoursFlown": hours(p.flight_minutes),
+        "hoursFlown": super::hours(p.flight_minutes),
         "flightsFlown": p.flights,
         "averageLandingRate": (average.unwrap_or(0.0) * 100.0).round() / 100.0,
         "pirepsFiled": filed,
@@ -428,7 +423,7 @@ fn flight(f: &ScheduledFlight, aircraft: Value) -> Map<String, Value> {
         "distance": f.distance_nm.max(0.0),
         "departureTime": time_of_day(&f.departure_time),
         "arrivalTime": time_of_day(&f.arrival_time),
-        "flightTime": hours(f.flight_minutes.max(0)),
+        "flightTime": super::hours(f.flight_minutes.max(0)),
         "daysOfWeek": days(&f.days_of_week),
         "notes": f.notes,
     }) else {
@@ -908,7 +903,7 @@ fn pirep_item(p: &tracker::LogbookEntry) -> Value {
         "arrivalAirport": p.arrival_icao,
         "aircraft": p.aircraft_icao,
         "status": status_word(&p.state),
-        "flightTime": hours(p.flight_minutes.max(0)),
+        "flightTime": super::hours(p.flight_minutes.max(0)),
         "landingRate": p.landing_rate.unwrap_or(0.0),
         "fuelUsed": p.fuel_used.unwrap_or(0.0).max(0.0),
     })

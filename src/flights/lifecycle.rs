@@ -412,14 +412,14 @@ pub async fn prefile(
     };
     let departure = airport(flight.departure_icao).await?;
     let arrival = airport(flight.arrival_icao).await?;
-    if !tracker::airline_exists(db, org, flight.airline).await? {
+    if !tracker::exists(db, org, crate::storage::Table::Airlines, flight.airline).await? {
         return Err(PrefileError::Unknown("airline_id"));
     }
     let Some(subfleet) = tracker::subfleet_of(db, org, flight.aircraft).await? else {
         return Err(PrefileError::Unknown("aircraft_id"));
     };
     if let Some(schedule) = flight.schedule {
-        if !tracker::schedule_exists(db, org, schedule).await? {
+        if !tracker::exists(db, org, crate::storage::Table::Schedules, schedule).await? {
             return Err(PrefileError::Unknown("flight_id"));
         }
     }

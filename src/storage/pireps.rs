@@ -246,25 +246,27 @@ pub async fn set_field(
     Ok(())
 }
 
+/// Adds a comment; its id and time (as stored).
 pub async fn add_comment(
     conn: &mut AnyConnection,
     org: OrgId,
     pirep: PirepId,
     author: &str,
     body: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(i64, String), sqlx::Error> {
+    let at = Timestamp::now().to_db();
+    let id = sqlx::query_scalar(
         "INSERT INTO pirep_comments (org_id, pirep_id, author, body, created_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(org.0)
     .bind(pirep.0)
     .bind(author)
     .bind(body)
-    .bind(Timestamp::now().to_db())
-    .execute(conn)
+    .bind(&at)
+    .fetch_one(conn)
     .await?;
-    Ok(())
+    Ok((id, at))
 }
 
 /// What filing a tracked flight records on its PIREP: the facts (a level

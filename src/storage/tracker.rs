@@ -344,15 +344,15 @@ pub async fn search_schedules(
     sql.fetch_all(db.reader()).await
 }
 
-/// Whether `id` is a subfleet of the org.
-pub async fn subfleet_exists(db: &Db, org: OrgId, id: i64) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM subfleets WHERE org_id = $1 AND id = $2")
-            .bind(org.0)
-            .bind(id)
-            .fetch_optional(db.reader())
-            .await?;
-    Ok(found.is_some())
+/// Whether `id` is a row of `table` in the org (on the reader pool).
+pub async fn exists(
+    db: &Db,
+    org: OrgId,
+    table: super::Table,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut conn = db.reader().acquire().await?;
+    super::resource::exists(&mut conn, org, table, id).await
 }
 
 /// A flight of a pilot as a tracker names it.
@@ -486,13 +486,7 @@ pub async fn filed_flight(db: &Db, org: OrgId, id: PirepId) -> Result<FiledFligh
 
 /// Whether the org has an airport with this ICAO code.
 pub async fn has_airport(db: &Db, org: OrgId, icao: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM airports WHERE org_id = $1 AND icao = $2")
-            .bind(org.0)
-            .bind(icao)
-            .fetch_optional(db.reader())
-            .await?;
-    Ok(found.is_some())
+    Ok(airport_id(db, org, icao).await?.is_some())
 }
 
 /// PIREP states a logbook lists: filed ones.
@@ -778,13 +772,18 @@ pub async fn airport_id(
     org: OrgId,
     icao: &str,
 ) -> Result<Option<crate::domain::AirportId>, sqlx::Error> {
-    let id: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM airports WHERE org_id = $1 AND icao = $2")
-            .bind(org.0)
-            .bind(icao.to_ascii_uppercase())
-            .fetch_optional(db.reader())
-            .await?;
-    Ok(id.map(crate::domain::AirportId))
+    Ok(airport(db, org, icao).await?.map(|a| crate::domain::AirportId(a.id)))
+}
+
+/// The org's airport with this ICAO code (any case).
+pub async fn airport(db: &Db, org: OrgId, icao: &str) -> Result<Option<Airport>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, icao, name, latitude, longitude FROM airports WHERE org_id = $1 AND icao = $2",
+    )
+    .bind(org.0)
+    .bind(icao.to_ascii_uppercase())
+    .fetch_optional(db.reader())
+    .await
 }
 
 /// The subfleet of the org's aircraft `aircraft`.
@@ -865,26 +864,6 @@ pub async fn is_others_charter(
             .fetch_optional(conn)
             .await?;
     Ok(matches!(owner, Some(Some(owner)) if owner != pilot.0))
-}
-
-pub async fn airline_exists(db: &Db, org: OrgId, id: i64) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM airlines WHERE org_id = $1 AND id = $2")
-            .bind(org.0)
-            .bind(id)
-            .fetch_optional(db.reader())
-            .await?;
-    Ok(found.is_some())
-}
-
-pub async fn schedule_exists(db: &Db, org: OrgId, id: i64) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM schedules WHERE org_id = $1 AND id = $2")
-            .bind(org.0)
-            .bind(id)
-            .fetch_optional(db.reader())
-            .await?;
-    Ok(found.is_some())
 }
 
 /// Whether PIREP `id` is this flight: airline, number and airports.
@@ -1053,6 +1032,21 @@ const PIREP_VIEW: &str = "SELECT p.id, p.tracking_id, p.pilot_id, p.airline_id, 
      JOIN airlines l ON l.id = p.airline_id JOIN airports d ON d.id = p.departure_airport_id \
      JOIN airports a ON a.id = p.arrival_airport_id LEFT JOIN aircraft c ON c.id = p.aircraft_id \
      LEFT JOIN schedules s ON s.id = p.schedule_id";
+
+/// The pilot's flight `id`.
+pub async fn pirep_view_by_id(
+    db: &Db,
+    org: OrgId,
+    pilot: PilotId,
+    id: PirepId,
+) -> Result<Option<PirepView>, sqlx::Error> {
+    sqlx::query_as(&format!("{PIREP_VIEW} WHERE p.org_id = $1 AND p.pilot_id = $2 AND p.id = $3"))
+        .bind(org.0)
+        .bind(pilot.0)
+        .bind(id.0)
+        .fetch_optional(db.writer())
+        .await
+}
 
 /// The pilot's PIREPs in `states` (none: all but cancelled), newest first.
 pub async fn pirep_views(

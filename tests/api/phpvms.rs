@@ -181,6 +181,7 @@ async fn a_tracker_prefiles_reports_files_and_cancels_as_acars_test_does() {
             assert!(pirep["data"][key].is_object(), "{key}");
         }
         assert_eq!(pirep["data"]["user_id"], pilot);
+        assert_eq!(pirep["data"]["fields"]["custom_field"], "custom_value", "the answer shows the fields");
         let again = t.ok(Method::POST, "/pireps/prefile", Some(first)).await;
         assert_eq!(again["data"]["id"], id.as_str(), "the same prefile is the same PIREP");
         let read = t.ok(Method::GET, &format!("/pireps/{id}"), None).await;
