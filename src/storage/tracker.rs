@@ -79,18 +79,25 @@ pub async fn fleet(db: &Db, org: OrgId) -> Result<Vec<FleetAircraft>, sqlx::Erro
 pub struct Airport {
     pub id: i64,
     pub icao: String,
+    pub iata: Option<String>,
     pub name: String,
+    pub city: Option<String>,
+    pub country: Option<String>,
     pub latitude: f64,
     pub longitude: f64,
+    /// How many of the org's hubs are at this airport.
+    pub hubs: i64,
 }
 
+const AIRPORT_COLUMNS: &str = "SELECT id, icao, iata, name, city, country, latitude, longitude, \
+     (SELECT COUNT(*) FROM hubs h WHERE h.airport_id = airports.id) AS hubs FROM airports";
+
+/// The org's airports, by ICAO code.
 pub async fn airports(db: &Db, org: OrgId) -> Result<Vec<Airport>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, icao, name, latitude, longitude FROM airports WHERE org_id = $1 ORDER BY icao",
-    )
-    .bind(org.0)
-    .fetch_all(db.reader())
-    .await
+    sqlx::query_as(&format!("{AIRPORT_COLUMNS} WHERE org_id = $1 ORDER BY icao"))
+        .bind(org.0)
+        .fetch_all(db.reader())
+        .await
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -777,13 +784,11 @@ pub async fn airport_id(
 
 /// The org's airport with this ICAO code (any case).
 pub async fn airport(db: &Db, org: OrgId, icao: &str) -> Result<Option<Airport>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, icao, name, latitude, longitude FROM airports WHERE org_id = $1 AND icao = $2",
-    )
-    .bind(org.0)
-    .bind(icao.to_ascii_uppercase())
-    .fetch_optional(db.reader())
-    .await
+    sqlx::query_as(&format!("{AIRPORT_COLUMNS} WHERE org_id = $1 AND icao = $2"))
+        .bind(org.0)
+        .bind(icao.to_ascii_uppercase())
+        .fetch_optional(db.reader())
+        .await
 }
 
 /// The subfleet of the org's aircraft `aircraft`.

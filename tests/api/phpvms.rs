@@ -336,6 +336,10 @@ async fn the_reads_trackers_and_sites_make() {
         assert_ne!(p1["data"], p2["data"]);
         assert_eq!(p1["data"].as_array().unwrap().len(), 1);
         assert!(p1["meta"]["total"].as_i64().unwrap() >= 2 && p1["links"]["next"].is_string());
+        // A page far past the end is empty (found by Schemathesis: it overflowed).
+        let far = page("100000000000000001").await;
+        assert_eq!(far["data"], json!([]));
+        assert!(far["meta"]["from"].is_null() && far["links"]["next"].is_null());
         let fleet = t.ok(Method::GET, "/fleet?limit=100", None).await;
         for subfleet in fleet["data"].as_array().unwrap() {
             let id = subfleet["id"].as_i64().unwrap();
@@ -440,6 +444,97 @@ async fn the_reads_trackers_and_sites_make() {
     .await;
 }
 
+/// The routes around the flight: users/{id}, one bid, hubs and airport
+/// search, distances, a flight's aircraft, route and briefing.
+#[tokio::test]
+async fn the_routes_around_a_flight() {
+    each_backend(|app| async move {
+        let (t, pilot, airline, aircraft, ident) = tracker(&app).await;
+        let me = t.ok(Method::GET, "/user", None).await;
+        assert_eq!(t.ok(Method::GET, "/users/me", None).await, me);
+        assert_eq!(t.ok(Method::GET, &format!("/users/{pilot}"), None).await, me);
+        // phpVMS shows any user; Airside no other pilot's profile, bids or PIREPs.
+        let someone: i64 = sqlx::query_scalar("SELECT MIN(id) FROM pilots WHERE id <> $1")
+            .bind(pilot)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        for path in ["", "/bids", "/pireps", "/fleet"] {
+            t.problem(Method::GET, &format!("/users/{someone}{path}"), None, 404, "user-not-found").await;
+        }
+        assert_eq!(t.ok(Method::GET, "/pireps", None).await, t.ok(Method::GET, "/user/pireps", None).await);
+
+        // One bid, the pilot's own.
+        let schedule: i64 = sqlx::query_scalar("SELECT MIN(id) FROM schedules WHERE org_id = (SELECT id FROM orgs WHERE slug = 'demo') AND hidden = 0")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        let added = t.ok(Method::PUT, "/users/me/bids", Some(json!({ "flight_id": schedule }))).await;
+        let bid = added["data"]["id"].as_i64().unwrap();
+        assert_eq!(t.ok(Method::GET, &format!("/bids/{bid}"), None).await, added);
+        assert_eq!(t.ok(Method::GET, &format!("/user/bids/{bid}"), None).await, added);
+        let other_ident = if ident == "AIR0001" { "AIR0002" } else { "AIR0001" };
+        let other = Tracker { app: &app, key: crate::acars::key_for(&app, "demo", other_ident, None).await };
+        let refused = other.problem(Method::GET, &format!("/bids/{bid}"), None, 404, "bid-not-found").await;
+        assert_eq!(refused["bid_id"], bid.to_string());
+
+        // Hubs and airport search: public, the org's under its tracker URL only.
+        let public = |path: &str| {
+            let url = app.url(path);
+            let http = app.http.clone();
+            async move {
+                let response = http.get(url).send().await.unwrap();
+                assert_eq!(response.status(), 200);
+                response.json::<Value>().await.unwrap()
+            }
+        };
+        let hubs = public("/o/demo/api/airports/hubs").await;
+        let icaos: Vec<&str> = hubs["data"].as_array().unwrap().iter().map(|a| a["icao"].as_str().unwrap()).collect();
+        assert!(icaos.contains(&"EGLL") && icaos.contains(&"EHAM"), "{hubs}");
+        assert!(hubs["data"].as_array().unwrap().iter().all(|a| a["hub"] == true));
+        assert_eq!(public("/api/airports/hubs").await["data"], json!([]));
+        let found = public("/o/demo/api/airports/search?search=icao:ams").await;
+        assert_eq!(found["data"][0]["icao"], "EHAM");
+        assert_eq!(found["data"][0]["iata"], "AMS");
+        assert_eq!(found["meta"]["total"], 1);
+        let heathrow = t.ok(Method::GET, "/airports/egll", None).await;
+        assert_eq!(heathrow["data"]["hub"], true);
+        assert_eq!(heathrow["data"]["location"], "London");
+        assert_eq!(t.ok(Method::GET, "/airports/EGLL/lookup", None).await, heathrow);
+
+        // Distance: EGLL to EHAM is about 200 nmi.
+        let d = t.ok(Method::GET, "/airports/EGLL/distance/EHAM", None).await;
+        let nmi = d["data"]["distance"]["nmi"].as_f64().unwrap();
+        assert!((195.0..205.0).contains(&nmi), "{d}");
+        assert_eq!(d["data"]["fromIcao"], "EGLL");
+        t.problem(Method::GET, "/airports/EGLL/distance/ZZZZ", None, 404, "airport-not-found").await;
+
+        // A flight's aircraft: a bare list of those the pilot may fly it with.
+        let allowed = t.ok(Method::GET, &format!("/flights/{schedule}/aircraft"), None).await;
+        let list = allowed.as_array().expect("a bare list");
+        let eligible: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT a.id FROM aircraft a JOIN schedule_subfleets ss ON ss.subfleet_id = a.subfleet_id \
+             WHERE ss.schedule_id = $1 AND a.status = 'active'",
+        )
+        .bind(schedule)
+        .fetch_all(app.db.reader())
+        .await
+        .unwrap();
+        assert!(list.iter().all(|a| eligible.contains(&a["id"].as_i64().unwrap())), "{allowed}");
+        assert!(list.iter().all(|a| a["registration"].is_string() && a["status"] == "A"));
+        assert_eq!(t.ok(Method::GET, &format!("/flights/{schedule}/route"), None).await, json!({ "data": [] }));
+        t.problem(Method::GET, "/flights/999999999/route", None, 404, "not-found").await;
+        t.problem(Method::GET, &format!("/flights/{schedule}/briefing"), None, 404, "not-found").await;
+        let one = t.ok(Method::GET, &format!("/subfleet/aircraft/{aircraft}"), None).await;
+        assert_eq!(one, t.ok(Method::GET, &format!("/fleet/aircraft/{aircraft}"), None).await);
+        assert_eq!(public("/api/").await["name"], "Airside");
+        let airlines = t.ok(Method::GET, "/airlines?limit=1", None).await;
+        assert_eq!(airlines["data"][0]["id"], airline);
+        assert_eq!(airlines["meta"]["per_page"], 1);
+    })
+    .await;
+}
+
 /// The document at `/docs/phpvms` lists every route served, under the
 /// shared and an org's tracker URL.
 #[tokio::test]
@@ -456,7 +551,11 @@ async fn every_documented_route_is_served() {
             for base in ["/api", "/o/demo/api"] {
                 let url = app.url(&format!(
                     "{base}{}",
-                    path.trim_start_matches("/api").replace("{id}", "1").replace("{icao}", "EGLL")
+                    path.trim_start_matches("/api")
+                        .replace("{id}", "1")
+                        .replace("{bid}", "1")
+                        .replace("{icao}", "EGLL")
+                        .replace("{to}", "EHAM")
                 ));
                 let response = app
                     .http

@@ -6,6 +6,8 @@
 //! core; `docs/phpvms.md` lists where Airside is stricter. Served under each
 //! org's tracker URL (`/o/<slug>/api`) as well.
 
+mod schemas;
+
 use axum::extract::{FromRequestParts, RawPathParams, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -112,116 +114,223 @@ enum Kind {
     Public,
     /// A key; query parameters only.
     Read,
-    /// A key and a JSON body.
-    Write,
-    /// A key and a JSON body; 201.
-    Create,
+    /// A key and a JSON body of this component schema.
+    Write(&'static str),
+    /// The same, answered 201.
+    Create(&'static str),
 }
 
-/// One operation of a path: method, summary, kind, query parameters.
-type Op = (&'static str, &'static str, Kind, &'static [&'static str]);
+/// What an operation answers: a component schema, wrapped as phpVMS wraps it.
+#[derive(Debug, Clone, Copy)]
+enum Answer {
+    /// `{data: <schema>}`
+    Data(&'static str),
+    /// `{data: [<schema>]}`
+    List(&'static str),
+    /// `{data: [<schema>], links, meta}` (page-number pagination)
+    Page(&'static str),
+    /// The schema itself.
+    Bare(&'static str),
+    /// `[<schema>]`, unwrapped (a Laravel collection returned as is).
+    Array(&'static str),
+}
+
+/// One operation of a path: method, summary, kind, query parameters, answer.
+type Op = (&'static str, &'static str, Kind, &'static [&'static str], Answer);
 
 const PAGED: &[&str] = &["limit", "page"];
 
 /// The routes and their operations, from which the router and the OpenAPI
 /// document are both made (neither can drift from the other).
 fn routes() -> Vec<(&'static str, MethodRouter<AppState>, &'static [Op])> {
+    use Answer::*;
     use Kind::*;
+    const STATUS: &[Op] = &[("get", "Which API this is", Public, &[], Bare("Status"))];
+    const UPDATE_POST: Op =
+        ("post", "Update a flight in progress", Write("PirepUpdate"), &[], Data("Pirep"));
+    const UPDATE_PUT: Op =
+        ("put", "Update a flight in progress", Write("PirepUpdate"), &[], Data("Pirep"));
+    const POSITIONS: Op = ("post", "Report positions", Write("Positions"), &[], Bare("Count"));
+    const USER: Op = ("get", "The key's pilot", Read, &[], Data("User"));
+    const USER_FLEET: Op = ("get", "Subfleets the pilot may fly", Read, &[], List("Subfleet"));
+    const USER_PIREPS: Op =
+        ("get", "The pilot's PIREPs", Read, &["state", "limit", "page"], Page("Pirep"));
+    const BIDS: Op = ("get", "The pilot's bids", Read, &[], List("Bid"));
+    const ADD_BID: Op = ("put", "Bid on a flight", Write("BidAdd"), &[], Data("Bid"));
+    const BID: Op = ("get", "One of the pilot's bids", Read, &[], Data("Bid"));
+    const AIRCRAFT: Op = ("get", "One aircraft", Read, &[], Data("Aircraft"));
+    const AIRPORT: Op = ("get", "One airport by ICAO code", Read, &[], Data("Airport"));
+    const FLEET: Op = ("get", "Subfleets with their aircraft", Read, PAGED, Page("Subfleet"));
+    const FLIGHTS: Op = ("get", "Search schedules", Read, FLIGHT_SEARCH, Page("Flight"));
+    const AIRPORTS_PUBLIC: Op = (
+        "get",
+        "The org's airports (hubs only with hubs=1)",
+        Public,
+        AIRPORT_SEARCH,
+        Page("Airport"),
+    );
     vec![
-        ("/status", get(status), &[("get", "Which API this is", Public, &[])]),
-        ("/version", get(status), &[("get", "Which API this is", Public, &[])]),
-        ("/news", get(news), &[("get", "The org's announcements", Public, PAGED)]),
-        ("/acars", get(acars_live), &[("get", "Flights in progress (live feed)", Public, &[])]),
+        ("/", get(status), STATUS),
+        ("/status", get(status), STATUS),
+        ("/version", get(status), STATUS),
+        ("/news", get(news), &[("get", "The org's announcements", Public, PAGED, Page("News"))]),
+        (
+            "/acars",
+            get(acars_live),
+            &[("get", "Flights in progress (live feed)", Public, &[], List("LiveFlight"))],
+        ),
         (
             "/acars/geojson",
             get(acars_geojson),
-            &[("get", "Flights in progress as GeoJSON", Public, &[])],
+            &[("get", "Flights in progress as GeoJSON", Public, &[], Bare("FeatureCollection"))],
         ),
-        ("/vmsacars/config", get(vmsacars_config), &[("get", "vmsACARS settings", Read, &[])]),
-        ("/fleet", get(fleet), &[("get", "Subfleets with their aircraft", Read, PAGED)]),
-        ("/subfleet", get(fleet), &[("get", "Subfleets with their aircraft", Read, PAGED)]),
-        ("/fleet/aircraft/{id}", get(fleet_aircraft), &[("get", "One aircraft", Read, &[])]),
-        ("/flights", get(flights), &[("get", "Schedules", Read, FLIGHT_SEARCH)]),
-        ("/flights/search", get(flights), &[("get", "Search schedules", Read, FLIGHT_SEARCH)]),
-        ("/flights/{id}", get(flight), &[("get", "One schedule", Read, &[])]),
-        ("/user/fleet", get(user_fleet), &[("get", "Subfleets the pilot may fly", Read, &[])]),
         (
-            "/user/pireps",
-            get(user_pireps),
-            &[("get", "The pilot's PIREPs", Read, &["state", "limit", "page"])],
+            "/vmsacars/config",
+            get(vmsacars_config),
+            &[("get", "vmsACARS settings", Read, &[], Data("VmsacarsConfig"))],
         ),
-        ("/user", get(user), &[("get", "The key's pilot", Read, &[])]),
+        ("/fleet", get(fleet), &[FLEET]),
+        ("/subfleet", get(fleet), &[FLEET]),
+        ("/fleet/aircraft/{id}", get(fleet_aircraft), &[AIRCRAFT]),
+        ("/subfleet/aircraft/{id}", get(fleet_aircraft), &[AIRCRAFT]),
+        ("/flights", get(flights), &[FLIGHTS]),
+        ("/flights/search", get(flights), &[FLIGHTS]),
+        ("/flights/{id}", get(flight), &[("get", "One schedule", Read, &[], Data("Flight"))]),
+        (
+            "/flights/{id}/aircraft",
+            get(flight_aircraft),
+            &[("get", "The aircraft the pilot may fly it with", Read, &[], Array("Aircraft"))],
+        ),
+        (
+            "/flights/{id}/route",
+            get(flight_route),
+            &[("get", "The schedule's route as navaids", Read, &[], List("Navaid"))],
+        ),
+        (
+            "/flights/{id}/briefing",
+            get(flight_briefing),
+            &[("get", "The SimBrief briefing (none in Airside)", Read, &[], Bare("Problem"))],
+        ),
+        ("/user", get(user), &[USER]),
+        ("/users/{id}", get(user), &[USER]),
+        ("/user/fleet", get(user_fleet), &[USER_FLEET]),
+        ("/users/{id}/fleet", get(user_fleet), &[USER_FLEET]),
+        ("/user/pireps", get(user_pireps), &[USER_PIREPS]),
+        ("/users/{id}/pireps", get(user_pireps), &[USER_PIREPS]),
+        ("/pireps", get(user_pireps), &[USER_PIREPS]),
         (
             "/user/bids",
             get(bids).put(add_bid).post(add_bid).delete(remove_bid),
             &[
-                ("get", "The pilot's bids", Read, &[]),
-                ("put", "Bid on a flight", Write, &[]),
-                ("post", "Bid on a flight", Write, &[]),
-                ("delete", "Remove a bid", Write, &[]),
+                BIDS,
+                ADD_BID,
+                ("post", "Bid on a flight", Write("BidAdd"), &[], Data("Bid")),
+                ("delete", "Remove a bid", Write("BidRemove"), &[], List("Bid")),
             ],
         ),
-        ("/airlines", get(airlines), &[("get", "The org's airlines", Read, &[])]),
-        ("/airports/{icao}", get(airport), &[("get", "One airport by ICAO code", Read, &[])]),
-        ("/pireps/prefile", post(prefile), &[("post", "Declare a flight in progress", Write, &[])]),
+        ("/users/{id}/bids", get(bids).put(add_bid), &[BIDS, ADD_BID]),
+        ("/user/bids/{bid}", get(bid), &[BID]),
+        ("/bids/{bid}", get(bid), &[BID]),
+        (
+            "/airlines",
+            get(airlines),
+            &[("get", "The org's airlines", Read, PAGED, Page("Airline"))],
+        ),
+        ("/airlines/{id}", get(airline), &[("get", "One airline", Read, &[], Data("Airline"))]),
+        (
+            "/airports",
+            get(airports),
+            &[("get", "The org's airports", Read, PAGED, Page("Airport"))],
+        ),
+        ("/airports/hubs", get(public_airports), &[AIRPORTS_PUBLIC]),
+        ("/airports/search", get(public_airports), &[AIRPORTS_PUBLIC]),
+        ("/airports/{icao}", get(airport), &[AIRPORT]),
+        ("/airports/{icao}/lookup", get(airport), &[AIRPORT]),
+        (
+            "/airports/{icao}/distance/{to}",
+            get(airport_distance),
+            &[(
+                "get",
+                "Great-circle distance between two airports",
+                Read,
+                &[],
+                Data("AirportDistance"),
+            )],
+        ),
+        (
+            "/pireps/prefile",
+            post(prefile),
+            &[("post", "Declare a flight in progress", Write("Prefile"), &[], Data("Pirep"))],
+        ),
         (
             "/pireps/{id}",
             get(pirep).post(update).put(update).patch(update),
             &[
-                ("get", "One of the pilot's PIREPs", Read, &[]),
-                ("post", "Update a flight in progress", Write, &[]),
-                ("put", "Update a flight in progress", Write, &[]),
-                ("patch", "Update a flight in progress", Write, &[]),
+                ("get", "One of the pilot's PIREPs", Read, &[], Data("Pirep")),
+                UPDATE_POST,
+                UPDATE_PUT,
+                ("patch", "Update a flight in progress", Write("PirepUpdate"), &[], Data("Pirep")),
             ],
         ),
+        ("/pireps/{id}/update", post(update).put(update), &[UPDATE_POST, UPDATE_PUT]),
         (
-            "/pireps/{id}/update",
-            post(update).put(update),
-            &[
-                ("post", "Update a flight in progress", Write, &[]),
-                ("put", "Update a flight in progress", Write, &[]),
-            ],
+            "/pireps/{id}/file",
+            post(file),
+            &[("post", "File the flight", Write("File"), &[], Data("Pirep"))],
         ),
-        ("/pireps/{id}/file", post(file), &[("post", "File the flight", Write, &[])]),
         (
             "/pireps/{id}/cancel",
             axum::routing::put(cancel).delete(cancel),
-            &[("put", "Cancel the flight", Read, &[]), ("delete", "Cancel the flight", Read, &[])],
+            &[
+                ("put", "Cancel the flight", Read, &[], Bare("Message")),
+                ("delete", "Cancel the flight", Read, &[], Bare("Message")),
+            ],
         ),
         (
             "/pireps/{id}/acars/position",
             get(positions).post(add_positions),
-            &[("get", "The flown track", Read, &[]), ("post", "Report positions", Write, &[])],
+            &[("get", "The flown track", Read, &[], List("Position")), POSITIONS],
+        ),
+        ("/pireps/{id}/acars/positions", post(add_positions), &[POSITIONS]),
+        (
+            "/pireps/{id}/acars/logs",
+            post(add_logs),
+            &[("post", "Add log lines", Write("Logs"), &[], Bare("Count"))],
         ),
         (
-            "/pireps/{id}/acars/positions",
-            post(add_positions),
-            &[("post", "Report positions", Write, &[])],
+            "/pireps/{id}/acars/events",
+            post(add_events),
+            &[("post", "Add events", Write("Events"), &[], Bare("Count"))],
         ),
-        ("/pireps/{id}/acars/logs", post(add_logs), &[("post", "Add log lines", Write, &[])]),
-        ("/pireps/{id}/acars/events", post(add_events), &[("post", "Add events", Write, &[])]),
         (
             "/pireps/{id}/fields",
             get(fields).post(set_fields),
-            &[("get", "The flight's fields", Read, &[]), ("post", "Set fields", Write, &[])],
+            &[
+                ("get", "The flight's fields", Read, &[], Data("Fields")),
+                ("post", "Set fields", Write("FieldsBody"), &[], Data("Fields")),
+            ],
         ),
         (
             "/pireps/{id}/route",
             get(route).post(set_route).delete(delete_route),
             &[
-                ("get", "The flight's filed route", Read, &[]),
-                ("post", "File the flight's route (replacing it)", Write, &[]),
-                ("delete", "Remove the flight's route", Read, &[]),
+                ("get", "The flight's filed route", Read, &[], List("RoutePoint")),
+                (
+                    "post",
+                    "File the flight's route (replacing it)",
+                    Write("Route"),
+                    &[],
+                    Bare("Count"),
+                ),
+                ("delete", "Remove the flight's route", Read, &[], Bare("Message")),
             ],
         ),
-        ("/airports", get(airports), &[("get", "The org's airports", Read, PAGED)]),
-        ("/airlines/{id}", get(airline), &[("get", "One airline", Read, &[])]),
         (
             "/pireps/{id}/comments",
             get(comments).post(add_comment),
             &[
-                ("get", "The flight's comments", Read, &[]),
-                ("post", "Comment on the flight", Create, &[]),
+                ("get", "The flight's comments", Read, &[], List("Comment")),
+                ("post", "Comment on the flight", Create("CommentBody"), &[], Data("Comment")),
             ],
         ),
     ]
@@ -238,6 +347,8 @@ const FLIGHT_SEARCH: &[&str] = &[
     "page",
 ];
 
+const AIRPORT_SEARCH: &[&str] = &["search", "hubs", "limit", "page"];
+
 /// Every route under both bases.
 pub fn build() -> Router<AppState> {
     let mut router = Router::new();
@@ -251,28 +362,51 @@ pub fn build() -> Router<AppState> {
 
 /// The OpenAPI document of this surface, from the same table as the router.
 pub fn document(issuer: &str) -> Value {
-    let object = || json!({ "type": "object" });
-    let problem = |what: &str| json!({ "description": what, "content": { "application/problem+json": { "schema": object() } } });
+    let schema = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
+    let content = |media: &str, schema: Value| json!({ media: { "schema": schema } });
+    let problem = |what: &str| json!({ "description": what, "content": content("application/problem+json", schema("Problem")) });
     let mut paths = Map::new();
     for (path, _, ops) in routes() {
         let mut item = Map::new();
-        for (method, summary, kind, query) in ops.iter().copied() {
+        for (method, summary, kind, query, answer) in ops.iter().copied() {
             let mut parameters: Vec<Value> = path
                 .split('/')
                 .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
                 .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
                 .collect();
-            parameters.extend(query.iter().map(
-                |name| json!({ "name": name, "in": "query", "schema": { "type": "string" } }),
-            ));
-            let ok = if kind == Kind::Create { "201" } else { "200" };
+            parameters.extend(query.iter().map(|name| {
+                let typed = if matches!(*name, "limit" | "page" | "state" | "subfleet_id") {
+                    json!({ "type": "integer", "minimum": 0 })
+                } else {
+                    json!({ "type": "string" })
+                };
+                json!({ "name": name, "in": "query", "schema": typed })
+            }));
+            let body = match answer {
+                Answer::Data(name) => data_of(schema(name)),
+                Answer::List(name) => data_of(json!({ "type": "array", "items": schema(name) })),
+                Answer::Page(name) => json!({ "allOf": [
+                    schema("Page"),
+                    data_of(json!({ "type": "array", "items": schema(name) })),
+                ] }),
+                Answer::Bare(name) => schema(name),
+                Answer::Array(name) => json!({ "type": "array", "items": schema(name) }),
+            };
             let mut responses = Map::new();
-            responses.insert(ok.into(), json!({ "description": "Done", "content": { "application/json": { "schema": object() } } }));
+            let ok = if matches!(kind, Kind::Create(_)) { "201" } else { "200" };
+            if let Answer::Bare("Problem") = answer {
+                responses.insert("404".into(), problem("Not found (Airside has no briefings)"));
+            } else {
+                responses.insert(
+                    ok.into(),
+                    json!({ "description": "Done", "content": content("application/json", body) }),
+                );
+                responses.insert("404".into(), problem("No such thing of the pilot's (or org)"));
+            }
             responses.insert(
                 "400".into(),
                 problem("Invalid input, or not allowed in the flight's state"),
             );
-            responses.insert("404".into(), problem("No such thing of the pilot's (or org)"));
             let mut op = json!({
                 "operationId": format!("{method}_{}", path.trim_matches('/').replace(['/', '{', '}'], "_")),
                 "summary": summary,
@@ -285,13 +419,13 @@ pub fn document(issuer: &str) -> Value {
                     "401".into(),
                     json!({
                         "description": "No valid key (phpVMS's body)",
-                        "content": { "application/json": { "schema": object() } },
+                        "content": content("application/json", schema("Unauthorized")),
                     }),
                 );
             }
-            if matches!(kind, Kind::Write | Kind::Create) {
+            if let Kind::Write(request) | Kind::Create(request) = kind {
                 op["requestBody"] =
-                    json!({ "content": { "application/json": { "schema": object() } } });
+                    json!({ "content": content("application/json", schema(request)) });
             }
             op["responses"] = Value::Object(responses);
             item.insert(method.to_string(), op);
@@ -311,9 +445,17 @@ pub fn document(issuer: &str) -> Value {
         },
         "servers": [{ "url": issuer.trim_end_matches('/') }],
         "security": [{ "apiKey": [] }],
-        "components": { "securitySchemes": { "apiKey": { "type": "apiKey", "in": "header", "name": "X-API-Key" } } },
+        "components": {
+            "securitySchemes": { "apiKey": { "type": "apiKey", "in": "header", "name": "X-API-Key" } },
+            "schemas": schemas::all(),
+        },
         "paths": paths,
     })
+}
+
+/// `{data: <schema>}`.
+fn data_of(inner: Value) -> Value {
+    json!({ "type": "object", "required": ["data"], "properties": { "data": inner } })
 }
 
 /// `GET /api/status`: what answers.
@@ -334,11 +476,30 @@ fn user_state(state: crate::domain::pilot::PilotState) -> i64 {
     }
 }
 
-/// `GET /api/user`: the key's pilot, as phpVMS's `User` resource.
+/// `users/{id}` routes: the caller only (`me` or their own id). phpVMS
+/// shows any user's profile, fleet, PIREPs and bids; Airside none of
+/// another pilot's.
+fn only_self(params: &RawPathParams, caller: &AcarsPilot) -> Result<(), AcarsError> {
+    match super::path_param(params, "id") {
+        None | Some("me") => Ok(()),
+        Some(id) if id == caller.pilot.id.0.to_string() => Ok(()),
+        Some(_) => Err(AcarsError::problem(
+            StatusCode::NOT_FOUND,
+            "user-not-found",
+            "User not found",
+            "User not found",
+        )),
+    }
+}
+
+/// `GET /api/user` (and `/api/users/{me|id}`): the key's pilot, as
+/// phpVMS's `User` resource.
 async fn user(
     State(state): State<AppState>,
     PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
 ) -> Result<Json<Value>, AcarsError> {
+    only_self(&params, &caller)?;
     let p = &caller.pilot;
     let rank = super::pilot::rank(&state, &caller).await?;
     let airline = crate::storage::resource::get::<crate::storage::airlines::Airline>(
@@ -1074,12 +1235,12 @@ async fn add_comment(
     if text.len() > 2_000 {
         return Err(invalid("comment", "The comment may not be greater than 2000 characters."));
     }
+    let author = &caller.pilot.ident;
     let mut tx = state.db.begin().await?;
-    pireps::add_comment(&mut tx, caller.org, PirepId(view.id), &caller.pilot.ident, &text).await?;
+    let (id, at) =
+        pireps::add_comment(&mut tx, caller.org, PirepId(view.id), author, &text).await?;
     tx.commit().await?;
-    let list = tracker::comments(&state.db, caller.org, PirepId(view.id)).await?;
-    let (id, a, b, t) = list.last().ok_or_else(not_found)?;
-    Ok((StatusCode::CREATED, Json(json!({ "data": comment_json(*id, a, b, t) }))))
+    Ok((StatusCode::CREATED, Json(json!({ "data": comment_json(id, author, &text, &at) }))))
 }
 
 /// A bid (booking) as phpVMS's `Bid` resource, with its flight.
@@ -1113,20 +1274,45 @@ async fn bid_list(state: &AppState, caller: &AcarsPilot) -> Result<Vec<Value>, A
     Ok(found.iter().map(|b| bid_json(b, caller.pilot.id.0)).collect())
 }
 
-/// `GET /api/user/bids`.
+/// `GET /api/user/bids` (and `/api/users/{me|id}/bids`).
 async fn bids(
     State(state): State<AppState>,
     PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
 ) -> Result<Json<Value>, AcarsError> {
+    only_self(&params, &caller)?;
     Ok(Json(json!({ "data": bid_list(&state, &caller).await? })))
 }
 
-/// `PUT|POST /api/user/bids {flight_id[, aircraft_id]}`: books a flight.
+/// `GET /api/bids/{bid}` and `/api/user/bids/{bid}`: one of the pilot's
+/// bids (another pilot's is not found, as phpVMS refuses it).
+async fn bid(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let text = super::path_param(&params, "bid").unwrap_or_default();
+    let found = match text.parse::<i64>() {
+        Ok(id) => tracker::booking(&state.db, caller.org, caller.pilot.id, id).await?,
+        Err(_) => None,
+    };
+    let Some(found) = found else {
+        let title = format!("The bid {text} was not found");
+        return Err(AcarsError::problem(StatusCode::NOT_FOUND, "bid-not-found", &title, &title)
+            .with("bid_id", text));
+    };
+    Ok(Json(json!({ "data": bid_json(&found, caller.pilot.id.0) })))
+}
+
+/// `PUT|POST /api/user/bids {flight_id[, aircraft_id]}` (and `PUT
+/// /api/users/{me|id}/bids`): books a flight.
 async fn add_bid(
     State(state): State<AppState>,
     PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
     Input(body): Input,
 ) -> Result<Json<Value>, AcarsError> {
+    only_self(&params, &caller)?;
     let flight = integer(&body, "flight_id")?
         .ok_or_else(|| invalid("flight_id", "The flight id field is required."))?;
     let aircraft = integer(&body, "aircraft_id")?;
@@ -1172,10 +1358,11 @@ async fn remove_bid(
     Ok(Json(json!({ "data": bid_list(&state, caller).await? })))
 }
 
-/// `GET /api/airlines`: the org's airlines, one page.
+/// `GET /api/airlines`: the org's airlines, paged.
 async fn airlines(
     State(state): State<AppState>,
     PhpvmsPilot(caller): PhpvmsPilot,
+    Input(query): Input,
 ) -> Result<Json<Value>, AcarsError> {
     let all = crate::storage::page::PageRequest::first(crate::storage::page::MAX_LIMIT);
     let page = crate::storage::resource::list::<crate::storage::airlines::Airline>(
@@ -1185,41 +1372,91 @@ async fn airlines(
         &all,
     )
     .await?;
-    let list: Vec<Value> = page
-        .items
-        .iter()
-        .map(|a| json!({ "id": a.id.0, "icao": a.icao, "iata": a.code, "name": a.name, "active": true }))
-        .collect();
-    let total = list.len();
-    Ok(Json(json!({
-        "data": list,
-        "links": { "first": null, "last": null, "prev": null, "next": null },
-        "meta": { "current_page": 1, "last_page": 1, "per_page": total.max(1), "total": total, "from": 1, "to": total },
-    })))
+    let list: Vec<Value> = page.items.iter().map(airline_json).collect();
+    Ok(Json(paginate(list, &query, "/api/airlines")))
 }
 
-/// `GET /api/airports/{icao}`.
+fn airline_json(a: &crate::storage::airlines::Airline) -> Value {
+    json!({ "id": a.id.0, "icao": a.icao, "iata": a.code, "name": a.name, "active": true })
+}
+
+fn airport_not_found(icao: &str) -> AcarsError {
+    let title = format!("Airport {icao} not found");
+    AcarsError::problem(StatusCode::NOT_FOUND, "airport-not-found", &title, &title)
+        .with("icao", icao.to_string())
+}
+
+/// The org's airport named by the path parameter `name`.
+async fn airport_named(
+    state: &AppState,
+    caller: &AcarsPilot,
+    params: &RawPathParams,
+    name: &str,
+) -> Result<tracker::Airport, AcarsError> {
+    let icao = super::path_param(params, name).unwrap_or_default();
+    tracker::airport(&state.db, caller.org, icao).await?.ok_or_else(|| airport_not_found(icao))
+}
+
+/// `GET /api/airports/{icao}` (and `/lookup`, which in phpVMS asks
+/// vaCentral; Airside answers the org's own airport).
 async fn airport(
     State(state): State<AppState>,
     PhpvmsPilot(caller): PhpvmsPilot,
     params: RawPathParams,
 ) -> Result<Json<Value>, AcarsError> {
-    let icao = super::path_param(&params, "icao").unwrap_or_default().to_ascii_uppercase();
-    let found =
-        tracker::airports(&state.db, caller.org).await?.into_iter().find(|a| a.icao == icao);
-    let Some(a) = found else {
-        let title = format!("Airport {icao} not found");
-        return Err(AcarsError::problem(
-            StatusCode::NOT_FOUND,
-            "airport-not-found",
-            &title,
-            &title,
-        )
-        .with("icao", icao));
-    };
+    let found = airport_named(&state, &caller, &params, "icao").await?;
+    Ok(Json(json!({ "data": airport_json(&found) })))
+}
+
+/// `GET /api/airports/{icao}/distance/{to}`: the great-circle distance.
+async fn airport_distance(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    let from = airport_named(&state, &caller, &params, "icao").await?;
+    let to = airport_named(&state, &caller, &params, "to").await?;
+    let nmi =
+        crate::domain::geo::distance_nm(from.latitude, from.longitude, to.latitude, to.longitude);
     Ok(Json(
-        json!({ "data": { "id": a.icao, "icao": a.icao, "name": a.name, "lat": a.latitude, "lon": a.longitude } }),
+        json!({ "data": { "fromIcao": from.icao, "toIcao": to.icao, "distance": distance(nmi) } }),
     ))
+}
+
+/// `GET /api/airports/hubs` and `/api/airports/search` (`search` matches
+/// the ICAO, IATA or name, `name:value` as phpVMS's criteria take it;
+/// `hubs=1` only hubs): public in phpVMS, so the org's only under its
+/// tracker URL.
+async fn public_airports(
+    State(state): State<AppState>,
+    params: RawPathParams,
+    uri: axum::http::Uri,
+    Input(query): Input,
+) -> Result<Json<Value>, AcarsError> {
+    let hubs_only = uri.path().ends_with("/hubs")
+        || input::text(&query, "hubs").is_some_and(|h| {
+            matches!(h.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")
+        });
+    let needle = input::text(&query, "search")
+        .map(|s| s.rsplit(':').next().unwrap_or_default().trim().to_lowercase())
+        .filter(|s| !s.is_empty());
+    let list = match public_org(&state, &params).await? {
+        Some(org) => tracker::airports(&state.db, org).await?,
+        None => vec![],
+    };
+    let matches = |a: &tracker::Airport| match &needle {
+        None => true,
+        Some(n) => [Some(&a.icao), a.iata.as_ref(), Some(&a.name)]
+            .into_iter()
+            .flatten()
+            .any(|field| field.to_lowercase().contains(n.as_str())),
+    };
+    let found: Vec<Value> = list
+        .iter()
+        .filter(|a| (!hubs_only || a.hubs > 0) && matches(a))
+        .map(airport_json)
+        .collect();
+    Ok(Json(paginate(found, &query, uri.path())))
 }
 
 /// phpVMS's page-number pagination (`limit`, `page`; page 0 is page 1) of
@@ -1231,7 +1468,8 @@ fn paginate(items: Vec<Value>, query: &Map<String, Value>, path: &str) -> Value 
     let page = positive("page").map(|n| (n as usize).max(1)).unwrap_or(1);
     let total = items.len();
     let last_page = total.div_ceil(per_page).max(1);
-    let from = (page - 1) * per_page;
+    // A page far past the end is empty, not an overflow.
+    let from = (page - 1).saturating_mul(per_page);
     let data: Vec<Value> = items.into_iter().skip(from).take(per_page).collect();
     let shown = data.len();
     let link = |n: usize| Value::String(format!("{path}?page={n}"));
@@ -1333,7 +1571,9 @@ async fn fleet_aircraft(
 async fn user_fleet(
     State(state): State<AppState>,
     PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
 ) -> Result<Json<Value>, AcarsError> {
+    only_self(&params, &caller)?;
     let allowed = tracker::subfleets_for_rank(&state.db, caller.org, caller.pilot.rank_id).await?;
     Ok(Json(json!({ "data": subfleets_json(&state, &caller, Some(&allowed)).await? })))
 }
@@ -1343,8 +1583,10 @@ async fn user_fleet(
 async fn user_pireps(
     State(state): State<AppState>,
     PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
     Input(query): Input,
 ) -> Result<Json<Value>, AcarsError> {
+    only_self(&params, &caller)?;
     let states: &[&str] =
         match input::present(&query, "state").and_then(input::as_number).map(|n| n as i64) {
             None => &[],
@@ -1420,6 +1662,61 @@ async fn flight(
         .ok_or_else(not_found)?;
     let found = tracker::schedule_flight(&state.db, caller.org, id).await?.ok_or_else(not_found)?;
     Ok(Json(json!({ "data": flight_json(&found) })))
+}
+
+/// The org's schedule named in the path.
+async fn schedule_named(
+    state: &AppState,
+    caller: &AcarsPilot,
+    params: &RawPathParams,
+) -> Result<tracker::ScheduledFlight, AcarsError> {
+    let id = super::path_param(params, "id").and_then(|id| id.parse::<i64>().ok());
+    let Some(id) = id else { return Err(not_found()) };
+    tracker::schedule_flight(&state.db, caller.org, id).await?.ok_or_else(not_found)
+}
+
+/// `GET /api/flights/{id}/aircraft`: the aircraft the pilot may fly the
+/// schedule with (the same rule as every booking), a bare list as phpVMS
+/// answers it.
+async fn flight_aircraft(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    use crate::storage::fleet::Aircraft;
+    let schedule = schedule_named(&state, &caller, &params).await?;
+    let p = &caller.pilot;
+    let eligible =
+        tracker::eligible_aircraft(&state.db, caller.org, p.id, p.rank_id, &[schedule.schedule_id])
+            .await?;
+    let mut list = Vec::with_capacity(eligible.len());
+    for e in &eligible {
+        if let Some(a) =
+            crate::storage::resource::get::<Aircraft>(&state.db, caller.org, e.id).await?
+        {
+            list.push(aircraft_json(&a));
+        }
+    }
+    Ok(Json(Value::Array(list)))
+}
+
+/// `GET /api/flights/{id}/route`: the route's navaids. phpVMS finds them in
+/// its navdata tables; Airside has no navdata, so the list is empty (the
+/// route text is the flight's `route`).
+async fn flight_route(
+    State(state): State<AppState>,
+    PhpvmsPilot(caller): PhpvmsPilot,
+    params: RawPathParams,
+) -> Result<Json<Value>, AcarsError> {
+    schedule_named(&state, &caller, &params).await?;
+    Ok(Json(json!({ "data": [] })))
+}
+
+/// `GET /api/flights/{id}/briefing`: a SimBrief briefing; Airside keeps
+/// none, so phpVMS's answer for a flight without one.
+async fn flight_briefing(_caller: PhpvmsPilot) -> AcarsError {
+    let title = "Flight briefing not found";
+    AcarsError::problem(StatusCode::NOT_FOUND, "not-found", title, title)
 }
 
 /// The org a public route answers for: the tracker URL's, else none (the
@@ -1612,8 +1909,12 @@ async fn delete_route(
     Ok(Json(json!({ "message": "Route deleted", "attrs": [] })))
 }
 
+/// phpVMS's `Airport` resource (its id is the ICAO code).
 fn airport_json(a: &tracker::Airport) -> Value {
-    json!({ "id": a.icao, "icao": a.icao, "name": a.name, "lat": a.latitude, "lon": a.longitude })
+    json!({
+        "id": a.icao, "icao": a.icao, "iata": a.iata, "name": a.name, "location": a.city,
+        "country": a.country, "hub": a.hubs > 0, "lat": a.latitude, "lon": a.longitude,
+    })
 }
 
 /// `GET /api/airports`: the org's airports, paged.
@@ -1640,7 +1941,5 @@ async fn airline(
     )
     .await?
     .ok_or_else(not_found)?;
-    Ok(Json(
-        json!({ "data": { "id": a.id.0, "icao": a.icao, "iata": a.code, "name": a.name, "active": true } }),
-    ))
+    Ok(Json(json!({ "data": airline_json(&a) })))
 }
