@@ -135,6 +135,7 @@ fn main() {
 
     let server = support::Server::start(&database_url);
     let base = server.base.clone();
+    let database_url = database_url.clone();
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async move {
@@ -147,27 +148,55 @@ fn main() {
         let token: Value = grant()().send().await.unwrap().json().await.unwrap();
         let token = token["access_token"].as_str().unwrap().to_string();
 
-        println!("Airside Operations benchmark: {backend}, {CONNECTIONS} connections, {seconds} s per run, {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
-        let bare = {
-            let (http, url) = (http.clone(), format!("{base}/healthz"));
-            load(seconds, move || http.get(&url)).await
-        };
-        row("GET /healthz (bare route)", &bare);
-        support::summary("operations", "bare /healthz", bare.rps(), "req/s");
-        let list = {
-            let (http, url, token) = (http.clone(), format!("{base}/api/v3/operations/aircraft?limit=50"), token.clone());
-            load(seconds, move || http.get(&url).bearer_auth(&token)).await
-        };
-        row("GET /api/v3/operations/aircraft?limit=50", &list);
-        support::summary("operations", "aircraft list", list.rps(), "req/s");
-        support::summary("operations", "aircraft list p99", list.p99.as_secs_f64() * 1e3, "ms");
-        println!("{:<44} {:>10.1} %   (target >= 40 %; p99 target < 10 ms)", "aircraft list / bare route", 100.0 * list.rps() / bare.rps());
-        if std::env::var("BENCH_DETAIL").is_ok() {
-            for (name, path) in [("GET /readyz (one trivial query)", "/readyz"), ("GET aircraft?limit=1", "/api/v3/operations/aircraft?limit=1")] {
-                let (http, url, token) = (http.clone(), format!("{base}{path}"), token.clone());
-                row(name, &load(seconds, move || http.get(&url).bearer_auth(&token)).await);
+        println!("Airside Operations benchmark: {backend}, wrk -t1 -c{CONNECTIONS}, {seconds} s per run, {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+        let pid = server.pid();
+        let wrk = |path: &str, headers: Vec<String>| {
+            let url = format!("{base}{path}");
+            async move {
+                tokio::task::spawn_blocking(move || support::wrk(pid, &url, &headers, CONNECTIONS, seconds))
+                    .await
+                    .unwrap()
             }
+        };
+        let auth = vec![format!("Authorization: Bearer {token}")];
+        let bare = wrk("/healthz", vec![]).await;
+        let list = wrk("/api/v3/operations/aircraft?limit=50", auth.clone()).await;
+        for (name, f) in [("GET /healthz (bare route)", &bare), ("GET /api/v3/operations/aircraft?limit=50", &list)] {
+            println!(
+                "{name:<44} {:>10.0} req/s   p99 {:>7.2} ms   {:>6.1} µs CPU/request   ({} requests, {} not 2xx)",
+                f.rps, f.p99_ms, f.cpu_us, f.requests, f.non_2xx
+            );
         }
+        assert_eq!(list.non_2xx, 0.0, "the list answered errors under load");
+        support::summary("operations", "bare /healthz", bare.rps, "req/s");
+        support::summary("operations", "bare /healthz: server CPU", bare.cpu_us, "µs/request");
+        support::summary("operations", "aircraft list", list.rps, "req/s");
+        support::summary("operations", "aircraft list p99", list.p99_ms, "ms");
+        support::summary("operations", "aircraft list: server CPU", list.cpu_us, "µs/request");
+        println!("{:<44} {:>10.1} %   (target >= 30 %, <= 80 µs CPU/request)", "aircraft list / bare route", 100.0 * list.rps / bare.rps);
+
+        // Database transactions per request, PostgreSQL only: N sequential
+        // list requests against N bare ones (whose count is the background's
+        // and the counting query's own).
+        const SEQUENTIAL: usize = 500;
+        let counted = |path: &'static str, with_token: bool| {
+            let (http, url, token, db) = (http.clone(), format!("{base}{path}"), token.clone(), database_url.clone());
+            async move {
+                let before = support::transactions(&db)?;
+                for _ in 0..SEQUENTIAL {
+                    let request = http.get(&url);
+                    let request = if with_token { request.bearer_auth(&token) } else { request };
+                    assert!(request.send().await.unwrap().status().is_success());
+                }
+                Some(support::transactions(&db)? - before)
+            }
+        };
+        if let (Some(idle), Some(listed)) = (counted("/healthz", false).await, counted("/api/v3/operations/aircraft?limit=50", true).await) {
+            let per_request = (listed - idle) / SEQUENTIAL as f64;
+            println!("{:<44} {:>10.2} per request   (target <= 2)", "database transactions (aircraft list)", per_request);
+            support::summary("operations", "aircraft list: database transactions", per_request, "per request");
+        }
+
         let grants = load(seconds, grant()).await;
         row("POST /oauth/token (client_credentials)", &grants);
         support::summary("operations", "client-credentials grants", grants.rps(), "req/s");
@@ -189,7 +218,7 @@ fn main() {
             "{:<44} {:>10} dropped   ({counted} requests counted; {} measured ok, warm-ups not measured)",
             "request log",
             usage["data"]["dropped_log_entries"],
-            list.requests + list.errors + grants.requests + grants.errors,
+            list.requests + grants.requests as f64 + grants.errors as f64,
         );
     });
 }

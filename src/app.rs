@@ -65,6 +65,10 @@ pub fn router(state: AppState) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::forget_callers_after_writes,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), request_log::layer))
         .layer(middleware::from_fn_with_state(state.clone(), crate::http::security_headers::layer))
         .layer(middleware::from_fn(request_id::layer))

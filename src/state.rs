@@ -19,6 +19,8 @@ pub struct AppState {
     pub rate_limits: Arc<RateLimiter>,
     /// Stores ACARS position reports, many to a transaction.
     pub reports: ReportWriter,
+    /// Callers of the scoped APIs authenticated in the last moment.
+    pub callers: Arc<crate::auth::Callers>,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
     pub fn with_log(db: Db, config: Config, request_log: RequestLog) -> AppState {
         let rate_limits = Arc::new(RateLimiter::new(db.clone()));
         let reports = ReportWriter::start(db.clone());
-        AppState { db, config: Arc::new(config), request_log, rate_limits, reports }
+        let callers = Arc::default();
+        AppState { db, config: Arc::new(config), request_log, rate_limits, reports, callers }
     }
 }

@@ -67,3 +67,91 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// CPU seconds (user + system) a process has used so far.
+pub fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces): utime is the
+    // 14th field, stime the 15th, in clock ticks.
+    let rest = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or_default();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |n: usize| fields.get(n).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let per_second = Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|out| String::from_utf8_lossy(&out.stdout).trim().parse::<f64>().ok())
+        .unwrap_or(100.0);
+    (ticks(11) + ticks(12)) / per_second
+}
+
+/// What `wrk` measured, and what the server spent meanwhile.
+pub struct Wrk {
+    pub rps: f64,
+    pub p99_ms: f64,
+    pub requests: f64,
+    pub non_2xx: f64,
+    /// Server CPU per request, in microseconds.
+    pub cpu_us: f64,
+}
+
+/// Drives `url` with `wrk -t1 -c<connections> -d<seconds>s --latency` (after
+/// a one-second warm-up), measuring the server's CPU over the run.
+pub fn wrk(server: u32, url: &str, headers: &[String], connections: usize, seconds: u64) -> Wrk {
+    let run = |seconds: u64| {
+        let mut command = Command::new("wrk");
+        command.args(["-t1", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency"]);
+        for header in headers {
+            command.args(["-H", header]);
+        }
+        let out = command.arg(url).output().expect("wrk is installed (apt-get install wrk)");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    run(1);
+    let before = cpu_seconds(server);
+    let report = run(seconds);
+    let cpu = cpu_seconds(server) - before;
+    let number = |text: &str| -> f64 {
+        let digits: String = text.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        let value: f64 = digits.parse().unwrap_or(0.0);
+        match text[digits.len()..].trim() {
+            "us" => value / 1000.0,
+            "s" => value * 1000.0,
+            "k" => value * 1000.0,
+            _ => value,
+        }
+    };
+    let after = |label: &str| {
+        report.lines().find_map(|line| line.trim().strip_prefix(label).map(|v| number(v.trim())))
+    };
+    let requests = report
+        .lines()
+        .find(|line| line.contains("requests in"))
+        .and_then(|line| line.split_whitespace().next())
+        .and_then(|n| n.parse::<f64>().ok())
+        .unwrap_or(0.0);
+    let non_2xx = after("Non-2xx or 3xx responses:").unwrap_or(0.0);
+    Wrk {
+        rps: after("Requests/sec:").unwrap_or(0.0),
+        p99_ms: after("99%").unwrap_or(0.0),
+        requests,
+        non_2xx,
+        cpu_us: if requests > 0.0 { cpu * 1e6 / requests } else { 0.0 },
+    }
+}
+
+/// PostgreSQL's count of committed and rolled-back transactions in the
+/// bench database (None on SQLite).
+pub fn transactions(database_url: &str) -> Option<f64> {
+    if !database_url.starts_with("postgres") {
+        return None;
+    }
+    // Statistics reach the view at most once a second.
+    std::thread::sleep(Duration::from_millis(1500));
+    let out = Command::new("psql")
+        .args([database_url, "-Atc"])
+        .arg("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()")
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+}

@@ -2,6 +2,7 @@
 //! No handler reads a cookie or an `Authorization` header itself.
 
 pub mod bearer;
+pub mod cache;
 pub mod operations;
 pub mod pilot;
 pub mod pilot_session;
@@ -35,4 +36,47 @@ pub trait Caller: Clone + Send + Sync + 'static {
 
     /// Whether a route of `method` may need `scope` (a router refuses nonsense).
     fn allows(method: &Method, scope: Scope) -> bool;
+
+    /// This node's recently authenticated callers of this kind.
+    fn cache(state: &AppState) -> &cache::CallerCache<Self>;
+}
+
+/// The caller caches of the scoped APIs, one per kind of caller.
+#[derive(Default)]
+pub struct Callers {
+    pub operations: cache::CallerCache<OpsCaller>,
+    pub pilot: cache::CallerCache<PilotCaller>,
+    pub public: cache::CallerCache<PublicCaller>,
+}
+
+impl Callers {
+    pub fn forget_all(&self) {
+        self.operations.clear();
+        self.pilot.clear();
+        self.public.clear();
+    }
+}
+
+/// After a write that may have ended a credential on this node (a revoked
+/// token or key, a reset secret, a banned pilot, a plan change: the console,
+/// OAuth, the Operations and Pilot APIs, the pilot pages), this node forgets
+/// its cached callers, so here the change holds from the next request;
+/// other nodes follow within `cache::FRESH_FOR`. Trackers' writes (flight
+/// reports, under `/o/…` and `/api/…` outside `/api/v3`) change no
+/// credential and leave the caches alone.
+pub async fn forget_callers_after_writes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    let tracker =
+        path.starts_with("/o/") || (path.starts_with("/api/") && !path.starts_with("/api/v3/"));
+    let write = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let response = next.run(request).await;
+    // Refusals too: a replayed code or refresh token revokes its family.
+    if write && !tracker {
+        state.callers.forget_all();
+    }
+    response
 }

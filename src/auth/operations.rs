@@ -31,8 +31,8 @@ pub struct OpsCaller {
 }
 
 impl super::Caller for OpsCaller {
-    /// Checks the bearer token on every request (no cache: a revoked token
-    /// fails on the very next request).
+    /// Checks the bearer token (the guard keeps the answer for
+    /// `cache::FRESH_FOR`: a revoked token fails on every node within it).
     async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<OpsCaller, ApiError> {
         let token = bearer::token(headers).ok_or_else(bearer::missing)?;
         if token.starts_with(api_tokens::PREFIX) {
@@ -92,6 +92,10 @@ impl super::Caller for OpsCaller {
     fn allows(method: &axum::http::Method, scope: Scope) -> bool {
         (method == axum::http::Method::GET) == (scope == Scope::OpsRead)
             && crate::domain::scope::OPERATIONS.contains(&scope)
+    }
+
+    fn cache(state: &AppState) -> &super::cache::CallerCache<Self> {
+        &state.callers.operations
     }
 }
 

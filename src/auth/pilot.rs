@@ -64,6 +64,10 @@ impl Caller for PilotCaller {
     fn allows(_: &Method, scope: Scope) -> bool {
         PILOT.contains(&scope)
     }
+
+    fn cache(state: &AppState) -> &super::cache::CallerCache<Self> {
+        &state.callers.pilot
+    }
 }
 
 /// Handlers read the caller the route guard already checked.

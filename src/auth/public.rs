@@ -67,6 +67,10 @@ impl Caller for PublicCaller {
     fn allows(method: &Method, scope: Scope) -> bool {
         method == Method::GET && PUBLIC.contains(&scope)
     }
+
+    fn cache(state: &AppState) -> &super::cache::CallerCache<Self> {
+        &state.callers.public
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PublicCaller {

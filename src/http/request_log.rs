@@ -56,9 +56,20 @@ impl RequestLog {
     }
 }
 
+/// How long the writer gathers after an entry arrives: requests a few at a
+/// time then share one transaction instead of one each.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(100);
+
 async fn write(db: Db, mut receiver: mpsc::Receiver<LogEntry>, dropped: Arc<AtomicU64>) {
     let mut batch = Vec::with_capacity(BATCH);
     while receiver.recv_many(&mut batch, BATCH).await > 0 {
+        if batch.len() < BATCH {
+            tokio::time::sleep(GATHER).await;
+            let room = BATCH - batch.len();
+            if room > 0 && !receiver.is_empty() {
+                receiver.recv_many(&mut batch, room).await;
+            }
+        }
         if let Err(error) = usage::write_batch(&db, &batch).await {
             tracing::warn!(%error, entries = batch.len(), "request log batch lost");
             dropped.fetch_add(batch.len() as u64, Ordering::Relaxed);

@@ -177,13 +177,22 @@ pub async fn admit(
 }
 
 /// 401 without a valid token, 403 without the scope, else the handler:
-/// authenticate, admit (log and rate limit), scope.
+/// authenticate (or find the caller in this node's cache, at most
+/// `cache::FRESH_FOR` old), admit (log and rate limit), scope.
 async fn guard<C: Caller>(
     State((state, scope)): State<(AppState, Scope)>,
     mut request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let caller = C::authenticate(&state, request.headers()).await?;
+    let key = crate::auth::cache::key_of(request.headers());
+    let caller = match C::cache(&state).get(&key) {
+        Some(caller) => caller,
+        None => {
+            let caller = C::authenticate(&state, request.headers()).await?;
+            C::cache(&state).put(key, caller.clone());
+            caller
+        }
+    };
     let (org, credential) = caller.credential();
     let limit = admit(&state, org, credential)
         .await
