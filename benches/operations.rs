@@ -1,6 +1,7 @@
-//! Operations API benchmark: throughput and latency of an authenticated list
-//! against the bare `/healthz` route of the same binary, and client-credentials
-//! grants per second.
+//! Operations API benchmark: throughput, p99 and server CPU per request of
+//! an authenticated list against the bare `/healthz` route of the same
+//! binary, both driven by `wrk -t1 -c64`; on PostgreSQL the database
+//! transactions per list request; client-credentials grants per second.
 //!
 //! `cargo bench --bench operations` (SQLite in a temp dir), or with
 //! `BENCH_DATABASE_URL=postgres://…/db` for PostgreSQL (the database must be empty).

@@ -32,7 +32,7 @@ impl AppState {
 
     /// State around a running request-log writer.
     pub fn with_log(db: Db, config: Config, request_log: RequestLog) -> AppState {
-        let rate_limits = Arc::new(RateLimiter::new(db.clone()));
+        let rate_limits = RateLimiter::start(db.clone());
         let reports = ReportWriter::start(db.clone());
         let callers = Arc::default();
         AppState { db, config: Arc::new(config), request_log, rate_limits, reports, callers }

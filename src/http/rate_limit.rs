@@ -1,10 +1,15 @@
 //! Per-credential rate limits, checked by the route guard of every scoped
-//! API. Alone on SQLite the buckets live in this process; on PostgreSQL,
-//! where several nodes may serve one database, they live in the database so
-//! the limit holds across nodes.
+//! API. Each node decides from buckets in its own memory (GCRA: a
+//! theoretical arrival time per bucket), so a request costs no database
+//! round trip. Alone on SQLite that is the whole story. On PostgreSQL,
+//! where several nodes may serve one database, every node adds what it
+//! took to shared buckets every [`SYNC_EVERY`] and adopts what the others
+//! took; so across nodes a credential gets at most its limit plus what the
+//! other nodes admit for it in one interval (the README's "Several nodes" states it,
+//! `tests/api/rate_limits.rs` checks it).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use axum::http::{HeaderName, HeaderValue, StatusCode};
@@ -12,7 +17,7 @@ use axum::response::Response;
 
 use super::ApiError;
 use crate::domain::rate_limit::{
-    decide, interval, Decision, DEFAULT_PER_MINUTE, LEGACY_TOKEN_PER_MINUTE, PERIOD_SECONDS,
+    decide, interval, Decision, DEFAULT_PER_MINUTE, LEGACY_TOKEN_PER_MINUTE,
 };
 use crate::domain::usage::{Credential, CredentialKind};
 use crate::storage::{Backend, Db};
@@ -22,10 +27,15 @@ const LIMITS_TTL: Duration = Duration::from_secs(30);
 /// In-process buckets kept before the full ones are dropped (sign-in
 /// buckets are keyed by address, which callers choose).
 const MAX_LOCAL_BUCKETS: usize = 50_000;
+/// How often a node shares what it took (PostgreSQL).
+pub const SYNC_EVERY: Duration = Duration::from_millis(250);
 
 pub struct RateLimiter {
     db: Db,
+    /// Each bucket's TAT as this node knows it.
     buckets: Mutex<HashMap<String, f64>>,
+    /// Seconds taken from each bucket since the last sync (PostgreSQL).
+    taken: Mutex<HashMap<String, f64>>,
     limits: Mutex<HashMap<(CredentialKind, i64), (u32, Instant)>>,
 }
 
@@ -34,8 +44,32 @@ fn now() -> f64 {
 }
 
 impl RateLimiter {
+    /// A limiter without a sync task: call [`RateLimiter::sync`] yourself.
     pub fn new(db: Db) -> RateLimiter {
-        RateLimiter { db, buckets: Mutex::default(), limits: Mutex::default() }
+        RateLimiter {
+            db,
+            buckets: Mutex::default(),
+            taken: Mutex::default(),
+            limits: Mutex::default(),
+        }
+    }
+
+    /// A limiter that, on PostgreSQL, shares its buckets every SYNC_EVERY
+    /// until it is dropped.
+    pub fn start(db: Db) -> Arc<RateLimiter> {
+        let shared = db.backend() != Backend::Sqlite;
+        let limiter = Arc::new(RateLimiter::new(db));
+        if shared {
+            let weak: Weak<RateLimiter> = Arc::downgrade(&limiter);
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(SYNC_EVERY).await;
+                    let Some(limiter) = weak.upgrade() else { break };
+                    limiter.sync().await;
+                }
+            });
+        }
+        limiter
     }
 
     /// Takes one request from the credential's bucket. A database error lets
@@ -57,58 +91,77 @@ impl RateLimiter {
 
     /// Takes one request from a named bucket of `limit` a minute.
     pub async fn take(&self, bucket: &str, limit: u32) -> Decision {
+        self.load_shared(bucket).await;
         let now = now();
-        if self.db.backend() == Backend::Sqlite {
-            let mut buckets = self.buckets.lock().expect("not poisoned");
-            let decision = decide(buckets.get(bucket).copied(), now, limit);
-            if decision.allowed {
-                // Full buckets (TAT in the past) hold nothing worth keeping.
-                if buckets.len() >= MAX_LOCAL_BUCKETS {
-                    buckets.retain(|_, tat| *tat > now);
-                }
-                buckets.insert(bucket.to_string(), decision.tat);
+        let mut buckets = self.buckets.lock().expect("not poisoned");
+        let decision = decide(buckets.get(bucket).copied(), now, limit);
+        if decision.allowed {
+            // Full buckets (TAT in the past) hold nothing worth keeping.
+            if buckets.len() >= MAX_LOCAL_BUCKETS {
+                buckets.retain(|_, tat| *tat > now);
             }
-            return decision;
-        }
-        match self.shared(bucket, now, limit).await {
-            Ok(decision) => decision,
-            Err(error) => {
-                tracing::warn!(%error, "a shared rate-limit bucket failed");
-                decide(None, now, limit)
+            buckets.insert(bucket.to_string(), decision.tat);
+            if self.db.backend() != Backend::Sqlite {
+                *self.taken.lock().expect("not poisoned").entry(bucket.to_string()).or_default() +=
+                    interval(limit);
             }
         }
+        decision
     }
 
     /// Whether a request would be allowed, without taking it: for limits
     /// that count only failures (sign-in attempts).
     pub async fn peek(&self, bucket: &str, limit: u32) -> Decision {
-        let now = now();
-        let tat = if self.db.backend() == Backend::Sqlite {
-            self.buckets.lock().expect("not poisoned").get(bucket).copied()
-        } else {
-            self.stored_tat(bucket).await.unwrap_or_else(|error| {
-                tracing::warn!(%error, "reading a shared rate-limit bucket failed");
-                None
-            })
-        };
-        decide(tat, now, limit)
+        self.load_shared(bucket).await;
+        let local = self.buckets.lock().expect("not poisoned").get(bucket).copied();
+        decide(local, now(), limit)
     }
 
-    /// A shared bucket's TAT, if it has one.
-    async fn stored_tat(&self, bucket: &str) -> Result<Option<f64>, sqlx::Error> {
-        crate::storage::rate_limits::bucket_tat(&self.db, bucket).await
-    }
-
-    /// One statement takes a request from the bucket if it has one.
-    async fn shared(&self, bucket: &str, now: f64, limit: u32) -> Result<Decision, sqlx::Error> {
-        let step = interval(limit);
-        let burst = PERIOD_SECONDS + 1e-9;
-        let taken = crate::storage::rate_limits::take(&self.db, bucket, now, step, burst).await?;
-        if let Some(tat) = taken {
-            return Ok(decide(Some(tat - step), now, limit));
+    /// On PostgreSQL, a bucket this node does not hold yet is read from the
+    /// shared table once (another node, or this one before a restart, may
+    /// have used it); after that the syncs keep it current.
+    async fn load_shared(&self, bucket: &str) {
+        if self.db.backend() == Backend::Sqlite
+            || self.buckets.lock().expect("not poisoned").contains_key(bucket)
+        {
+            return;
         }
-        // Refused: the row exists, its TAT says when to come back.
-        Ok(decide(self.stored_tat(bucket).await?, now, limit))
+        let stored = crate::storage::rate_limits::bucket_tat(&self.db, bucket).await;
+        let tat = stored.unwrap_or_else(|error| {
+            tracing::warn!(%error, "reading a shared rate-limit bucket failed");
+            None
+        });
+        // Known from now on, even if empty (a TAT in the past is a full bucket).
+        let mut buckets = self.buckets.lock().expect("not poisoned");
+        let local = buckets.entry(bucket.to_string()).or_insert(0.0);
+        *local = local.max(tat.unwrap_or(0.0));
+    }
+
+    /// Adds what this node took since the last sync to the shared buckets
+    /// and adopts their TATs, which count the other nodes' requests too. On
+    /// an error what was taken is kept for the next sync.
+    pub async fn sync(&self) {
+        let taken: Vec<(String, f64)> =
+            std::mem::take(&mut *self.taken.lock().expect("not poisoned")).into_iter().collect();
+        if taken.is_empty() {
+            return;
+        }
+        match crate::storage::rate_limits::add(&self.db, now(), &taken).await {
+            Ok(tats) => {
+                let mut buckets = self.buckets.lock().expect("not poisoned");
+                for ((bucket, _), shared) in taken.into_iter().zip(tats) {
+                    let local = buckets.entry(bucket).or_insert(shared);
+                    *local = local.max(shared);
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "sharing rate-limit buckets failed");
+                let mut pending = self.taken.lock().expect("not poisoned");
+                for (bucket, seconds) in taken {
+                    *pending.entry(bucket).or_default() += seconds;
+                }
+            }
+        }
     }
 
     /// The credential's own limit, else its org's, else the server's.

@@ -13,29 +13,26 @@ pub async fn bucket_tat(db: &Db, bucket: &str) -> Result<Option<f64>, sqlx::Erro
         .await
 }
 
-/// Takes one request of `step` seconds from a bucket, in one statement, if
-/// it leaves the bucket within `burst` seconds of `now`: the new TAT, or
-/// none when refused.
-pub async fn take(
-    db: &Db,
-    bucket: &str,
-    now: f64,
-    step: f64,
-    burst: f64,
-) -> Result<Option<f64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO rate_limit_buckets (bucket, tat) VALUES ($1, $2 + $3) \
-         ON CONFLICT (bucket) DO UPDATE SET tat = (CASE WHEN rate_limit_buckets.tat > $2 \
-         THEN rate_limit_buckets.tat ELSE $2 END) + $3 \
-         WHERE (CASE WHEN rate_limit_buckets.tat > $2 THEN rate_limit_buckets.tat ELSE $2 END) \
-         + $3 - $2 <= $4 RETURNING tat",
-    )
-    .bind(bucket)
-    .bind(now)
-    .bind(step)
-    .bind(burst)
-    .fetch_optional(db.writer())
-    .await
+/// Adds requests one node took (`seconds` of the bucket) to shared buckets,
+/// in one transaction: each bucket's new TAT, which counts every node's.
+pub async fn add(db: &Db, now: f64, taken: &[(String, f64)]) -> Result<Vec<f64>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let mut tats = Vec::with_capacity(taken.len());
+    for (bucket, seconds) in taken {
+        let tat: f64 = sqlx::query_scalar(
+            "INSERT INTO rate_limit_buckets (bucket, tat) VALUES ($1, $2 + $3) \
+             ON CONFLICT (bucket) DO UPDATE SET tat = (CASE WHEN rate_limit_buckets.tat > $2 \
+             THEN rate_limit_buckets.tat ELSE $2 END) + $3 RETURNING tat",
+        )
+        .bind(bucket)
+        .bind(now)
+        .bind(seconds)
+        .fetch_one(&mut *tx)
+        .await?;
+        tats.push(tat);
+    }
+    tx.commit().await?;
+    Ok(tats)
 }
 
 /// The limits set for a credential and for its org, per minute.

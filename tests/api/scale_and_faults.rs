@@ -283,15 +283,20 @@ async fn three_nodes_on_one_postgres_act_as_one() {
         assert_eq!(ours.len(), 1, "{} deliveries ({} in all)", ours.len(), got.len());
         // Rate limits hold across the nodes: 40 a minute in all.
         let mut allowed = 0;
+        // Paced as a client would (each node shares what it took every 250 ms).
         for n in 0..60 {
             let status = call(&nodes[n % 3], &fresh, aircraft).await.unwrap().status();
             assert!(status == 200 || status == 429, "{status}");
             allowed += usize::from(status == 200);
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
         // Limit 40, `used` and the accept used; a request comes back every
-        // 1.5 s meanwhile (the webhook wait), hence the upper slack.
+        // 1.5 s meanwhile (the webhook wait and the paced loop), and the
+        // nodes may together admit what they take in one sync interval
+        // beyond it (the README), hence the upper slack. Unshared
+        // limits would admit all 60.
         let left = 40 - used - 1;
-        assert!((left - 2..=left + 4).contains(&allowed), "{allowed} of 60 allowed ({left} left)");
+        assert!((left - 2..=left + 11).contains(&allowed), "{allowed} of 60 allowed ({left} left)");
 
         drop(nodes);
         db.close().await;
