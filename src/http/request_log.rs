@@ -65,8 +65,8 @@ async fn write(db: Db, mut receiver: mpsc::Receiver<LogEntry>, dropped: Arc<Atom
     while receiver.recv_many(&mut batch, BATCH).await > 0 {
         if batch.len() < BATCH {
             tokio::time::sleep(GATHER).await;
-            let room = BATCH - batch.len();
-            if room > 0 && !receiver.is_empty() {
+            if !receiver.is_empty() {
+                let room = BATCH - batch.len();
                 receiver.recv_many(&mut batch, room).await;
             }
         }
