@@ -315,11 +315,8 @@ async fn subfleets(
     ScPilot(caller): ScPilot,
 ) -> Result<Json<Value>, AcarsError> {
     let fleet = tracker::fleet(&state.db, caller.org).await?;
-    let all = crate::storage::page::PageRequest::first(crate::storage::page::MAX_LIMIT);
-    let subfleets =
-        crate::storage::resource::list::<Subfleet>(&state.db, caller.org, &[], &all).await?;
+    let subfleets = crate::storage::resource::all::<Subfleet>(&state.db, caller.org, &[]).await?;
     let list: Vec<Value> = subfleets
-        .items
         .into_iter()
         .map(|s| {
             let aircraft: Vec<i64> =

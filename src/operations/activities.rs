@@ -15,7 +15,6 @@ use crate::state::AppState;
 use crate::storage::activities::{
     ActivityEvent, Challenge, CommunityGoal, FocusAirport, Roster, Tour, TourLeg,
 };
-use crate::storage::page::PageRequest;
 use crate::storage::resource::{self, Filter, Value};
 
 /// A period: both ends RFC 3339, the end after the start.
@@ -319,11 +318,9 @@ pub struct TourView {
 
 async fn view(state: &AppState, caller: &OpsCaller, id: i64) -> Result<TourView, ApiError> {
     let tour = crud::fetch::<Tour>(state, caller.org, id).await?;
-    let page = PageRequest::first(200);
     let legs =
-        resource::list::<TourLeg>(&state.db, caller.org, &[Filter::Int("tour_id", id)], &page)
-            .await?;
-    Ok(TourView { tour, legs: legs.items })
+        resource::all::<TourLeg>(&state.db, caller.org, &[Filter::Int("tour_id", id)]).await?;
+    Ok(TourView { tour, legs })
 }
 
 pub async fn get_tour(

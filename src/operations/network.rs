@@ -16,7 +16,6 @@ use crate::http::pagination::List;
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::storage::airports::Airport;
-use crate::storage::page::PageRequest;
 use crate::storage::pilots::Pilot;
 use crate::storage::pilots::PilotLink;
 use crate::storage::ranks::Rank;
@@ -96,8 +95,7 @@ pub async fn reorder_ranks(
     caller: OpsCaller,
     Json(input): Json<Reorder>,
 ) -> Result<List<Rank>, ApiError> {
-    let page = PageRequest::first(200);
-    let ranks = resource::list::<Rank>(&state.db, caller.org, &[], &page).await?.items;
+    let ranks = resource::all::<Rank>(&state.db, caller.org, &[]).await?;
     let mut have: Vec<i64> = ranks.iter().map(|r| r.id.0).collect();
     let mut given = input.rank_ids.clone();
     have.sort_unstable();
@@ -108,7 +106,7 @@ pub async fn reorder_ranks(
     let mut tx = state.db.begin().await?;
     crate::storage::ranks::reorder(&mut tx, caller.org, &input.rank_ids).await?;
     tx.commit().await?;
-    let mut ranks = resource::list::<Rank>(&state.db, caller.org, &[], &page).await?.items;
+    let mut ranks = resource::all::<Rank>(&state.db, caller.org, &[]).await?;
     ranks.sort_by_key(|r| r.sort_order);
     Ok(List { data: ranks, meta: Default::default() })
 }

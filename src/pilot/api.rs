@@ -437,16 +437,10 @@ async fn tours(
     let page =
         resource::list::<Tour>(&state.db, caller.org, &filters, &paging.sorted::<Tour>()?).await?;
     let mut out = Vec::with_capacity(page.items.len());
-    let all = PageRequest::first(200);
     for tour in &page.items {
-        let legs = resource::list::<TourLeg>(
-            &state.db,
-            caller.org,
-            &[Filter::Int("tour_id", tour.id)],
-            &all,
-        )
-        .await?
-        .items;
+        let legs =
+            resource::all::<TourLeg>(&state.db, caller.org, &[Filter::Int("tour_id", tour.id)])
+                .await?;
         let mut progress = Vec::with_capacity(legs.len());
         for leg in legs {
             let (dep, arr) = (leg.departure_airport_id, leg.arrival_airport_id);

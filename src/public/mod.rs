@@ -25,7 +25,6 @@ use crate::http::ApiError;
 use crate::state::AppState;
 
 use crate::storage::fleet::Aircraft;
-use crate::storage::page::PageRequest;
 use crate::storage::pilots::Pilot;
 use crate::storage::pireps::Pirep;
 use crate::storage::resource::{self, Filter, Resource};
@@ -289,15 +288,9 @@ async fn invoice(
     let invoice = resource::get::<Invoice>(&state.db, caller.org, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no invoice with id {id}")))?;
-    let all = PageRequest::first(200);
-    let lines = resource::list::<InvoiceLine>(
-        &state.db,
-        caller.org,
-        &[Filter::Int("invoice_id", id)],
-        &all,
-    )
-    .await?
-    .items;
+    let lines =
+        resource::all::<InvoiceLine>(&state.db, caller.org, &[Filter::Int("invoice_id", id)])
+            .await?;
     Ok(Data { data: InvoiceWithLines { invoice, lines } })
 }
 
@@ -324,17 +317,14 @@ async fn maintenance_due(
     let page =
         resource::list::<Aircraft>(&state.db, caller.org, &[], &paging.sorted::<Aircraft>()?)
             .await?;
-    let all = PageRequest::first(200);
     let mut out = Vec::with_capacity(page.items.len());
     for aircraft in &page.items {
-        let items = resource::list::<MaintenanceItem>(
+        let items = resource::all::<MaintenanceItem>(
             &state.db,
             caller.org,
             &[Filter::Int("aircraft_id", aircraft.id.0)],
-            &all,
         )
-        .await?
-        .items;
+        .await?;
         let (mut overdue, mut upcoming, mut ok) = (0, 0, 0);
         for item in items {
             let due_on = item.due_on.as_deref().and_then(stored_date);

@@ -7,6 +7,7 @@ pub mod migrate;
 pub mod page;
 pub mod resource;
 pub mod sql;
+mod sqlite_reads;
 pub mod tables;
 
 pub mod activities;
@@ -65,6 +66,8 @@ pub struct Db {
     reader: AnyPool,
     writer: AnyPool,
     backend: Backend,
+    /// SQLite on a file: bounded reads without sqlx's worker thread.
+    sqlite_reads: Option<std::sync::Arc<sqlite_reads::SqliteReads>>,
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -104,11 +107,16 @@ impl Db {
                 // Each SQLite connection is a worker thread; on 2 cores, 4 readers
                 // measured best (benches/operations.rs: 8 and 2 were slower).
                 let reader = pool(4).await.context("opening the SQLite database")?;
-                Db { reader, writer, backend }
+                let file =
+                    sqlx::sqlite::SqliteConnectOptions::from_str(&url)?.get_filename().to_owned();
+                let in_memory = file.as_os_str().is_empty() || file.as_os_str() == ":memory:";
+                let sqlite_reads =
+                    (!in_memory).then(|| std::sync::Arc::new(sqlite_reads::SqliteReads::new(file)));
+                Db { reader, writer, backend, sqlite_reads }
             }
             Backend::Postgres => {
                 let shared = pool(32).await.context("connecting to PostgreSQL")?;
-                Db { reader: shared.clone(), writer: shared, backend }
+                Db { reader: shared.clone(), writer: shared, backend, sqlite_reads: None }
             }
         };
         Ok(db)
@@ -121,6 +129,18 @@ impl Db {
     /// For reads outside a transaction.
     pub fn reader(&self) -> &AnyPool {
         &self.reader
+    }
+
+    /// A bounded read outside a transaction (a page, a row by id): on a
+    /// SQLite file it runs on the calling thread (see `sqlite_reads`).
+    pub async fn read_bounded<T>(&self, sql: Sql<'_>) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        match &self.sqlite_reads {
+            Some(reads) => reads.fetch_all(sql),
+            None => sql.fetch_all(&self.reader).await,
+        }
     }
 
     /// For single-statement writes outside a transaction.

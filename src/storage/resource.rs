@@ -90,11 +90,31 @@ pub async fn list<R: Resource>(
         filter.push_to(&mut sql, R::TABLE);
     }
     page.push_to(&mut sql, &format!("{}.id", R::TABLE), R::ORDER, R::FROM);
-    Ok(page.finish(sql.fetch_all(db.reader()).await?))
+    Ok(page.finish(db.read_bounded(sql).await?))
+}
+
+/// Every row of the org that passes the filters, in the list's own order:
+/// for answers that are whole lists (a tracker's fleet, a tour's legs),
+/// which a page size would silently cut short.
+pub async fn all<R: Resource>(
+    db: &Db,
+    org: OrgId,
+    filters: &[Filter],
+) -> Result<Vec<R>, sqlx::Error> {
+    let mut sql = select::<R>(org);
+    for filter in filters {
+        filter.push_to(&mut sql, R::TABLE);
+    }
+    let direction = match R::ORDER {
+        Order::OldestFirst => " ASC",
+        Order::NewestFirst => " DESC",
+    };
+    sql.push(" ORDER BY ").push(R::TABLE.name()).push(".id").push(direction);
+    sql.fetch_all(db.reader()).await
 }
 
 pub async fn get<R: Resource>(db: &Db, org: OrgId, id: i64) -> Result<Option<R>, sqlx::Error> {
-    get_in(db.reader(), org, id).await
+    Ok(db.read_bounded(by_id::<R>(org, id)).await?.pop())
 }
 
 /// `get` on a given connection, e.g. inside the transaction that wrote the row.
@@ -106,9 +126,13 @@ pub async fn get_in<'e, R: Resource, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
+    by_id::<R>(org, id).fetch_optional(executor).await
+}
+
+fn by_id<R: Resource>(org: OrgId, id: i64) -> Sql<'static> {
     let mut sql = select::<R>(org);
     sql.push(&format!(" AND {}.id = ", R::TABLE)).bind(id);
-    sql.fetch_optional(executor).await
+    sql
 }
 
 /// Implements `Keyed` for row structs whose `id` is a typed id.
@@ -272,4 +296,98 @@ pub async fn delete_where(
     let mut sql = Sql::new(format!("DELETE FROM {table} WHERE org_id = "));
     sql.bind(org.0).push(&format!(" AND {column} = ")).bind(id);
     sql.execute(conn).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Debug;
+
+    use super::*;
+    use crate::storage::{
+        activities, airlines, airports, announcements, api_tokens, audit, badges, bookings,
+        clients, fleet, hubs, live, notams, org_keys, pilots, pireps, ranks, registrations,
+        routings, schedules, school, usage,
+    };
+
+    /// Every row of every org, read through `list` and `get` (on SQLite the
+    /// worker-free path of `sqlite_reads`) and through sqlx, must decode the
+    /// same.
+    async fn reads_agree<R: Resource + Debug>(db: &Db, orgs: &[OrgId]) -> usize {
+        let mut seen = 0;
+        for &org in orgs {
+            let page = PageRequest::first(super::super::page::MAX_LIMIT);
+            let fast = list::<R>(db, org, &[], &page).await.unwrap().items;
+            let mut sql = select::<R>(org);
+            page.push_to(&mut sql, &format!("{}.id", R::TABLE), R::ORDER, R::FROM);
+            let slow = page.finish(sql.fetch_all::<R, _>(db.reader()).await.unwrap()).items;
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{}", R::TABLE.name());
+            if let Some(first) = slow.first() {
+                let one = get::<R>(db, org, first.key()).await.unwrap();
+                assert_eq!(format!("{one:?}"), format!("{:?}", Some(first)));
+            }
+            assert!(get::<R>(db, org, -1).await.unwrap().is_none());
+            seen += slow.len();
+        }
+        seen
+    }
+
+    #[tokio::test]
+    async fn the_sqlite_read_path_decodes_as_sqlx_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("reads.db").display());
+        let db = Db::connect(&url).await.unwrap();
+        assert!(db.sqlite_reads.is_some(), "a SQLite file takes the worker-free path");
+        db.migrate().await.unwrap();
+        crate::demo::seed(&db).await.unwrap();
+        let orgs: Vec<OrgId> = sqlx::query_scalar::<_, i64>("SELECT id FROM orgs")
+            .fetch_all(db.reader())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(OrgId)
+            .collect();
+        let mut rows = 0;
+        rows += reads_agree::<notams::Notam>(&db, &orgs).await;
+        rows += reads_agree::<announcements::Announcement>(&db, &orgs).await;
+        rows += reads_agree::<school::ComplianceRecord>(&db, &orgs).await;
+        rows += reads_agree::<school::Signoff>(&db, &orgs).await;
+        rows += reads_agree::<school::TrainingProgress>(&db, &orgs).await;
+        rows += reads_agree::<school::FinanceSummary>(&db, &orgs).await;
+        rows += reads_agree::<school::Invoice>(&db, &orgs).await;
+        rows += reads_agree::<school::InvoiceLine>(&db, &orgs).await;
+        rows += reads_agree::<school::MaintenanceItem>(&db, &orgs).await;
+        rows += reads_agree::<school::WorkOrder>(&db, &orgs).await;
+        rows += reads_agree::<school::Vtr>(&db, &orgs).await;
+        rows += reads_agree::<school::PlanningRow>(&db, &orgs).await;
+        rows += reads_agree::<school::EventRow>(&db, &orgs).await;
+        rows += reads_agree::<clients::Client>(&db, &orgs).await;
+        rows += reads_agree::<pilots::Pilot>(&db, &orgs).await;
+        rows += reads_agree::<bookings::Booking>(&db, &orgs).await;
+        rows += reads_agree::<org_keys::OrgKey>(&db, &orgs).await;
+        rows += reads_agree::<airports::Airport>(&db, &orgs).await;
+        rows += reads_agree::<routings::Routing>(&db, &orgs).await;
+        rows += reads_agree::<ranks::Rank>(&db, &orgs).await;
+        rows += reads_agree::<fleet::Subfleet>(&db, &orgs).await;
+        rows += reads_agree::<fleet::Aircraft>(&db, &orgs).await;
+        rows += reads_agree::<audit::AuditEntry>(&db, &orgs).await;
+        rows += reads_agree::<api_tokens::ApiToken>(&db, &orgs).await;
+        rows += reads_agree::<activities::ActivityEvent>(&db, &orgs).await;
+        rows += reads_agree::<activities::Tour>(&db, &orgs).await;
+        rows += reads_agree::<activities::TourLeg>(&db, &orgs).await;
+        rows += reads_agree::<activities::Roster>(&db, &orgs).await;
+        rows += reads_agree::<activities::FocusAirport>(&db, &orgs).await;
+        rows += reads_agree::<activities::CommunityGoal>(&db, &orgs).await;
+        rows += reads_agree::<activities::Challenge>(&db, &orgs).await;
+        rows += reads_agree::<registrations::Registration>(&db, &orgs).await;
+        rows += reads_agree::<registrations::Transfer>(&db, &orgs).await;
+        rows += reads_agree::<badges::Badge>(&db, &orgs).await;
+        rows += reads_agree::<pireps::Pirep>(&db, &orgs).await;
+        rows += reads_agree::<live::LiveFlight>(&db, &orgs).await;
+        rows += reads_agree::<live::MapFlight>(&db, &orgs).await;
+        rows += reads_agree::<airlines::Airline>(&db, &orgs).await;
+        rows += reads_agree::<schedules::Schedule>(&db, &orgs).await;
+        rows += reads_agree::<hubs::Hub>(&db, &orgs).await;
+        rows += reads_agree::<usage::LogRow>(&db, &orgs).await;
+        assert!(rows > 500, "the demo holds rows of most kinds: {rows}");
+    }
 }

@@ -40,6 +40,11 @@ impl<'q> Sql<'q> {
         &self.text
     }
 
+    /// The bound values, `$1` first.
+    pub fn arguments(&self) -> &[sqlx_core::any::AnyValueKind<'q>] {
+        &self.args.values.0
+    }
+
     pub async fn fetch_all<'e, T, E>(self, executor: E) -> Result<Vec<T>, sqlx::Error>
     where
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,

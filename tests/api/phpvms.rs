@@ -531,6 +531,31 @@ async fn the_routes_around_a_flight() {
         let airlines = t.ok(Method::GET, "/airlines?limit=1", None).await;
         assert_eq!(airlines["data"][0]["id"], airline);
         assert_eq!(airlines["meta"]["per_page"], 1);
+
+        // Whole lists are whole: 320 more aircraft (past any page size) all show.
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 320) \
+             INSERT INTO aircraft (org_id, subfleet_id, registration, name, icao, created_at) \
+             SELECT s.org_id, s.id, 'G-X' || n.i, 'Extra', 'A320', '2026-01-01T00:00:00Z' \
+             FROM n, (SELECT MIN(id) AS id, MIN(org_id) AS org_id FROM subfleets \
+                      WHERE org_id = (SELECT id FROM orgs WHERE slug = 'demo')) s",
+        )
+        .execute(app.db.writer())
+        .await
+        .unwrap();
+        let stored: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM aircraft WHERE org_id = (SELECT id FROM orgs WHERE slug = 'demo')",
+        )
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+        assert!(stored > 320);
+        for path in ["/fleet", "/subfleet"] {
+            let fleet = t.ok(Method::GET, path, None).await;
+            let shown: usize =
+                fleet["data"].as_array().unwrap().iter().map(|s| s["aircraft"].as_array().unwrap().len()).sum();
+            assert_eq!(shown as i64, stored, "{path}");
+        }
     })
     .await;
 }

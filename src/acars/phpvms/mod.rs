@@ -1364,15 +1364,13 @@ async fn airlines(
     PhpvmsPilot(caller): PhpvmsPilot,
     Input(query): Input,
 ) -> Result<Json<Value>, AcarsError> {
-    let all = crate::storage::page::PageRequest::first(crate::storage::page::MAX_LIMIT);
-    let page = crate::storage::resource::list::<crate::storage::airlines::Airline>(
+    let airlines = crate::storage::resource::all::<crate::storage::airlines::Airline>(
         &state.db,
         caller.org,
         &[],
-        &all,
     )
     .await?;
-    let list: Vec<Value> = page.items.iter().map(airline_json).collect();
+    let list: Vec<Value> = airlines.iter().map(airline_json).collect();
     Ok(Json(paginate(list, &query, "/api/airlines")))
 }
 
@@ -1524,9 +1522,8 @@ async fn subfleets_json(
 ) -> Result<Vec<Value>, AcarsError> {
     use crate::storage::fleet::{Aircraft, Subfleet};
     use crate::storage::resource;
-    let all = crate::storage::page::PageRequest::first(crate::storage::page::MAX_LIMIT);
-    let subfleets = resource::list::<Subfleet>(&state.db, caller.org, &[], &all).await?.items;
-    let aircraft = resource::list::<Aircraft>(&state.db, caller.org, &[], &all).await?.items;
+    let subfleets = resource::all::<Subfleet>(&state.db, caller.org, &[]).await?;
+    let aircraft = resource::all::<Aircraft>(&state.db, caller.org, &[]).await?;
     Ok(subfleets
         .iter()
         .filter(|s| only.is_none_or(|ids| ids.contains(&s.id.0)))
@@ -1689,14 +1686,9 @@ async fn flight_aircraft(
     let eligible =
         tracker::eligible_aircraft(&state.db, caller.org, p.id, p.rank_id, &[schedule.schedule_id])
             .await?;
-    let mut list = Vec::with_capacity(eligible.len());
-    for e in &eligible {
-        if let Some(a) =
-            crate::storage::resource::get::<Aircraft>(&state.db, caller.org, e.id).await?
-        {
-            list.push(aircraft_json(&a));
-        }
-    }
+    let ids: std::collections::HashSet<i64> = eligible.iter().map(|e| e.id).collect();
+    let fleet = crate::storage::resource::all::<Aircraft>(&state.db, caller.org, &[]).await?;
+    let list = fleet.iter().filter(|a| ids.contains(&a.id.0)).map(aircraft_json).collect();
     Ok(Json(Value::Array(list)))
 }
 
@@ -1758,15 +1750,12 @@ async fn live(
     let Some(org) = public_org(state, params).await? else { return Ok(vec![]) };
     let in_progress =
         [crate::storage::resource::Filter::Text("pireps.state", "in_progress".into())];
-    let all = crate::storage::page::PageRequest::first(crate::storage::page::MAX_LIMIT);
-    Ok(crate::storage::resource::list::<crate::storage::live::MapFlight>(
+    Ok(crate::storage::resource::all::<crate::storage::live::MapFlight>(
         &state.db,
         org,
         &in_progress,
-        &all,
     )
-    .await?
-    .items)
+    .await?)
 }
 
 /// `GET /api/acars`: the live feed a VA's map reads.
