@@ -55,8 +55,11 @@ impl FromRequestParts<AppState> for TrackerOrg {
 }
 
 /// Who a bearer credential is: the org (and its slug when the lookup gave
-/// it), the pilot, the credential.
-struct Identity {
+/// it), the pilot, the credential. Kept in this node's caller cache for
+/// `cache::FRESH_FOR` (a banned pilot or revoked key fails on every node
+/// within it).
+#[derive(Clone)]
+pub struct Identity {
     org: OrgId,
     org_slug: Option<String>,
     pilot: Pilot,
@@ -115,9 +118,17 @@ impl FromRequestParts<AppState> for AcarsPilot {
         let slug = slug.as_deref();
         let key = bearer::token(&parts.headers).filter(|k| !k.trim().is_empty());
         let Some(key) = key else { return Err(refusal(state, slug, "no bearer token").await) };
-        let Identity { org, org_slug, pilot, credential } = match identify(state, key).await? {
-            Ok(identity) => identity,
-            Err(reason) => return Err(refusal(state, slug, reason).await),
+        let cache_key = crate::auth::cache::key_of(&parts.headers);
+        let cached = state.callers.acars.get(&cache_key);
+        let Identity { org, org_slug, pilot, credential } = match cached {
+            Some(identity) => identity,
+            None => match identify(state, key).await? {
+                Ok(identity) => {
+                    state.callers.acars.put(cache_key, identity.clone());
+                    identity
+                }
+                Err(reason) => return Err(refusal(state, slug, reason).await),
+            },
         };
         if let Some(slug) = slug {
             let named = match org_slug {

@@ -8,6 +8,7 @@
 //! sign-in names (an email, a bare pilot number) are that org's.
 
 mod auth;
+pub use auth::Identity;
 pub mod data;
 mod error;
 pub mod flights;

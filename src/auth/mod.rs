@@ -47,6 +47,8 @@ pub struct Callers {
     pub operations: cache::CallerCache<OpsCaller>,
     pub pilot: cache::CallerCache<PilotCaller>,
     pub public: cache::CallerCache<PublicCaller>,
+    /// Trackers' ACARS keys and `flights:write` tokens (Stratos, phpVMS).
+    pub acars: cache::CallerCache<crate::acars::Identity>,
 }
 
 impl Callers {
@@ -54,6 +56,7 @@ impl Callers {
         self.operations.clear();
         self.pilot.clear();
         self.public.clear();
+        self.acars.clear();
     }
 }
 
@@ -61,9 +64,16 @@ impl Callers {
 /// token or key, a reset secret, a banned pilot, a plan change: the console,
 /// OAuth, the Operations and Pilot APIs, the pilot pages), this node forgets
 /// its cached callers, so here the change holds from the next request;
-/// other nodes follow within `cache::FRESH_FOR`. Trackers' writes (flight
-/// reports, under `/o/…` and `/api/…` outside `/api/v3`) change no
-/// credential and leave the caches alone.
+/// other nodes follow within `cache::FRESH_FOR`. Trackers' position
+/// reports (many a second, changing no credential and no pilot) leave the
+/// caches alone; their other writes (a filed flight changes the pilot's
+/// hours and airport, which the cached tracker caller holds) do not.
+/// How trackers' position and log reports end (Stratos and smartCARS
+/// `flights/update`, phpVMS `acars/position`, `acars/positions`,
+/// `acars/logs`, `acars/events`).
+const POSITION_REPORTS: [&str; 5] =
+    ["/flights/update", "/acars/position", "/acars/positions", "/acars/logs", "/acars/events"];
+
 pub async fn forget_callers_after_writes(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: axum::extract::Request,
@@ -72,10 +82,11 @@ pub async fn forget_callers_after_writes(
     let path = request.uri().path();
     let tracker =
         path.starts_with("/o/") || (path.starts_with("/api/") && !path.starts_with("/api/v3/"));
+    let report = tracker && POSITION_REPORTS.iter().any(|end| path.ends_with(end));
     let write = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let response = next.run(request).await;
     // Refusals too: a replayed code or refresh token revokes its family.
-    if write && !tracker {
+    if write && !report {
         state.callers.forget_all();
     }
     response

@@ -5,7 +5,7 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 
 use super::resource::{keyed, FilterKind, Resource, Value};
-use super::Db;
+use super::{Db, Sql};
 use crate::domain::pilot::{pilot_ident, PilotState};
 use crate::domain::{AirlineId, AirportId, HubId, OrgId, PilotId, RankId, Timestamp};
 use crate::security::{self, Secret};
@@ -294,16 +294,15 @@ pub async fn by_api_key(db: &Db, key: &str) -> Result<Option<KeyHolder>, sqlx::E
     }
     // One query: every ACARS call makes it (the slug too, which an org's
     // tracker URL is checked against).
-    let row: Option<Row> = sqlx::query_as(&format!(
+    let mut sql = Sql::new(format!(
         "SELECT k.id AS key_id, pilots.org_id, o.slug AS org_slug, {} FROM pilot_api_keys k \
          JOIN pilots ON pilots.id = k.pilot_id AND pilots.org_id = k.org_id \
          JOIN orgs o ON o.id = k.org_id \
          WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
         Pilot::COLUMNS
-    ))
-    .bind(security::sha256_hex(key))
-    .fetch_optional(db.reader())
-    .await?;
+    ));
+    sql.value(security::sha256_hex(key));
+    let row: Option<Row> = db.read_bounded(sql).await?.pop();
     Ok(row.map(|r| KeyHolder {
         org: OrgId(r.org_id),
         org_slug: r.org_slug,

@@ -339,69 +339,92 @@ pub struct FlightReport {
     pub digest: Option<String>,
 }
 
+/// Reports, and positions, per statement. A group is a few statements
+/// instead of two per report (each statement is a round trip to SQLite's
+/// worker thread); chunks keep them to a few shapes, each prepared once
+/// per connection, with few parameters (sqlx-sqlite's bind is quadratic
+/// in a statement's parameters).
+const PER_STATEMENT: usize = 16;
+
 /// Stores reports in the caller's transaction; one answer per report, in
-/// order. Each report is two small statements of a fixed shape (prepared
-/// once per connection): measured faster on SQLite than one statement for
-/// the whole group, whose text changes with its size.
+/// order. At most one report per flight (the group writer's rule).
+///
+/// A flight still in progress is alive (the stale sweep reads
+/// `last_report_at`) with its latest phase, and its positions are kept; a
+/// re-sent position (same flight and time, or same client name) is stored
+/// once.
 pub async fn report_many(
     conn: &mut AnyConnection,
     reports: &[&FlightReport],
 ) -> Result<Vec<Reported>, sqlx::Error> {
-    let mut answers = Vec::with_capacity(reports.len());
-    for report in reports {
-        answers.push(report_one(conn, report).await?);
-    }
-    Ok(answers)
-}
-
-/// A flight still in progress is alive (the stale sweep reads
-/// `last_report_at`) with its latest phase, and its positions are kept; a
-/// re-sent position (same flight and time) is stored once.
-async fn report_one(conn: &mut AnyConnection, r: &FlightReport) -> Result<Reported, sqlx::Error> {
-    let now = Timestamp::now().to_db();
-    let alive = sqlx::query(
-        "UPDATE pireps SET phase = $1, last_report_at = $2, updated_at = $2, \
-         last_report_digest = COALESCE($3, last_report_digest) \
-         WHERE org_id = $4 AND id = $5 AND state = 'in_progress'",
-    )
-    .bind(r.phase)
-    .bind(&now)
-    .bind(r.digest.as_deref())
-    .bind(r.org.0)
-    .bind(r.pirep.0)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if alive == 0 {
-        return Ok(Reported::NotInProgress);
-    }
-    if r.positions.is_empty() {
-        return Ok(Reported::Stored(0));
-    }
-    let mut sql = super::Sql::new(
-        "INSERT INTO pirep_positions (org_id, pirep_id, recorded_at, phase, latitude, longitude, \
-         heading, altitude, altitude_agl, vertical_speed, ground_speed, indicated_airspeed, \
-         distance_remaining, client_ref) VALUES ",
+    debug_assert!(
+        reports.iter().map(|r| r.pirep).collect::<std::collections::HashSet<_>>().len()
+            == reports.len(),
+        "one report per flight"
     );
-    for (n, p) in r.positions.iter().enumerate() {
-        sql.push(if n == 0 { "(" } else { ", (" });
-        sql.bind(r.org.0).push(", ").bind(r.pirep.0).push(", ").bind(p.recorded_at.to_db());
-        sql.push(", ").bind(p.phase).push(", ").bind(p.latitude).push(", ").bind(p.longitude);
-        sql.push(", ").bind(p.heading).push(", ").bind(p.altitude);
-        for value in [
-            p.altitude_agl,
-            p.vertical_speed,
-            p.ground_speed,
-            p.indicated_airspeed,
-            p.distance_remaining,
-        ] {
-            sql.push(", ").bind(super::NullableFloat(value));
+    let now = Timestamp::now().to_db();
+    let mut alive = std::collections::HashSet::new();
+    for chunk in reports.chunks(PER_STATEMENT) {
+        let mut sql = super::Sql::new("UPDATE pireps SET phase = v.column3, last_report_at = ");
+        sql.bind(now.clone()).push(", updated_at = ").bind(now.clone());
+        sql.push(
+            ", last_report_digest = COALESCE(v.column4, pireps.last_report_digest) FROM (VALUES ",
+        );
+        for (n, r) in chunk.iter().enumerate() {
+            sql.push(if n == 0 { "(" } else { ", (" });
+            sql.bind(r.org.0).push(", ").bind(r.pirep.0).push(", ").bind(r.phase);
+            sql.push(", ").bind(r.digest.clone()).push(")");
         }
-        sql.push(", ").bind(p.client_ref.clone()).push(")");
+        sql.push(
+            ") AS v WHERE pireps.org_id = v.column1 AND pireps.id = v.column2 \
+             AND pireps.state = 'in_progress' RETURNING id",
+        );
+        let updated: Vec<(i64,)> = sql.fetch_all(&mut *conn).await?;
+        alive.extend(updated.into_iter().map(|(id,)| id));
     }
-    // The same time, or the same client name: a re-send (either unique index).
-    sql.push(" ON CONFLICT DO NOTHING");
-    Ok(Reported::Stored(sql.execute(conn).await?))
+    let positions: Vec<(&FlightReport, &NewPosition)> = reports
+        .iter()
+        .filter(|r| alive.contains(&r.pirep.0))
+        .flat_map(|r| r.positions.iter().map(move |p| (*r, p)))
+        .collect();
+    let mut stored: std::collections::HashMap<i64, u64> = std::collections::HashMap::new();
+    for chunk in positions.chunks(PER_STATEMENT) {
+        let mut sql = super::Sql::new(
+            "INSERT INTO pirep_positions (org_id, pirep_id, recorded_at, phase, latitude, \
+             longitude, heading, altitude, altitude_agl, vertical_speed, ground_speed, \
+             indicated_airspeed, distance_remaining, client_ref) VALUES ",
+        );
+        for (n, (r, p)) in chunk.iter().enumerate() {
+            sql.push(if n == 0 { "(" } else { ", (" });
+            sql.bind(r.org.0).push(", ").bind(r.pirep.0).push(", ").bind(p.recorded_at.to_db());
+            sql.push(", ").bind(p.phase).push(", ").bind(p.latitude).push(", ").bind(p.longitude);
+            sql.push(", ").bind(p.heading).push(", ").bind(p.altitude);
+            for value in [
+                p.altitude_agl,
+                p.vertical_speed,
+                p.ground_speed,
+                p.indicated_airspeed,
+                p.distance_remaining,
+            ] {
+                sql.push(", ").bind(super::NullableFloat(value));
+            }
+            sql.push(", ").bind(p.client_ref.clone()).push(")");
+        }
+        // The same time, or the same client name: a re-send (either unique
+        // index); only rows inserted come back.
+        sql.push(" ON CONFLICT DO NOTHING RETURNING pirep_id");
+        let inserted: Vec<(i64,)> = sql.fetch_all(&mut *conn).await?;
+        for (pirep,) in inserted {
+            *stored.entry(pirep).or_default() += 1;
+        }
+    }
+    Ok(reports
+        .iter()
+        .map(|r| match alive.contains(&r.pirep.0) {
+            true => Reported::Stored(stored.get(&r.pirep.0).copied().unwrap_or(0)),
+            false => Reported::NotInProgress,
+        })
+        .collect())
 }
 
 /// The flown track, in time order, as (latitude, longitude).

@@ -36,6 +36,16 @@ impl<'q> Sql<'q> {
         self
     }
 
+    /// Binds the next value of a text that already holds its `$N`s.
+    pub fn value<T>(&mut self, value: T) -> &mut Self
+    where
+        T: 'q + Encode<'q, Any> + Type<Any>,
+    {
+        self.count += 1;
+        self.args.add(value).expect("bind value");
+        self
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }

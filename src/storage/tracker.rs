@@ -384,13 +384,13 @@ pub async fn flight_by_tracking_id(
     tracking: &str,
     current: bool,
 ) -> Result<Option<TrackedFlight>, sqlx::Error> {
-    let pool = if current { db.writer() } else { db.reader() };
-    sqlx::query_as(&format!("{TRACKED} AND tracking_id = $3"))
-        .bind(org.0)
-        .bind(pilot.0)
-        .bind(tracking)
-        .fetch_optional(pool)
-        .await
+    let mut sql = Sql::new(format!("{TRACKED} AND tracking_id = $3"));
+    sql.value(org.0).value(pilot.0).value(tracking.to_owned());
+    if current {
+        sql.fetch_optional(db.writer()).await
+    } else {
+        Ok(db.read_bounded(sql).await?.pop())
+    }
 }
 
 pub async fn flight_by_id(

@@ -255,6 +255,48 @@ async fn three_nodes_on_one_postgres_act_as_one() {
         // those served while the caches still held the token.
         let used = 4 + refused_everywhere_within_a_second(token.clone()).await;
 
+        // A pilot banned behind every node's back (straight in the
+        // database): their ACARS key, in every node's cache, is refused
+        // everywhere within one second.
+        let pilot: i64 =
+            sqlx::query_scalar("SELECT MIN(id) FROM pilots WHERE org_id = $1 AND state = 'active'")
+                .bind(org.0)
+                .fetch_one(db.reader())
+                .await
+                .unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let key = airside::storage::pilots::create_api_key(
+            &mut tx,
+            org,
+            airside::domain::PilotId(pilot),
+            "three nodes",
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let key = key.expose().to_string();
+        let stats = "/api/stratos/logbook/stats";
+        for node in &nodes {
+            assert_eq!(call(node, &key, stats).await.unwrap().status(), 200);
+        }
+        sqlx::query("UPDATE pilots SET state = 'banned' WHERE id = $1")
+            .bind(pilot)
+            .execute(db.writer())
+            .await
+            .unwrap();
+        let banned = std::time::Instant::now();
+        for node in &nodes {
+            loop {
+                let status = call(node, &key, stats).await.unwrap().status();
+                if status == 401 {
+                    break;
+                }
+                assert_eq!(status, 200);
+                assert!(banned.elapsed() < Duration::from_secs(1), "a banned pilot flew on");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+
         // A PIREP accepted through node 1 is delivered exactly once, though
         // three dispatchers watch the outbox.
         let fresh: Value = grant(&nodes[2], &new_secret).await.unwrap().json().await.unwrap();
