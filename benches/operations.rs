@@ -119,7 +119,22 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let (database_url, backend) = support::database(&dir);
 
-    airside(&database_url, &["demo"]);
+    // The figure is a full 50-row page: the demo airline's fleet, topped up.
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let (db, org) = support::demo_database(&database_url).await;
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) \
+             INSERT INTO aircraft (org_id, subfleet_id, registration, name, icao, created_at) \
+             SELECT $1, (SELECT MIN(id) FROM subfleets WHERE org_id = $1), 'G-B' || n.i, \
+             'Bench', 'A320', '2026-01-01T00:00:00Z' FROM n",
+        )
+        .bind(org.0)
+        .execute(db.writer())
+        .await
+        .unwrap();
+        db.close().await;
+    });
     let client = airside(
         &database_url,
         &["admin", "client", "create", "--org", "demo", "--kind", "operations", "--name", "bench"],
@@ -138,7 +153,6 @@ fn main() {
     let base = server.base.clone();
     let database_url = database_url.clone();
 
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async move {
         let http = reqwest::Client::builder().pool_max_idle_per_host(CONNECTIONS).build().unwrap();
         let grant = || {
@@ -148,6 +162,16 @@ fn main() {
         };
         let token: Value = grant()().send().await.unwrap().json().await.unwrap();
         let token = token["access_token"].as_str().unwrap().to_string();
+        let page: Value = http
+            .get(format!("{base}/api/v3/operations/aircraft?limit=50"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["data"].as_array().map(Vec::len), Some(50), "a full page is measured");
 
         println!("Airside Operations benchmark: {backend}, wrk -t1 -c{CONNECTIONS}, {seconds} s per run, {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
         let pid = server.pid();

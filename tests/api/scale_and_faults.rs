@@ -258,23 +258,14 @@ async fn three_nodes_on_one_postgres_act_as_one() {
         // A pilot banned behind every node's back (straight in the
         // database): their ACARS key, in every node's cache, is refused
         // everywhere within one second.
-        let pilot: i64 =
-            sqlx::query_scalar("SELECT MIN(id) FROM pilots WHERE org_id = $1 AND state = 'active'")
-                .bind(org.0)
-                .fetch_one(db.reader())
-                .await
-                .unwrap();
-        let mut tx = db.begin().await.unwrap();
-        let key = airside::storage::pilots::create_api_key(
-            &mut tx,
-            org,
-            airside::domain::PilotId(pilot),
-            "three nodes",
+        let (pilot, ident): (i64, String) = sqlx::query_as(
+            "SELECT id, ident FROM pilots WHERE org_id = $1 AND state = 'active' ORDER BY id LIMIT 1",
         )
+        .bind(org.0)
+        .fetch_one(db.reader())
         .await
         .unwrap();
-        tx.commit().await.unwrap();
-        let key = key.expose().to_string();
+        let key = pilot_key(&database.url, &ident).await;
         let stats = "/api/stratos/logbook/stats";
         for node in &nodes {
             assert_eq!(call(node, &key, stats).await.unwrap().status(), 200);
