@@ -389,77 +389,111 @@ impl Outcome {
     }
 }
 
-/// Records an attempt and schedules what follows: done, a retry after the
-/// backoff (`jitter` in [-1, 1]), or failed. A 410 disables the endpoint.
-pub async fn record(
-    db: &Db,
-    claimed: &Claimed,
-    outcome: &Outcome,
-    jitter: f64,
-) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
-    let attempt: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM webhook_attempts WHERE delivery_id = $1")
-            .bind(claimed.id)
-            .fetch_one(&mut *tx)
-            .await?;
-    sqlx::query(
-        "INSERT INTO webhook_attempts (org_id, delivery_id, attempt, attempted_at, status_code, \
-         duration_ms, response_excerpt, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(claimed.org_id)
-    .bind(claimed.id)
-    .bind(attempt + 1)
-    .bind(outcome.at.to_db())
-    .bind(outcome.status_code.map(i64::from))
-    .bind(outcome.duration_ms)
-    .bind(outcome.response_excerpt.clone())
-    .bind(outcome.error.clone())
-    .execute(&mut *tx)
-    .await?;
-    let attempts = claimed.attempts + 1;
+/// An attempt to record: the delivery claimed, what came of it, and the
+/// backoff's jitter in [-1, 1].
+#[derive(Debug, Clone)]
+pub struct Attempted {
+    pub claimed: Claimed,
+    pub outcome: Outcome,
+    pub jitter: f64,
+}
+
+/// Attempts, and deliveries, per statement: a few fixed shapes, each
+/// prepared once per connection, with few parameters each.
+const PER_STATEMENT: usize = 16;
+
+/// Records attempts (at most one per delivery) in one transaction and
+/// schedules what follows each: done, a retry after the backoff, or failed.
+/// A 410 disables the endpoint. Commits relaxed on PostgreSQL, as claims
+/// do: an outcome lost in a crash leaves its delivery claimed, and it is
+/// sent again when the lease runs out (at least once, as always).
+pub async fn record(db: &Db, attempts: &[Attempted]) -> Result<(), sqlx::Error> {
+    if attempts.is_empty() {
+        return Ok(());
+    }
     let now = Timestamp::now();
-    let gone = outcome.status_code == Some(410);
-    let (status, next) = if outcome.succeeded() {
-        ("succeeded", now)
-    } else if gone || attempts > MAX_RETRIES {
-        ("failed", now)
-    } else {
-        (
-            "pending",
-            Timestamp(
-                now.0 + Duration::from_std(retry_delay(attempts, jitter)).unwrap_or_default(),
-            ),
-        )
-    };
-    let completed = (status != "pending").then(|| now.to_db());
-    sqlx::query(
-        "UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, \
-         claimed_until = NULL, completed_at = $4 WHERE id = $5",
-    )
-    .bind(status)
-    .bind(attempts)
-    .bind(next.to_db())
-    .bind(completed)
-    .bind(claimed.id)
-    .execute(&mut *tx)
-    .await?;
-    let endpoint = if outcome.succeeded() {
-        sqlx::query(
-            "UPDATE webhook_endpoints SET failure_streak = 0, last_success_at = $1 WHERE id = $2",
-        )
-        .bind(now.to_db())
-    } else if gone {
-        sqlx::query(
-            "UPDATE webhook_endpoints SET failure_streak = failure_streak + 1, enabled = 0, \
-             disabled_reason = $1 WHERE id = $2",
-        )
-        .bind("the receiver answered 410 Gone")
-    } else {
-        sqlx::query(
-            "UPDATE webhook_endpoints SET failure_streak = failure_streak + 1 WHERE id = $1",
-        )
-    };
-    endpoint.bind(claimed.endpoint_id).execute(&mut *tx).await?;
+    let mut tx = db.begin().await?;
+    relaxed(db, &mut tx).await?;
+    for chunk in attempts.chunks(PER_STATEMENT) {
+        let mut log = Sql::new(
+            "INSERT INTO webhook_attempts (org_id, delivery_id, attempt, attempted_at, \
+             status_code, duration_ms, response_excerpt, error) VALUES ",
+        );
+        let mut schedule = Sql::new(
+            "UPDATE webhook_deliveries SET status = v.column2, attempts = v.column3, \
+             next_attempt_at = v.column4, claimed_until = NULL, completed_at = v.column5 \
+             FROM (VALUES ",
+        );
+        for (n, Attempted { claimed, outcome, jitter }) in chunk.iter().enumerate() {
+            let open = if n == 0 { "(" } else { ", (" };
+            log.push(open).bind(claimed.org_id).push(", ").bind(claimed.id);
+            // Numbered after those logged (a redelivery restarts `attempts`).
+            log.push(", (SELECT COUNT(*) + 1 FROM webhook_attempts WHERE delivery_id = ");
+            log.bind(claimed.id).push("), ").bind(outcome.at.to_db()).push(", ");
+            log.bind(outcome.status_code.map(i64::from)).push(", ").bind(outcome.duration_ms);
+            log.push(", ").bind(outcome.response_excerpt.clone()).push(", ");
+            log.bind(outcome.error.clone()).push(")");
+
+            let attempts = claimed.attempts + 1;
+            let gone = outcome.status_code == Some(410);
+            let (status, next) = if outcome.succeeded() {
+                ("succeeded", now)
+            } else if gone || attempts > MAX_RETRIES {
+                ("failed", now)
+            } else {
+                let wait = Duration::from_std(retry_delay(attempts, *jitter)).unwrap_or_default();
+                ("pending", Timestamp(now.0 + wait))
+            };
+            let completed = (status != "pending").then(|| now.to_db());
+            schedule.push(open).bind(claimed.id).push(", ").bind(status).push(", ");
+            schedule.bind(attempts).push(", ").bind(next.to_db()).push(", ").bind(completed);
+            schedule.push(")");
+        }
+        log.execute(&mut *tx).await?;
+        schedule.push(") AS v WHERE webhook_deliveries.id = v.column1");
+        schedule.execute(&mut *tx).await?;
+    }
+    // Each endpoint once: its streak after these attempts, in order.
+    #[derive(Default)]
+    struct Streak {
+        succeeded: bool,
+        failures: i64,
+        gone: bool,
+    }
+    let mut endpoints: std::collections::BTreeMap<i64, Streak> = Default::default();
+    for Attempted { claimed, outcome, .. } in attempts {
+        let streak = endpoints.entry(claimed.endpoint_id).or_default();
+        if outcome.succeeded() {
+            (streak.succeeded, streak.failures) = (true, 0);
+        } else {
+            streak.failures += 1;
+        }
+        streak.gone |= outcome.status_code == Some(410);
+    }
+    for (endpoint, streak) in endpoints {
+        let update = if streak.succeeded {
+            sqlx::query(
+                "UPDATE webhook_endpoints SET failure_streak = $1, last_success_at = $2 \
+                 WHERE id = $3",
+            )
+            .bind(streak.failures)
+            .bind(now.to_db())
+        } else {
+            sqlx::query(
+                "UPDATE webhook_endpoints SET failure_streak = failure_streak + $1 WHERE id = $2",
+            )
+            .bind(streak.failures)
+        };
+        update.bind(endpoint).execute(&mut *tx).await?;
+        if streak.gone {
+            sqlx::query(
+                "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = $1 WHERE id = $2",
+            )
+            .bind("the receiver answered 410 Gone")
+            .bind(endpoint)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     tx.commit().await
 }
