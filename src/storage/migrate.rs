@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "phpvms", include_str!("../../migrations/0014_phpvms.sql")),
     (15, "pirep_routes", include_str!("../../migrations/0015_pirep_routes.sql")),
     (16, "vamsys_fleet_airports", include_str!("../../migrations/0016_vamsys_fleet_airports.sql")),
+    (17, "org_pages", include_str!("../../migrations/0017_org_pages.sql")),
 ];
 
 #[derive(Debug)]

@@ -31,7 +31,7 @@ async fn migrations_apply_from_empty_and_again_on_restart() {
                 .fetch_one(db.reader())
                 .await
                 .unwrap();
-            assert_eq!(applied, 16, "start {start}");
+            assert_eq!(applied, 17, "start {start}");
             assert_eq!(count(&db, "pireps").await, 0);
             db.close().await;
         }
