@@ -282,6 +282,8 @@ fn report(name: &str, tally: &Tally, seconds: f64, server_cpu: f64) {
         "positions/s",
     );
     support::summary("acars", &format!("{name}: p99"), p99.as_secs_f64() * 1e3, "ms");
+    let cpu_per_update = server_cpu * 1e6 / tally.latencies.len().max(1) as f64;
+    support::summary("acars", &format!("{name}: server CPU"), cpu_per_update, "µs/update");
     let at = |q: f64| {
         let l = &tally.latencies;
         l.get(((l.len() as f64 * q) as usize).min(l.len().saturating_sub(1)))
@@ -296,7 +298,7 @@ fn report(name: &str, tally: &Tally, seconds: f64, server_cpu: f64) {
         at(0.99).as_secs_f64() * 1e3,
         tally.latencies.len(),
         tally.failed,
-        server_cpu * 1e6 / tally.latencies.len().max(1) as f64,
+        cpu_per_update,
     );
 }
 
