@@ -389,5 +389,15 @@ mod tests {
         rows += reads_agree::<hubs::Hub>(&db, &orgs).await;
         rows += reads_agree::<usage::LogRow>(&db, &orgs).await;
         assert!(rows > 500, "the demo holds rows of most kinds: {rows}");
+        // The path only reads.
+        let write = db.read_bounded::<(i64,)>(Sql::new("DELETE FROM orgs RETURNING id")).await;
+        assert!(write.is_err(), "a write went through the read path");
+        assert_eq!(orgs.len() as i64, {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orgs")
+                .fetch_one(db.reader())
+                .await
+                .unwrap();
+            n
+        });
     }
 }

@@ -6,7 +6,7 @@
 //! (`docs/benchmarks.md`). SQLite itself is an in-process library: a short
 //! read is cheaper run right where it is asked for. So the list and get
 //! reads of `resource` (keyset pages of at most a few hundred rows, by
-//! index) run here, on a small pool of read-only rusqlite connections, on
+//! index) run here, on a small pool of query-only rusqlite connections, on
 //! the calling thread. Their rows come back as sqlx `AnyRow`s, so every
 //! type decodes exactly as it does through sqlx.
 //!
@@ -45,8 +45,12 @@ impl SqliteReads {
     }
 
     fn open(&self) -> rusqlite::Result<Connection> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        // Opened read-write but `query_only`: a read-only connection cannot
+        // open a WAL database whose `-shm` file is gone (the last sqlx
+        // connection closing removes it), and nothing here writes.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&self.path, flags)?;
+        conn.pragma_update(None, "query_only", true)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(conn)
