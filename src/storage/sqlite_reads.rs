@@ -51,7 +51,9 @@ impl SqliteReads {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&self.path, flags)?;
         conn.pragma_update(None, "query_only", true)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Short: a busy wait here holds a runtime thread (readers of a WAL
+        // database are hardly ever busy; past this the read is a 503).
+        conn.busy_timeout(std::time::Duration::from_secs(1))?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(conn)
     }
@@ -69,11 +71,16 @@ impl SqliteReads {
         };
         let rows = query(&conn, &sql);
         self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
-        rows?.iter().map(T::from_row).collect()
+        rows
     }
 }
 
-fn query(conn: &Connection, sql: &Sql<'_>) -> Result<Vec<AnyRow>, sqlx::Error> {
+/// Each row is decoded as soon as it is read, so one `AnyRow` is alive at
+/// a time.
+fn query<T>(conn: &Connection, sql: &Sql<'_>) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> FromRow<'r, AnyRow>,
+{
     let mut statement = conn.prepare_cached(sql.text()).map_err(into_sqlx)?;
     // `Sql` writes one placeholder per value, `$1…$N` in order, and SQLite
     // numbers named parameters in the order they first appear: `$n` is
@@ -123,7 +130,7 @@ fn query(conn: &Connection, sql: &Sql<'_>) -> Result<Vec<AnyRow>, sqlx::Error> {
             });
             any.values.push(AnyValue { kind });
         }
-        out.push(any);
+        out.push(T::from_row(&any)?);
     }
     Ok(out)
 }
