@@ -465,7 +465,7 @@ pub async fn seed_airline(tx: &mut Tx, org: OrgId, hash: &str) -> anyhow::Result
             .collect();
         let report =
             pireps::FlightReport { org, pirep, phase: "enroute", positions: track, digest: None };
-        pireps::report_many(tx, &[&report]).await?;
+        pireps::report_many(tx, &[&report], &Default::default()).await?;
     }
 
     // Bookings: AIR0001 has three, two with an aircraft pinned.

@@ -31,7 +31,6 @@ struct Tracked {
     /// What the client knows it by.
     tracking: String,
     state: PirepState,
-    digest: Option<String>,
 }
 
 impl TryFrom<TrackedFlight> for Tracked {
@@ -41,12 +40,7 @@ impl TryFrom<TrackedFlight> for Tracked {
         let state = f.state.parse().map_err(|_| {
             AcarsError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
         })?;
-        Ok(Tracked {
-            id: PirepId(f.id),
-            tracking: lifecycle::tracking_of(&f),
-            state,
-            digest: f.last_report_digest,
-        })
+        Ok(Tracked { id: PirepId(f.id), tracking: lifecycle::tracking_of(&f), state })
     }
 }
 
@@ -278,28 +272,46 @@ pub async fn update(
     Input(body): Input,
 ) -> Result<Response, AcarsError> {
     let tracking = input::tracking_id(&body).ok_or_else(tracking_required)?;
-    let flight =
-        own_flight(&state, &caller, &tracking, false).await?.ok_or_else(pirep_not_found)?;
-    if flight.state != PirepState::InProgress {
-        return Err(no_longer_active(&flight));
-    }
-    let (positions, single) = reports(&body)?;
+    let (org, pilot) = (caller.org, caller.pilot.id);
+    // A flight this node has seen reporting skips the lookup: its state is
+    // checked by the write, and by a lookup before a refusal of the body,
+    // so the answers keep their order (404, 409, then 400).
+    let remembered = state.reports.flight(org, pilot, &tracking);
+    let pirep = match remembered {
+        Some(pirep) => pirep,
+        None => {
+            let flight =
+                own_flight(&state, &caller, &tracking, false).await?.ok_or_else(pirep_not_found)?;
+            if flight.state != PirepState::InProgress {
+                return Err(no_longer_active(&flight));
+            }
+            state.reports.remember(org, pilot, &tracking, flight.id);
+            flight.id
+        }
+    };
+    let (positions, single) = match reports(&body) {
+        Ok(parsed) => parsed,
+        Err(refused) if remembered.is_some() => {
+            let flight = reread(&state, &caller, pirep).await?;
+            if flight.state != PirepState::InProgress {
+                return Err(no_longer_active(&flight));
+            }
+            return Err(refused);
+        }
+        Err(refused) => return Err(refused),
+    };
     let batch = input::present(&body, "positions").is_some();
     // The latest report names the phase the flight is in.
     let phase = positions.iter().max_by_key(|p| p.recorded_at).map_or("enroute", |p| p.phase);
     let digest = single.then(|| digest(&positions[0]));
-    let resent = digest.is_some() && digest == flight.digest;
-    let positions = if resent { vec![] } else { positions };
-    let report = FlightReport { org: caller.org, pirep: flight.id, phase, positions, digest };
+    let report = FlightReport { org, pirep, phase, positions, digest };
     match state.reports.store(report).await? {
         Reported::Stored(stored) if batch => {
             Ok(Json(json!({ "status": 200, "stored": stored })).into_response())
         }
         Reported::Stored(_) => Ok(StatusCode::OK.into_response()),
         // Completed or cancelled since we looked.
-        Reported::NotInProgress => {
-            Err(no_longer_active(&reread(&state, &caller, flight.id).await?))
-        }
+        Reported::NotInProgress => Err(no_longer_active(&reread(&state, &caller, pirep).await?)),
     }
 }
 

@@ -6,7 +6,11 @@
 //!
 //! Reports of one flight always go to the same writer, in order.
 
+use std::collections::HashMap;
+
 use tokio::sync::{mpsc, oneshot};
+
+use crate::domain::{OrgId, PilotId, PirepId};
 
 use crate::storage::pireps::{self, FlightReport, Reported};
 use crate::storage::{Backend, Db};
@@ -24,7 +28,17 @@ struct Job {
 #[derive(Clone)]
 pub struct ReportWriter {
     queues: Vec<mpsc::Sender<Job>>,
+    flights: std::sync::Arc<FlightIds>,
 }
+
+/// Which PIREP a pilot's tracking id names, as a lookup found it: a
+/// tracking id names one PIREP for good, so a tracker's next reports skip
+/// the lookup (the group checks the flight is still in progress).
+#[derive(Default)]
+struct FlightIds(std::sync::Mutex<HashMap<(OrgId, PilotId, String), PirepId>>);
+
+/// Flights remembered at most; beyond, the memory starts again.
+const FLIGHTS_KEPT: usize = 100_000;
 
 impl ReportWriter {
     /// Starts the writers: one on SQLite (it has one writer connection),
@@ -38,7 +52,21 @@ impl ReportWriter {
                 sender
             })
             .collect();
-        ReportWriter { queues }
+        ReportWriter { queues, flights: Default::default() }
+    }
+
+    /// The PIREP a pilot's tracking id was found to name, if remembered.
+    pub fn flight(&self, org: OrgId, pilot: PilotId, tracking: &str) -> Option<PirepId> {
+        let flights = self.flights.0.lock().unwrap_or_else(|e| e.into_inner());
+        flights.get(&(org, pilot, tracking.to_owned())).copied()
+    }
+
+    pub fn remember(&self, org: OrgId, pilot: PilotId, tracking: &str, pirep: PirepId) {
+        let mut flights = self.flights.0.lock().unwrap_or_else(|e| e.into_inner());
+        if flights.len() >= FLIGHTS_KEPT {
+            flights.clear();
+        }
+        flights.insert((org, pilot, tracking.to_owned()), pirep);
     }
 
     /// Stores a report; answers once it is committed.
@@ -80,8 +108,9 @@ async fn write(db: Db, mut receiver: mpsc::Receiver<Job>) {
 
 async fn store_group(db: &Db, jobs: &[Job]) -> Result<Vec<Reported>, sqlx::Error> {
     let reports: Vec<&FlightReport> = jobs.iter().map(|job| &job.report).collect();
+    let resent = pireps::resent(db, &reports).await?;
     let mut tx = db.begin().await?;
-    let results = pireps::report_many(&mut tx, &reports).await?;
+    let results = pireps::report_many(&mut tx, &reports, &resent).await?;
     tx.commit().await?;
     Ok(results)
 }

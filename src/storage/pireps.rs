@@ -329,7 +329,7 @@ pub enum Reported {
 
 /// A report from a flight in progress: its phase now, its new positions,
 /// and for a single report sent without a time, a digest so its re-send is
-/// recognised.
+/// recognised (the group decides: its positions are not stored again).
 #[derive(Debug)]
 pub struct FlightReport {
     pub org: OrgId,
@@ -346,8 +346,35 @@ pub struct FlightReport {
 /// in a statement's parameters).
 const PER_STATEMENT: usize = 16;
 
+/// The flights among `reports` whose single report was sent again: its
+/// digest is the flight's last. Read before the group's transaction (on
+/// SQLite without the writer's thread): a flight's previous report has
+/// committed by then, as one writer takes a flight's reports in order.
+pub async fn resent(
+    db: &super::Db,
+    reports: &[&FlightReport],
+) -> Result<std::collections::HashSet<i64>, sqlx::Error> {
+    let mut resent = std::collections::HashSet::new();
+    let digested: Vec<&&FlightReport> = reports.iter().filter(|r| r.digest.is_some()).collect();
+    for chunk in digested.chunks(PER_STATEMENT) {
+        let mut sql = super::Sql::new("SELECT id, last_report_digest FROM pireps WHERE id IN (");
+        for (n, r) in chunk.iter().enumerate() {
+            sql.push(if n == 0 { "" } else { ", " }).bind(r.pirep.0);
+        }
+        sql.push(")");
+        let last: Vec<(i64, Option<String>)> = db.read_bounded(sql).await?;
+        for (id, digest) in last {
+            if chunk.iter().any(|r| r.pirep.0 == id && r.digest.is_some() && r.digest == digest) {
+                resent.insert(id);
+            }
+        }
+    }
+    Ok(resent)
+}
+
 /// Stores reports in the caller's transaction; one answer per report, in
-/// order. At most one report per flight (the group writer's rule).
+/// order, but no position of a flight in `resent`. At most one report per
+/// flight (the group writer's rule).
 ///
 /// A flight still in progress is alive (the stale sweep reads
 /// `last_report_at`) with its latest phase, and its positions are kept; a
@@ -356,6 +383,7 @@ const PER_STATEMENT: usize = 16;
 pub async fn report_many(
     conn: &mut AnyConnection,
     reports: &[&FlightReport],
+    resent: &std::collections::HashSet<i64>,
 ) -> Result<Vec<Reported>, sqlx::Error> {
     debug_assert!(
         reports.iter().map(|r| r.pirep).collect::<std::collections::HashSet<_>>().len()
@@ -384,7 +412,7 @@ pub async fn report_many(
     }
     let positions: Vec<(&FlightReport, &NewPosition)> = reports
         .iter()
-        .filter(|r| alive.contains(&r.pirep.0))
+        .filter(|r| alive.contains(&r.pirep.0) && !resent.contains(&r.pirep.0))
         .flat_map(|r| r.positions.iter().map(move |p| (*r, p)))
         .collect();
     let mut stored: std::collections::HashMap<i64, u64> = std::collections::HashMap::new();

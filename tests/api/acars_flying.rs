@@ -293,6 +293,11 @@ async fn a_stratos_client_flies_a_full_flight() {
         assert_eq!(late.status(), 409);
         let late: Value = late.json().await.unwrap();
         assert_eq!(late, json!({ "error": "PIREP is no longer active", "state": 2, "pirep_id": tracking }));
+        // The node remembers the flight, yet a malformed report to it is
+        // still refused for the flight's state first, as the module does.
+        let malformed = json!({ "tracking_id": tracking, "positions": "none" });
+        let late = post(&app, "/flights/update", &auth, malformed).await;
+        assert_eq!(late.status(), 409);
         assert_eq!(positions(&app, &tracking).await, 100);
     })
     .await;
