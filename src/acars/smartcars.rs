@@ -743,15 +743,14 @@ async fn update(
             e.status = StatusCode::BAD_REQUEST;
             e
         })?;
+    // A re-send (the flight's last digest) is recognised by the group.
     let digest = super::flying::digest(&position);
-    let resent = flight.last_report_digest.as_deref() == Some(digest.as_str());
     let phase = position.phase;
-    let positions = if resent { vec![] } else { vec![position] };
     let report = FlightReport {
         org: caller.org,
         pirep: PirepId(flight.id),
         phase,
-        positions,
+        positions: vec![position],
         digest: Some(digest),
     };
     match state.reports.store(report).await? {

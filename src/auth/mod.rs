@@ -60,6 +60,12 @@ impl Callers {
     }
 }
 
+/// How trackers' position and log reports end (Stratos and smartCARS
+/// `flights/update`, phpVMS `acars/position`, `acars/positions`,
+/// `acars/logs`, `acars/events`).
+const POSITION_REPORTS: [&str; 5] =
+    ["/flights/update", "/acars/position", "/acars/positions", "/acars/logs", "/acars/events"];
+
 /// After a write that may have ended a credential on this node (a revoked
 /// token or key, a reset secret, a banned pilot, a plan change: the console,
 /// OAuth, the Operations and Pilot APIs, the pilot pages), this node forgets
@@ -68,12 +74,6 @@ impl Callers {
 /// reports (many a second, changing no credential and no pilot) leave the
 /// caches alone; their other writes (a filed flight changes the pilot's
 /// hours and airport, which the cached tracker caller holds) do not.
-/// How trackers' position and log reports end (Stratos and smartCARS
-/// `flights/update`, phpVMS `acars/position`, `acars/positions`,
-/// `acars/logs`, `acars/events`).
-const POSITION_REPORTS: [&str; 5] =
-    ["/flights/update", "/acars/position", "/acars/positions", "/acars/logs", "/acars/events"];
-
 pub async fn forget_callers_after_writes(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: axum::extract::Request,

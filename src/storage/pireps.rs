@@ -339,12 +339,9 @@ pub struct FlightReport {
     pub digest: Option<String>,
 }
 
-/// Reports, and positions, per statement. A group is a few statements
-/// instead of two per report (each statement is a round trip to SQLite's
-/// worker thread); chunks keep them to a few shapes, each prepared once
-/// per connection, with few parameters (sqlx-sqlite's bind is quadratic
-/// in a statement's parameters).
-const PER_STATEMENT: usize = 16;
+/// Reports, and positions, per statement: a group is a few statements
+/// instead of two per report (each a round trip to SQLite's worker thread).
+use super::sql::ROWS_PER_STATEMENT as PER_STATEMENT;
 
 /// The flights among `reports` whose single report was sent again: its
 /// digest is the flight's last. Read before the group's transaction (on
@@ -357,14 +354,15 @@ pub async fn resent(
     let mut resent = std::collections::HashSet::new();
     let digested: Vec<&&FlightReport> = reports.iter().filter(|r| r.digest.is_some()).collect();
     for chunk in digested.chunks(PER_STATEMENT) {
-        let mut sql = super::Sql::new("SELECT id, last_report_digest FROM pireps WHERE id IN (");
+        let mut sql =
+            super::Sql::new("SELECT org_id, id, last_report_digest FROM pireps WHERE id IN (");
         for (n, r) in chunk.iter().enumerate() {
             sql.push(if n == 0 { "" } else { ", " }).bind(r.pirep.0);
         }
         sql.push(")");
-        let last: Vec<(i64, Option<String>)> = db.read_bounded(sql).await?;
-        for (id, digest) in last {
-            if chunk.iter().any(|r| r.pirep.0 == id && r.digest.is_some() && r.digest == digest) {
+        let last: Vec<(i64, i64, Option<String>)> = db.read_bounded(sql).await?;
+        for (org, id, digest) in last {
+            if chunk.iter().any(|r| r.org.0 == org && r.pirep.0 == id && r.digest == digest) {
                 resent.insert(id);
             }
         }

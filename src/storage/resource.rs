@@ -79,16 +79,22 @@ fn select<R: Resource>(org: OrgId) -> Sql<'static> {
     sql
 }
 
+/// The org's rows that pass the filters, not yet ordered or limited.
+fn filtered<R: Resource>(org: OrgId, filters: &[Filter]) -> Sql<'static> {
+    let mut sql = select::<R>(org);
+    for filter in filters {
+        filter.push_to(&mut sql, R::TABLE);
+    }
+    sql
+}
+
 pub async fn list<R: Resource>(
     db: &Db,
     org: OrgId,
     filters: &[Filter],
     page: &PageRequest,
 ) -> Result<Page<R>, sqlx::Error> {
-    let mut sql = select::<R>(org);
-    for filter in filters {
-        filter.push_to(&mut sql, R::TABLE);
-    }
+    let mut sql = filtered::<R>(org, filters);
     page.push_to(&mut sql, &format!("{}.id", R::TABLE), R::ORDER, R::FROM);
     Ok(page.finish(db.read_bounded(sql).await?))
 }
@@ -101,10 +107,7 @@ pub async fn all<R: Resource>(
     org: OrgId,
     filters: &[Filter],
 ) -> Result<Vec<R>, sqlx::Error> {
-    let mut sql = select::<R>(org);
-    for filter in filters {
-        filter.push_to(&mut sql, R::TABLE);
-    }
+    let mut sql = filtered::<R>(org, filters);
     let direction = match R::ORDER {
         Order::OldestFirst => " ASC",
         Order::NewestFirst => " DESC",

@@ -369,10 +369,9 @@ pub struct TrackedFlight {
     pub tracking_id: Option<String>,
     pub state: String,
     pub booking_id: Option<i64>,
-    pub last_report_digest: Option<String>,
 }
 
-const TRACKED: &str = "SELECT id, tracking_id, state, booking_id, last_report_digest FROM pireps \
+const TRACKED: &str = "SELECT id, tracking_id, state, booking_id FROM pireps \
      WHERE org_id = $1 AND pilot_id = $2";
 
 /// The pilot's flight with this tracking id. `current` reads the writer,

@@ -65,12 +65,7 @@ pub struct LogEntry {
     pub request_id: String,
 }
 
-/// Rows per INSERT. Small on purpose: sqlx's SQLite driver finds each
-/// `$N` by scanning the statement's parameter names, so binding is
-/// quadratic in the parameters of one statement (200 rows, 2,600
-/// parameters, took a sixth of the server's CPU under load); and few
-/// distinct lengths keep the statement cache warm.
-const ROWS_PER_STATEMENT: usize = 16;
+use super::sql::ROWS_PER_STATEMENT;
 
 /// Writes `entries` and adds them to the daily counts, in one transaction.
 pub async fn write_batch(db: &Db, entries: &[LogEntry]) -> Result<(), sqlx::Error> {

@@ -398,10 +398,6 @@ pub struct Attempted {
     pub jitter: f64,
 }
 
-/// Attempts, and deliveries, per statement: a few fixed shapes, each
-/// prepared once per connection, with few parameters each.
-const PER_STATEMENT: usize = 16;
-
 /// Records attempts (at most one per delivery) in one transaction and
 /// schedules what follows each: done, a retry after the backoff, or failed.
 /// A 410 disables the endpoint. Commits relaxed on PostgreSQL, as claims
@@ -414,7 +410,7 @@ pub async fn record(db: &Db, attempts: &[Attempted]) -> Result<(), sqlx::Error> 
     let now = Timestamp::now();
     let mut tx = db.begin().await?;
     relaxed(db, &mut tx).await?;
-    for chunk in attempts.chunks(PER_STATEMENT) {
+    for chunk in attempts.chunks(super::sql::ROWS_PER_STATEMENT) {
         let mut log = Sql::new(
             "INSERT INTO webhook_attempts (org_id, delivery_id, attempt, attempted_at, \
              status_code, duration_ms, response_excerpt, error) VALUES ",
